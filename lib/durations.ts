@@ -1,0 +1,34 @@
+import { Duration } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { WorkflowConfigurationError } from './errors';
+
+/** Bounds for {@link requireWholeSeconds}, inclusive, in seconds. */
+export interface SecondsBounds {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/**
+ * Returns a duration as whole seconds, or `undefined` when it is an unresolved token
+ * (checked again by the synth-time rules once resolved).
+ *
+ * @throws WorkflowConfigurationError naming `what` if the duration is fractional or out of bounds.
+ */
+export function requireWholeSeconds(
+  scope: IConstruct,
+  what: string,
+  duration: Duration,
+  bounds: SecondsBounds = {},
+): number | undefined {
+  if (duration.isUnresolved()) return undefined;
+  const seconds = duration.toMilliseconds() / 1000;
+  const { min = 1, max = Number.MAX_SAFE_INTEGER } = bounds;
+  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+    throw new WorkflowConfigurationError(
+      scope,
+      `${what} must be a whole number of seconds between ${min} and ${max} (got ${duration.toHumanString()}).`,
+      `use Duration.seconds(n) with ${min} <= n <= ${max}.`,
+    );
+  }
+  return seconds;
+}

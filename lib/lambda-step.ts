@@ -1,0 +1,143 @@
+import { Annotations, Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { requireWholeSeconds } from './durations';
+import { WorkflowConfigurationError } from './errors';
+import { RetryPolicy } from './retry-policy';
+
+/** Properties of a {@link LambdaStep}. */
+export interface LambdaStepProps {
+  /** The function to invoke. Its handler receives a {@link LambdaStepEvent}. */
+  readonly lambdaFunction: lambda.IFunction;
+  /**
+   * How long one attempt may take before it fails with `States.Timeout` (the Task's
+   * `TimeoutSeconds`). Required: Step Functions applies no task timeout of its own.
+   * Keep the function's own timeout at or below it.
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html
+   */
+  readonly timeout: Duration;
+  /**
+   * How failed attempts are retried.
+   * @default RetryPolicy.transient() - Lambda's transient errors, 3 retries, full jitter
+   */
+  readonly retryPolicy?: RetryPolicy;
+  /**
+   * What the handler receives as `event.input`.
+   * @default - the state input (after `inputPath`)
+   */
+  readonly payload?: sfn.TaskInput;
+  /**
+   * JSONPath selecting the state input.
+   * @default '$'
+   */
+  readonly inputPath?: string;
+  /**
+   * Where the handler's return value goes in the state: `$` replaces the input,
+   * `$.payment` adds it next to the input, `sfn.JsonPath.DISCARD` keeps the input unchanged.
+   * @default '$'
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html
+   */
+  readonly resultPath?: string;
+  /**
+   * Reshapes the handler's return value before `resultPath` applies.
+   * @default - the return value as is
+   */
+  readonly resultSelector?: { [key: string]: any };
+  /**
+   * JSONPath selecting the state output.
+   * @default '$'
+   */
+  readonly outputPath?: string;
+  /**
+   * The state name in the ASL (≤ 80 characters, unique in the state machine).
+   * @default - the construct id
+   */
+  readonly stateName?: string;
+  /**
+   * A comment in the ASL.
+   * @default - none
+   */
+  readonly comment?: string;
+  /**
+   * Whether running the handler twice with the same event has the effect of running it once.
+   * Asynchronous Express workflows run at least once, so the validation rules warn about
+   * steps not marked idempotent there.
+   * @default false
+   */
+  readonly idempotent?: boolean;
+}
+
+/**
+ * A Task state that invokes a Lambda function with production defaults: a required timeout,
+ * retries of Lambda's transient errors with exponential backoff and full jitter, the execution
+ * id passed to the handler as a correlation id, and the handler's own return value (not the
+ * Lambda response envelope) as the result.
+ *
+ * The handler signals a business outcome by the `name` of the error it throws
+ * (`PaymentDeclined`, `OutOfStock`, ...): that name is the ASL error a `Catch` or `Retry`
+ * matches.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
+ */
+export class LambdaStep extends tasks.LambdaInvoke {
+  /** The function this step invokes. */
+  public readonly lambdaFunction: lambda.IFunction;
+  /** Whether the step was declared idempotent. */
+  public readonly idempotent: boolean;
+
+  /**
+   * @throws WorkflowConfigurationError if `timeout` is missing or not whole seconds, or the
+   * retry policy is out of the ASL bounds.
+   */
+  constructor(scope: Construct, id: string, props: LambdaStepProps) {
+    super(scope, id, {
+      lambdaFunction: props.lambdaFunction,
+      payload: sfn.TaskInput.fromObject({
+        input: props.payload ? props.payload.value : sfn.JsonPath.objectAt('$'),
+        correlationId: sfn.JsonPath.stringAt('$$.Execution.Id'),
+        stateName: sfn.JsonPath.stringAt('$$.State.Name'),
+        retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
+      }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      taskTimeout: props.timeout ? sfn.Timeout.duration(props.timeout) : undefined,
+      inputPath: props.inputPath,
+      resultPath: props.resultPath,
+      resultSelector: props.resultSelector,
+      outputPath: props.outputPath,
+      stateName: props.stateName,
+      comment: props.comment,
+    });
+    this.lambdaFunction = props.lambdaFunction;
+    this.idempotent = props.idempotent ?? false;
+
+    if (!props.timeout) {
+      throw new WorkflowConfigurationError(
+        this,
+        'LambdaStep has no timeout: without one, a hung invocation holds the execution until the workflow times out.',
+        'pass timeout: Duration.seconds(n), at least the function timeout.',
+      );
+    }
+    const timeoutSeconds = requireWholeSeconds(this, 'timeout', props.timeout);
+    for (const retry of (props.retryPolicy ?? RetryPolicy.transient()).bind(this)) {
+      this.addRetry(retry);
+    }
+    this.warnIfFunctionOutlivesTimeout(timeoutSeconds);
+  }
+
+  private warnIfFunctionOutlivesTimeout(timeoutSeconds: number | undefined): void {
+    const functionTimeout = (this.lambdaFunction as lambda.Function).timeout;
+    if (timeoutSeconds === undefined || !functionTimeout || functionTimeout.isUnresolved()) return;
+    if (functionTimeout.toSeconds() > timeoutSeconds) {
+      Annotations.of(this).addWarningV2(
+        'cdk-sfn-workflows:LambdaOutlivesStepTimeout',
+        `The function's timeout (${functionTimeout.toHumanString()}) is longer than the step timeout (${timeoutSeconds} s): ` +
+          'the step can time out and retry while the first invocation still runs. Make the step timeout at least the function timeout.',
+      );
+    }
+  }
+}
+

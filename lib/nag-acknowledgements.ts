@@ -1,0 +1,39 @@
+import { CfnResource, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** A cdk-nag rule this library acknowledges on a resource it creates, with the reason. */
+export interface NagAcknowledgement {
+  /** The rule id, e.g. `AwsSolutions-IAM5`. */
+  readonly id: string;
+  /** Why the finding is acceptable. */
+  readonly reason: string;
+  /**
+   * The findings of the rule this covers (cdk-nag's `applies_to`, e.g. `Resource::*`).
+   * @default - every finding of the rule
+   */
+  readonly appliesTo?: string[];
+}
+
+/**
+ * Records acknowledgements of cdk-nag rules on a construct in both forms cdk-nag reads:
+ * CDK's `Validations.of(x).acknowledge` (cdk-nag 3) and the `cdk_nag` resource metadata
+ * (cdk-nag 2), so a consumer on either version sees a clean report with the reasons.
+ *
+ * @see https://github.com/cdklabs/cdk-nag#acknowledging-a-rule
+ */
+export function acknowledgeNagRules(scope: IConstruct, ...acknowledgements: NagAcknowledgement[]): void {
+  for (const { id, reason, appliesTo } of acknowledgements) {
+    const ids = appliesTo ? appliesTo.map((finding) => `${id}[${finding}]`) : [id];
+    Validations.of(scope).acknowledge(...ids.map((findingId) => ({ id: findingId, reason })));
+  }
+  const resource = scope.node.defaultChild ?? scope;
+  if (CfnResource.isCfnResource(resource)) {
+    const previous = (resource.getMetadata('cdk_nag')?.rules_to_suppress ?? []) as unknown[];
+    resource.addMetadata('cdk_nag', {
+      rules_to_suppress: [
+        ...previous,
+        ...acknowledgements.map(({ id, reason, appliesTo }) => ({ id, reason, ...(appliesTo ? { applies_to: appliesTo } : {}) })),
+      ],
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { AslDefinition } from '../asl/definition';
+
+/** How bad a finding is: an error fails synth (and `lint`), a warning is advice. */
+export enum Severity {
+  /** The state machine will not deploy, or will misbehave at run time. */
+  ERROR = 'error',
+  /** Likely a mistake or a cost; acknowledge it with a reason if intended. */
+  WARNING = 'warning',
+}
+
+/** What the rules know about the state machine besides its ASL. */
+export interface RuleContext {
+  /** The definition under check. */
+  readonly definition: AslDefinition;
+  /**
+   * `STANDARD` or `EXPRESS`.
+   * @default - unknown: rules specific to a type do not run
+   */
+  readonly stateMachineType?: string;
+  /**
+   * The state machine name, when known and not a token.
+   * @default - unknown
+   */
+  readonly stateMachineName?: string;
+  /**
+   * Names of Task states declared idempotent.
+   * @default - none
+   */
+  readonly idempotentStates?: string[];
+}
+
+/** One problem found by a rule. */
+export interface Finding {
+  /** The id of the rule that found it, e.g. `Workflow-StateNameLength`. */
+  readonly ruleId: string;
+  /** Error or warning. */
+  readonly severity: Severity;
+  /** The state concerned, if any. */
+  readonly stateName?: string;
+  /** What is wrong and how to fix it. */
+  readonly message: string;
+  /** The AWS documentation or spec the rule follows. */
+  readonly see: string;
+}
+
+/** A check over a state machine definition. */
+export interface Rule {
+  /** Stable id, used to acknowledge the rule. */
+  readonly id: string;
+  /** Error or warning. */
+  readonly severity: Severity;
+  /** One line: what the rule checks. */
+  readonly description: string;
+  /** The AWS documentation or spec the rule follows. */
+  readonly see: string;
+  /** Returns the problems found (message per problem, with the state it concerns). */
+  check(context: RuleContext): Array<{ stateName?: string; message: string }>;
+}
