@@ -1,0 +1,94 @@
+import { Stack, Stage } from 'aws-cdk-lib';
+import { AssemblyStack, readCloudAssembly } from './cloud-assembly';
+import { FunctionRegistry, LocalEnvironment } from './function-registry';
+import { IntegrationFactory, LocalStateMachine } from './local-state-machine';
+import { stateMachinesOf } from './stack-resources';
+
+/** Options of a {@link LocalRunner}. */
+export interface LocalRunnerOptions {
+  /**
+   * The region ARNs and `${AWS::Region}` use locally.
+   * @default - the stack's region if it has one, else us-east-1
+   */
+  readonly region?: string;
+  /**
+   * The account ARNs and `${AWS::AccountId}` use locally.
+   * @default - the stack's account if it has one, else 123456789012
+   */
+  readonly account?: string;
+}
+
+/**
+ * Runs the state machines of a synthesized CDK app in-process, without an AWS account: it
+ * reads each definition from the cloud assembly (resolving CloudFormation references) and
+ * executes it with aws-local-stepfunctions, running every Lambda task on the function's own
+ * bundled code from the assembly, the artifact `cdk deploy` would upload.
+ *
+ * ```ts
+ * const runner = LocalRunner.fromStack(stack);
+ * const result = await runner.stateMachine('Orders').run({ orderId: 'o-1' });
+ * expect(result.path).toContain('Charge payment');
+ * ```
+ */
+export class LocalRunner {
+  /**
+   * Synthesizes the stage (app) that holds `stack` and reads the stack from its assembly.
+   * Synthesis happens once per stage: later calls reuse the assembly.
+   */
+  public static fromStack(stack: Stack, options: LocalRunnerOptions = {}): LocalRunner {
+    const stage = Stage.of(stack);
+    if (!stage) throw new Error(`Stack ${stack.node.path} is not in an App or Stage, so it cannot be synthesized.`);
+    const stacks = readCloudAssembly(stage.synth().directory);
+    return new LocalRunner(stacks.filter((s) => s.artifactId === stack.artifactId), options);
+  }
+
+  /**
+   * Reads every stack of a cloud assembly directory, such as the `cdk.out` that `cdk synth`
+   * writes.
+   *
+   * @throws Error if the directory is not a cloud assembly.
+   */
+  public static fromCloudAssembly(directory: string, options: LocalRunnerOptions = {}): LocalRunner {
+    return new LocalRunner(readCloudAssembly(directory), options);
+  }
+
+  /** Every state machine the runner found. */
+  public readonly stateMachines: LocalStateMachine[];
+
+  /** @internal */
+  protected constructor(stacks: AssemblyStack[], options: LocalRunnerOptions) {
+    const environment: LocalEnvironment = {
+      region: options.region ?? stacks.find((s) => s.region)?.region ?? 'us-east-1',
+      account: options.account ?? stacks.find((s) => s.account)?.account ?? '123456789012',
+    };
+    const functions = new FunctionRegistry(stacks, environment);
+    this.stateMachines = stacks.flatMap((stack) =>
+      stateMachinesOf(stack).map((machine) => new LocalStateMachine(machine, functions, environment, this.integrations)),
+    );
+  }
+
+  /**
+   * A state machine, by construct path (of the state machine or of a construct that holds it,
+   * such as a `Workflow`; with or without the stack's path), logical id or name. Without an id,
+   * the only state machine.
+   *
+   * @throws Error listing the state machines found when none (or several) match.
+   */
+  public stateMachine(id?: string): LocalStateMachine {
+    const matches = this.stateMachines.filter((machine) => id === undefined || matchesId(machine, id));
+    if (matches.length === 1) return matches[0];
+    const known = this.stateMachines.map((m) => m.synthesized.constructPath ?? m.synthesized.logicalId).join(', ') || 'none';
+    const problem = matches.length === 0 ? 'No state machine matches' : 'Several state machines match';
+    throw new Error(`${problem} ${id === undefined ? '(no id given)' : `'${id}'`}. State machines found: ${known}.`);
+  }
+
+  /** Integrations besides Lambda that every execution gets; extended by later features. */
+  protected readonly integrations: IntegrationFactory = () => [];
+}
+
+function matchesId(machine: LocalStateMachine, id: string): boolean {
+  const { constructPath, logicalId, stateMachineName, stack } = machine.synthesized;
+  const relative = constructPath?.slice(stack.displayName.length + 1);
+  const candidates = [logicalId, stateMachineName, constructPath, relative];
+  return candidates.includes(id) || [constructPath, relative].some((p) => p?.startsWith(`${id}/`));
+}

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import { AslDefinition } from '../asl/definition';
+import { buildExecutionResult, causeText, ExecutionEnd, ExecutionResult, HistoryEvent } from './execution-result';
+import { FunctionRegistry, LocalEnvironment } from './function-registry';
+import { LambdaHandler, LocalLambdaFunction } from './lambda-runtime';
+import { PreparedDefinition, prepareDefinition } from './prepare-definition';
+import { SynthesizedStateMachine } from './stack-resources';
+import { buildTaskHandlers, TaskHandler, TaskIntegration } from './task-dispatcher';
+
+/** Options of one local execution. */
+export interface RunOptions {
+  /**
+   * Replacement handlers for Lambda functions, keyed by the function's construct path
+   * (`Stack/Path/Function`), its path below the stack (`Path/Function`) or its logical id.
+   * Every invocation of the function, from any state, uses the replacement.
+   * @default - each function runs its own code from the cloud assembly
+   */
+  readonly functions?: Record<string, LambdaHandler>;
+  /**
+   * Replacement handlers for Task states, keyed by state name (also inside Parallel branches
+   * and Map item processors). Takes precedence over `functions`.
+   * @default - none
+   */
+  readonly tasks?: Record<string, TaskHandler>;
+  /**
+   * Environment variables for every handler, on top of each function's own.
+   * @default - the functions' own environment only
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * The execution name (part of the execution ARN, `$$.Execution.Name`).
+   * @default - a random UUID
+   */
+  readonly name?: string;
+  /**
+   * Wait the retry intervals and Wait states the definition specifies, in real time.
+   * @default false - retries and Wait states take no time
+   */
+  readonly realDelays?: boolean;
+}
+
+/** An execution in progress. */
+export interface LocalExecution {
+  /** The execution ARN. */
+  readonly executionArn: string;
+  /** Settles when the execution ends (it never rejects: a failure is a FAILED result). */
+  readonly result: Promise<ExecutionResult>;
+  /** Stops the execution; its result becomes ABORTED. */
+  abort(): void;
+}
+
+/** Integrations a runner adds to every execution (callbacks, nested executions, events). */
+export type IntegrationFactory = (machine: LocalStateMachine, options: RunOptions) => TaskIntegration[];
+
+/**
+ * One synthesized state machine, ready to run in-process with aws-local-stepfunctions against
+ * the Lambda code of the cloud assembly.
+ */
+export class LocalStateMachine {
+  private prepared?: PreparedDefinition;
+  private interpreter?: StateMachine;
+
+  /** @internal */
+  constructor(
+    /** The state machine as synthesized. */
+    public readonly synthesized: SynthesizedStateMachine,
+    private readonly functions: FunctionRegistry,
+    private readonly environment: LocalEnvironment,
+    private readonly integrations: IntegrationFactory,
+  ) {}
+
+  /** The state machine's name locally: its literal name, else its logical id. */
+  public get name(): string {
+    return this.synthesized.stateMachineName ?? this.synthesized.logicalId;
+  }
+
+  /** The state machine ARN locally. */
+  public get stateMachineArn(): string {
+    return `arn:aws:states:${this.environment.region}:${this.environment.account}:stateMachine:${this.name}`;
+  }
+
+  /** The flattened ASL (references as `${LogicalId.Attribute}`), e.g. for a snapshot. */
+  public get definition(): AslDefinition {
+    return this.synthesized.definition;
+  }
+
+  /**
+   * Runs an execution to its end.
+   *
+   * @throws Error if the definition uses something the runner cannot execute faithfully, or a
+   * Task has nothing to run.
+   */
+  public run(input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
+    return this.start(input, options).result;
+  }
+
+  /**
+   * Starts an execution and returns at once, for executions that wait on callbacks.
+   *
+   * @throws Error if the definition uses something the runner cannot execute faithfully, or a
+   * Task has nothing to run.
+   */
+  public start(input: unknown, options: RunOptions = {}): LocalExecution {
+    const prepared = this.prepare();
+    const name = options.name ?? randomUUID();
+    const executionArn = `arn:aws:states:${this.environment.region}:${this.environment.account}:execution:${this.name}:${name}`;
+    const context = {
+      Execution: { Id: executionArn, Name: name, RoleArn: `arn:aws:iam::${this.environment.account}:role/local-runner` },
+      StateMachine: { Id: this.stateMachineArn, Name: this.name },
+    };
+    const taskHandlers = buildTaskHandlers({
+      prepared,
+      functions: this.functions,
+      functionOverrides: this.functionOverrides(options.functions ?? {}),
+      taskOverrides: options.tasks ?? {},
+      environment: options.environment ?? {},
+      integrations: this.integrations(this, options),
+      context,
+    });
+    const savedEnvironment = { ...process.env };
+    const execution = this.interpreterFor(prepared).run(input as any, {
+      overrides: {
+        taskResourceLocalHandlers: taskHandlers as any,
+        ...(options.realDelays ? {} : zeroDelays(prepared)),
+      },
+      context,
+    });
+    const result = collect(execution, executionArn, input).finally(() => restoreEnvironment(savedEnvironment));
+    return { executionArn, result, abort: execution.abort };
+  }
+
+  private prepare(): PreparedDefinition {
+    this.prepared ??= prepareDefinition(
+      this.synthesized.definition,
+      (placeholder) => this.functions.resolvePlaceholder(this.synthesized.stack, placeholder),
+      `state machine ${this.synthesized.constructPath ?? this.synthesized.logicalId}`,
+    );
+    return this.prepared;
+  }
+
+  /** Building the interpreter validates the definition (~75 ms): done once per state machine. */
+  private interpreterFor(prepared: PreparedDefinition): StateMachine {
+    this.interpreter ??= new StateMachine(structuredClone(prepared.definition) as any);
+    return this.interpreter;
+  }
+
+  private functionOverrides(overrides: Record<string, LambdaHandler>): Map<LocalLambdaFunction, LambdaHandler> {
+    return new Map(
+      Object.entries(overrides).map(([key, handler]) => {
+        const fn = this.functions.find(key);
+        if (!fn) {
+          const known = this.functions.all.map((f) => f.fn.constructPath ?? f.fn.logicalId).join(', ');
+          throw new Error(`RunOptions.functions names '${key}', which matches no function. Known functions: ${known}.`);
+        }
+        return [fn, handler];
+      }),
+    );
+  }
+}
+
+function zeroDelays(prepared: PreparedDefinition) {
+  return {
+    retryIntervalOverrides: Object.fromEntries(prepared.retryingStates.map((name) => [name, 0])),
+    waitTimeOverrides: Object.fromEntries(prepared.waitStates.map((name) => [name, 0])),
+  };
+}
+
+async function collect(
+  execution: ReturnType<StateMachine['run']>,
+  executionArn: string,
+  input: unknown,
+): Promise<ExecutionResult> {
+  const events: HistoryEvent[] = [];
+  const logging = (async () => {
+    for await (const event of execution.eventLogs) events.push(event as HistoryEvent);
+  })();
+  let end: ExecutionEnd;
+  try {
+    end = { status: 'SUCCEEDED', output: await execution.result };
+  } catch (error) {
+    end = endOf(error);
+  }
+  await logging;
+  if (end.status === 'FAILED') {
+    const failed = events.find((event) => event.type === 'ExecutionFailed');
+    end = { status: 'FAILED', error: failed?.Error ?? end.error, cause: failed ? causeText(failed.Cause) : end.cause };
+  }
+  return buildExecutionResult(executionArn, input, end, events);
+}
+
+function endOf(error: unknown): ExecutionEnd {
+  if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out.' };
+  if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
+  const inner = (error as { cause?: Error }).cause ?? (error as Error);
+  return { status: 'FAILED', error: inner.name, cause: causeText((inner as { cause?: unknown }).cause ?? inner.message) };
+}
+
+function restoreEnvironment(saved: Record<string, string | undefined>): void {
+  for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+  Object.assign(process.env, saved);
+}

@@ -1,0 +1,67 @@
+import { AslState } from '../asl/definition';
+
+interface Retrier {
+  readonly ErrorEquals: string[];
+  readonly MaxAttempts?: number;
+}
+
+interface AttemptState {
+  retryCount: number;
+  readonly retrierAttempts: number[];
+  inFlight: boolean;
+  retryExpected: boolean;
+}
+
+/**
+ * Tracks `$$.State.RetryCount` for Task states, which aws-local-stepfunctions does not
+ * provide: it mirrors the interpreter's retry decision (first retrier whose `ErrorEquals`
+ * matches, `MaxAttempts` defaulting to 3, `States.TaskFailed` matching all but
+ * `States.Timeout`) to tell a retry from a fresh entry into the state.
+ *
+ * Attempts are keyed by state name and input, so concurrent Map iterations with different
+ * items are counted apart.
+ */
+export class RetryCounter {
+  private readonly attempts = new Map<string, AttemptState>();
+
+  /** Records the start of an attempt and returns its retry count (0 for a first attempt). */
+  public begin(key: string, state: AslState): number {
+    const previous = this.attempts.get(key);
+    if (previous?.inFlight) this.fail(key, state, 'States.Timeout');
+    const current = this.attempts.get(key);
+    if (current?.retryExpected) {
+      current.retryExpected = false;
+      current.inFlight = true;
+      return current.retryCount;
+    }
+    const retriers = (state.Retry as Retrier[] | undefined) ?? [];
+    this.attempts.set(key, { retryCount: 0, retrierAttempts: retriers.map(() => 0), inFlight: true, retryExpected: false });
+    return 0;
+  }
+
+  /** Records a successful attempt. */
+  public succeed(key: string): void {
+    this.attempts.delete(key);
+  }
+
+  /** Records a failed attempt with the ASL error name it failed with. */
+  public fail(key: string, state: AslState, errorName: string): void {
+    const current = this.attempts.get(key);
+    if (!current?.inFlight) return;
+    current.inFlight = false;
+    const retriers = (state.Retry as Retrier[] | undefined) ?? [];
+    const index = retriers.findIndex((retrier) => retrier.ErrorEquals.some((name) => matches(name, errorName)));
+    if (index >= 0 && current.retrierAttempts[index] < (retriers[index].MaxAttempts ?? 3)) {
+      current.retrierAttempts[index]++;
+      current.retryCount++;
+      current.retryExpected = true;
+    } else {
+      this.attempts.delete(key);
+    }
+  }
+}
+
+function matches(pattern: string, errorName: string): boolean {
+  if (pattern === errorName || pattern === 'States.ALL') return true;
+  return pattern === 'States.TaskFailed' && errorName !== 'States.Timeout';
+}

@@ -1,0 +1,174 @@
+import { AslState } from '../asl/definition';
+import { failStateIntegration } from './fail-state-integration';
+import { FunctionRegistry } from './function-registry';
+import { LambdaHandler, LocalLambdaFunction } from './lambda-runtime';
+import { CONTEXT_MARKER, PreparedDefinition } from './prepare-definition';
+import { RetryCounter } from './retry-counter';
+
+/** What a Task state's replacement receives besides its input. */
+export interface TaskContext {
+  /** The Task state's name. */
+  readonly stateName: string;
+  /** 0 on the first attempt, then the retries so far. */
+  readonly retryCount: number;
+}
+
+/**
+ * A test's replacement for a Task state. For a Lambda task it receives the event the function
+ * would receive and returns what the function would return; for another integration it
+ * receives the resolved `Parameters` and returns the service's response. A thrown error's
+ * `name` is the ASL error (see {@link TaskFailure}).
+ */
+export type TaskHandler = (input: any, context: TaskContext) => unknown;
+
+/**
+ * An error a {@link TaskHandler} or Lambda handler throws to fail a task with a given ASL
+ * error name and cause.
+ */
+export class TaskFailure extends Error {
+  /**
+   * @param error the ASL error name, e.g. `PaymentDeclined` or `States.Timeout`
+   * @param cause the message (for a Lambda task, the `errorMessage` of the cause)
+   */
+  constructor(error: string, cause = '') {
+    super(cause);
+    this.name = error;
+  }
+}
+
+/** Runs one Task state locally, given its resolved parameters. */
+export interface TaskIntegration {
+  /** Whether this integration runs tasks with this `Resource`. */
+  matches(resource: string): boolean;
+  /** Why a task with this state cannot run, or undefined when it can. */
+  problem?(stateName: string, state: AslState): string | undefined;
+  /** Runs the task and returns its raw result (before `ResultSelector`). */
+  invoke(call: TaskCall): Promise<unknown>;
+}
+
+/** One attempt of a Task state, as a {@link TaskIntegration} sees it. */
+export interface TaskCall {
+  readonly stateName: string;
+  readonly state: AslState;
+  /** The effective input: `Parameters` evaluated, context fields filled in. */
+  readonly input: any;
+  readonly retryCount: number;
+  /** The execution's context object (`$$`): Execution, StateMachine. */
+  readonly context: Record<string, unknown>;
+}
+
+/** How the dispatcher finds the code for each task. */
+export interface TaskDispatcherProps {
+  readonly prepared: PreparedDefinition;
+  readonly functions: FunctionRegistry;
+  /** Replacement handlers, by function. */
+  readonly functionOverrides: Map<LocalLambdaFunction, LambdaHandler>;
+  /** Replacement handlers, by Task state name. */
+  readonly taskOverrides: Record<string, TaskHandler>;
+  /** Environment variables on top of each function's own. */
+  readonly environment: Record<string, string>;
+  /** Integrations besides Lambda (callbacks, nested executions, events), tried in order. */
+  readonly integrations: TaskIntegration[];
+  /** The execution's context object (`$$`). */
+  readonly context: Record<string, unknown>;
+}
+
+const LAMBDA_INVOKE = /^arn:[^:]+:states:::lambda:invoke$/;
+
+/**
+ * Builds, for every Task state, the local handler aws-local-stepfunctions calls instead of AWS.
+ *
+ * @throws Error listing every Task that has neither a replacement, nor a Lambda function with
+ * code in the assembly, nor a supported integration: without a handler the interpreter would
+ * call AWS.
+ */
+export function buildTaskHandlers(props: TaskDispatcherProps): Record<string, (input: unknown) => Promise<unknown>> {
+  const retryCounter = new RetryCounter();
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  const problems: string[] = [];
+  for (const [stateName, state] of props.prepared.tasks) {
+    const run = taskRunner(props, stateName, state);
+    if (typeof run === 'string') {
+      problems.push(`Task '${stateName}' (${String(state.Resource)}): ${run}`);
+      continue;
+    }
+    handlers[stateName] = async (input) => {
+      const key = `${stateName}\u0000${JSON.stringify(input)}`;
+      const retryCount = retryCounter.begin(key, state);
+      const call = { stateName, state, input: fillContext(input, stateName, retryCount), retryCount, context: props.context };
+      try {
+        const result = await run(call);
+        retryCounter.succeed(key);
+        return result;
+      } catch (error) {
+        retryCounter.fail(key, state, (error as Error).name);
+        throw error;
+      }
+    };
+  }
+  if (problems.length > 0) {
+    throw new Error(`These tasks have nothing to run locally:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+      "Pass a replacement in RunOptions.tasks (by state name) or RunOptions.functions (by function).");
+  }
+  return handlers;
+}
+
+/** The function that runs a task, or why there is none. */
+function taskRunner(props: TaskDispatcherProps, stateName: string, state: AslState): ((call: TaskCall) => Promise<unknown>) | string {
+  const resource = String(state.Resource);
+  const override = props.taskOverrides[stateName];
+  const lambda = lambdaTarget(props.functions, state);
+  if (lambda) {
+    const { fn, envelope } = lambda;
+    const functionOverride = props.functionOverrides.get(fn);
+    if (!override && !functionOverride && !fn.hasCode) {
+      return `function ${fn.fn.constructPath ?? fn.fn.logicalId} has no code in the assembly`;
+    }
+    return async ({ input, retryCount }) => {
+      const event = envelope ? input.Payload : input;
+      const handler: LambdaHandler | undefined = override ? (e) => override(e, { stateName, retryCount }) : functionOverride;
+      const payload = await fn.invoke(event, props.environment, handler);
+      return envelope ? { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 } : payload;
+    };
+  }
+  if (override) {
+    return async (call) => {
+      try {
+        return await override(call.input, { stateName, retryCount: call.retryCount });
+      } catch (error) {
+        throw error instanceof Error ? error : new TaskFailure('Error', String(error));
+      }
+    };
+  }
+  const integration = [failStateIntegration, ...props.integrations].find((i) => i.matches(resource));
+  if (!integration) return 'no local integration for this resource';
+  return integration.problem?.(stateName, state) ?? ((call) => integration.invoke(call));
+}
+
+/** The Lambda function a Task invokes, and whether its result is wrapped in the invoke envelope. */
+function lambdaTarget(functions: FunctionRegistry, state: AslState): { fn: LocalLambdaFunction; envelope: boolean } | undefined {
+  const resource = String(state.Resource);
+  if (LAMBDA_INVOKE.test(resource)) {
+    const name = (state.Parameters as Record<string, unknown> | undefined)?.FunctionName;
+    const fn = typeof name === 'string' ? functions.resolve(name) : undefined;
+    return fn ? { fn, envelope: true } : undefined;
+  }
+  const fn = functions.resolve(resource);
+  return fn ? { fn, envelope: false } : undefined;
+}
+
+/** Replaces the context markers left by prepareDefinition with this attempt's values. */
+function fillContext(node: unknown, stateName: string, retryCount: number): any {
+  if (Array.isArray(node)) return node.map((item) => fillContext(item, stateName, retryCount));
+  if (!node || typeof node !== 'object') return node;
+  const marker = (node as Record<string, unknown>)[CONTEXT_MARKER];
+  if (typeof marker === 'string') {
+    const values: Record<string, unknown> = {
+      '$$.State.Name': stateName,
+      '$$.State.RetryCount': retryCount,
+      '$$.State.EnteredTime': new Date().toISOString(),
+    };
+    return values[marker] ?? null;
+  }
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, fillContext(value, stateName, retryCount)]));
+}
