@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { ExecutionResult, LocalRunner } from '../lib/testing';
+import { compensationsOf, OrderOutcome, outcomeOf } from './order-outcome';
+
+/** What examples/order-outcomes.json documents for an order. */
+interface ExpectedOutcome {
+  readonly outcome: OrderOutcome;
+  readonly scenario: string;
+}
+
+/** One row of the report. */
+interface OrderRun {
+  readonly orderId: string;
+  readonly result: ExecutionResult;
+  readonly expected?: ExpectedOutcome;
+}
+
+const program = new Command()
+  .name('run-orders')
+  .description('Runs every example order through the synthesized order workflow, locally, and prints the outcomes.')
+  .option('--assembly <dir>', 'cloud assembly written by cdk synth', 'cdk.out')
+  .option('--orders <dir>', 'folder of order JSON files', 'examples/orders')
+  .option('--expected <file>', 'documented outcome of each order', 'examples/order-outcomes.json')
+  .option('--verbose', "show the handlers' logs", false)
+  .parse();
+
+async function main(): Promise<number> {
+  const options = program.opts<{ assembly: string; orders: string; expected: string; verbose: boolean }>();
+  const workflowPath = 'OrderProcessing/OrderWorkflow';
+  const workflow = LocalRunner.fromCloudAssembly(options.assembly).stateMachine(workflowPath);
+  const expected = JSON.parse(readFileSync(options.expected, 'utf8')) as Record<string, ExpectedOutcome>;
+  const files = readdirSync(options.orders).filter((file) => file.endsWith('.json')).sort();
+  const environment: Record<string, string> = options.verbose ? {} : { POWERTOOLS_LOG_LEVEL: 'SILENT' };
+
+  const runs: OrderRun[] = [];
+  for (const file of files) {
+    const order = JSON.parse(readFileSync(path.join(options.orders, file), 'utf8'));
+    const orderId: string = order.orderId ?? file;
+    const result = await workflow.run(order, { name: `${orderId}-local`, environment });
+    runs.push({ orderId, result, expected: expected[orderId] });
+  }
+
+  console.log(`Order workflow ${workflowPath}: ${runs.length} orders from ${options.orders}, run locally\n`);
+  printTable(runs);
+  const mismatches = runs.filter((run) => run.expected && outcomeOf(run.result) !== run.expected.outcome);
+  console.log(`\n${runs.length - mismatches.length} of ${runs.length} orders ended as ${options.expected} documents.`);
+  for (const run of mismatches) {
+    console.log(`  ${run.orderId}: expected ${run.expected!.outcome}, got ${outcomeOf(run.result)} (${run.result.error ?? ''})`);
+  }
+  return mismatches.length === 0 ? 0 : 1;
+}
+
+function printTable(runs: OrderRun[]): void {
+  const rows = runs.map((run) => [
+    run.orderId,
+    `${outcomeOf(run.result)}${run.expected ? (outcomeOf(run.result) === run.expected.outcome ? ' ✓' : ' ✗') : ''}`,
+    run.result.error ?? '',
+    compensationsOf(run.result).join(', ') || '-',
+    String(run.result.retries.length),
+    String(run.result.transitions),
+    run.result.path.join(' → '),
+  ]);
+  const header = ['ORDER', 'OUTCOME', 'ERROR', 'COMPENSATIONS', 'RETRIES', 'TRANSITIONS', 'PATH'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  for (const row of [header, ...rows]) {
+    console.log(row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '));
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,35 @@
+import type { LambdaStepEvent } from '../../lib/lambda-step-event';
+import { OutOfStock } from './errors';
+import { logger, tagInvocation } from './logger';
+import { idFor, Order } from './order';
+import { STOCK, shortLines } from './warehouse';
+
+interface ReserveInventoryEvent extends LambdaStepEvent {
+  readonly input: Order;
+}
+
+/** A reservation held for an order. */
+export interface Reservation {
+  readonly reservationId: string;
+  readonly units: number;
+}
+
+/**
+ * Reserves every line of the order, or none. Reserving twice for one order returns the same
+ * reservation (the id derives from the order id).
+ *
+ * @throws OutOfStock naming each line the warehouse cannot fill.
+ */
+export const handler = async (event: ReserveInventoryEvent): Promise<Reservation> => {
+  tagInvocation(event);
+  const order = event.input;
+  const short = shortLines(order.items);
+  if (short.length > 0) {
+    const detail = short.map((item) => `${item.sku} (wanted ${item.quantity}, have ${STOCK[item.sku] ?? 0})`).join(', ');
+    logger.warn('Out of stock', { skus: short.map((item) => item.sku) });
+    throw new OutOfStock(`Not enough stock for ${detail}`);
+  }
+  const reservation = { reservationId: idFor('RES', order.orderId), units: order.items.reduce((n, item) => n + item.quantity, 0) };
+  logger.info('Inventory reserved', { ...reservation });
+  return reservation;
+};
