@@ -22,12 +22,13 @@ export function requireWholeSeconds(
 ): number | undefined {
   if (duration.isUnresolved()) return undefined;
   const seconds = duration.toMilliseconds() / 1000;
-  const { min = 1, max = Number.MAX_SAFE_INTEGER } = bounds;
-  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+  const { min = 1, max } = bounds;
+  if (!Number.isInteger(seconds) || seconds < min || (max !== undefined && seconds > max)) {
+    const range = max === undefined ? `of at least ${min}` : `between ${min} and ${max}`;
     throw new WorkflowConfigurationError(
       scope,
-      `${what} must be a whole number of seconds between ${min} and ${max} (got ${duration.toHumanString()}).`,
-      `use Duration.seconds(n) with ${min} <= n <= ${max}.`,
+      `${what} must be a whole number of seconds ${range} (got ${duration.toHumanString()}).`,
+      `use Duration.seconds(n), n ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}.`,
     );
   }
   return seconds;

@@ -8,6 +8,7 @@ export * from './nag-acknowledgements';
 export * from './retry-policy';
 export * from './saga';
 export * from './state-names';
+export * from './validation/asl-schema';
 export * from './validation/rule';
 export * from './validation/validate-definition';
 export * from './workflow';

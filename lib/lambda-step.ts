@@ -103,7 +103,7 @@ export class LambdaStep extends tasks.LambdaInvoke {
       }),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
-      taskTimeout: props.timeout ? sfn.Timeout.duration(props.timeout) : undefined,
+      taskTimeout: isWholeSeconds(props.timeout) ? sfn.Timeout.duration(props.timeout) : undefined,
       inputPath: props.inputPath,
       resultPath: props.resultPath,
       resultSelector: props.resultSelector,
@@ -115,6 +115,7 @@ export class LambdaStep extends tasks.LambdaInvoke {
     this.idempotent = props.idempotent ?? false;
 
     if (!props.timeout) {
+      // Checked after super(): the error message needs this construct's path.
       throw new WorkflowConfigurationError(
         this,
         'LambdaStep has no timeout: without one, a hung invocation holds the execution until the workflow times out.',
@@ -141,3 +142,8 @@ export class LambdaStep extends tasks.LambdaInvoke {
   }
 }
 
+
+/** Whether a duration renders as whole seconds (CDK throws before our clearer check otherwise). */
+function isWholeSeconds(duration: Duration | undefined): duration is Duration {
+  return duration !== undefined && (duration.isUnresolved() || duration.toMilliseconds() % 1000 === 0);
+}

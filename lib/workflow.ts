@@ -151,11 +151,7 @@ export class Workflow extends Construct {
         : undefined,
       encryptionConfiguration: this.encryptionConfiguration(props),
     });
-    acknowledgeNagRules(this.stateMachine.role, {
-      id: 'AwsSolutions-IAM5',
-      reason: 'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions; Step Functions requires Resource "*" for them.',
-      appliesTo: ['Resource::*'],
-    });
+    this.acknowledgeRoleWildcards();
     this.node.addValidation({ validate: () => this.validateDefinition() });
   }
 
@@ -187,6 +183,38 @@ export class Workflow extends Construct {
   /** Grants permission to redrive failed executions (STANDARD only, 14 days after they end). */
   public grantRedriveExecution(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantRedriveExecution(grantee);
+  }
+
+  /**
+   * The state machine role needs two kinds of wildcard that cdk-nag's AwsSolutions-IAM5
+   * reports: `*` for log delivery and X-Ray (no resource-level permissions exist), and
+   * `<function ARN>:*`, CDK's grant to invoke the versions and aliases of each Lambda task's
+   * function, no wider than the function.
+   */
+  private acknowledgeRoleWildcards(): void {
+    const functionArns = new Set<string>();
+    for (const { state } of listStates(renderDefinition(this.stateMachine))) {
+      const parameters = (state.Parameters ?? {}) as Record<string, unknown>;
+      for (const candidate of [state.Resource, parameters.FunctionName]) {
+        const match = typeof candidate === 'string' ? /^\$\{([A-Za-z0-9]+\.Arn)\}$/.exec(candidate) : null;
+        if (match) functionArns.add(`Resource::<${match[1]}>:*`);
+      }
+    }
+    acknowledgeNagRules(
+      this.stateMachine.role,
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: 'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions; Step Functions requires Resource "*" for them.',
+        appliesTo: ['Resource::*'],
+      },
+      ...(functionArns.size > 0
+        ? [{
+          id: 'AwsSolutions-IAM5',
+          reason: "Invoking a Lambda task's function is granted on its versions and aliases (ARN:*), no wider than that function.",
+          appliesTo: [...functionArns],
+        }]
+        : []),
+    );
   }
 
   /** Runs the validation rules over the synthesized ASL; called by CDK at synth. */

@@ -4,5 +4,6 @@ export * from './function-registry';
 export * from './lambda-runtime';
 export * from './local-runner';
 export * from './local-state-machine';
+export * from './snapshot';
 export * from './stack-resources';
 export * from './task-dispatcher';

@@ -88,10 +88,10 @@ export class LocalStateMachine {
   /**
    * Runs an execution to its end.
    *
-   * @throws Error if the definition uses something the runner cannot execute faithfully, or a
+   * @returns the result; rejects if the definition uses something the runner cannot execute faithfully, or a
    * Task has nothing to run.
    */
-  public run(input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
+  public async run(input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
     return this.start(input, options).result;
   }
 
@@ -139,9 +139,13 @@ export class LocalStateMachine {
     return this.prepared;
   }
 
-  /** Building the interpreter validates the definition (~75 ms): done once per state machine. */
+  /**
+   * Building the interpreter validates the definition (~75 ms): done once per state machine.
+   * It gets a JSON copy: structuredClone would create objects of another realm under jest,
+   * which the interpreter does not recognize as plain objects in nested Parameters.
+   */
   private interpreterFor(prepared: PreparedDefinition): StateMachine {
-    this.interpreter ??= new StateMachine(structuredClone(prepared.definition) as any);
+    this.interpreter ??= new StateMachine(JSON.parse(JSON.stringify(prepared.definition)));
     return this.interpreter;
   }
 

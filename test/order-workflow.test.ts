@@ -1,0 +1,123 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { compensationsOf, outcomeOf } from '../bin/order-outcome';
+import { OrderProcessingStack } from '../bin/order-processing-stack';
+import { checkAslSchema } from '../lib';
+import { aslSnapshot, LocalRunner, LocalStateMachine } from '../lib/testing';
+
+const ORDERS_DIR = path.join(__dirname, '..', 'examples', 'orders');
+const EXPECTED = JSON.parse(readFileSync(path.join(__dirname, '..', 'examples', 'order-outcomes.json'), 'utf8'));
+const ORDER_FILES = readdirSync(ORDERS_DIR).filter((file) => file.endsWith('.json')).sort();
+const QUIET = { environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } };
+
+const HAPPY_PATH = [
+  'ValidateOrder', 'ReserveInventory', 'ChargePayment', 'NotifyCustomer', 'SendConfirmation', 'UpdateAnalytics', 'CreateShipment', 'OrderCompleted',
+];
+
+function readOrder(file: string): any {
+  return JSON.parse(readFileSync(path.join(ORDERS_DIR, file), 'utf8'));
+}
+
+describe('order workflow (example app)', () => {
+  let app: App;
+  let stack: OrderProcessingStack;
+  let workflow: LocalStateMachine;
+
+  beforeAll(() => {
+    app = new App();
+    stack = new OrderProcessingStack(app, 'OrderProcessing');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    workflow = LocalRunner.fromStack(stack).stateMachine('OrderWorkflow');
+  });
+
+  test('the flattened ASL matches the reviewed snapshot', () => {
+    expect(aslSnapshot(workflow.definition)).toMatchSnapshot();
+  });
+
+  test('asl-validator accepts every synthesized state machine', () => {
+    for (const machine of LocalRunner.fromStack(stack).stateMachines) {
+      expect(checkAslSchema(machine.definition)).toEqual([]);
+    }
+  });
+
+  test('cdk-nag AwsSolutions reports nothing unacknowledged, and every acknowledgement has a reason', () => {
+    // synth ran in beforeAll with the AwsSolutions plugin; a violation would have thrown there.
+    const acknowledgements = stack.node.findAll().flatMap((construct) =>
+      construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((entry) => entry.data),
+    );
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const reasons of acknowledgements) {
+      for (const reason of Object.values<string>(reasons)) expect(reason.length).toBeGreaterThan(30);
+    }
+  });
+
+  test('handlers are bundled NodejsFunctions with tracing, explicit memory and timeout, and scoped log groups', () => {
+    const template = Template.fromStack(stack);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(8);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', MemorySize: 256, Timeout: 10, TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
+    }
+    expect(JSON.stringify(template.toJSON())).not.toContain('AWSLambdaBasicExecutionRole');
+  });
+
+  test.each(ORDER_FILES)('%s ends as documented', async (file) => {
+    // GIVEN
+    const order = readOrder(file);
+    const expected = EXPECTED[order.orderId];
+    // WHEN
+    const result = await workflow.run(order, QUIET);
+    // THEN
+    expect(outcomeOf(result)).toBe(expected.outcome);
+    if (expected.compensations) expect(compensationsOf(result)).toEqual(expected.compensations);
+    expect(result.retries).toHaveLength(expected.retries ?? 0);
+    if (expected.outcome === 'succeeded') {
+      expect(result.path).toEqual(HAPPY_PATH);
+      expect(result.output).toMatchObject({
+        orderId: order.orderId,
+        reservation: { reservationId: expect.stringMatching(/^RES-/) },
+        charge: { chargeId: expect.stringMatching(/^CH-/), currency: order.currency },
+        notifications: { confirmation: { messageId: expect.any(String) }, analytics: { recorded: true } },
+        shipment: { trackingNumber: expect.stringMatching(/^PW\d{10}$/) },
+      });
+    }
+  });
+
+  test('an invalid order ends in OrderInvalid with the input and every problem in the cause', async () => {
+    const order = readOrder('ORD-1003.json');
+    const result = await workflow.run(order, QUIET);
+    expect(result.path).toEqual(['ValidateOrder', 'OrderInvalid']);
+    expect(result.error).toBe('ValidationError');
+    const cause = JSON.parse(result.cause!);
+    expect(cause.orderId).toBe('ORD-1003');
+    const problems = JSON.parse(cause.validationError.Cause).errorMessage;
+    expect(problems).toContain('customer.email is not an email address');
+    expect(problems).toContain('items[0].quantity must be a whole number from 1 to 100 (got 0)');
+    expect(problems).toContain('shippingAddress.line1 is missing');
+  });
+
+  test('a refused refund ends in CompensationFailed, keeping the shipment error, the refund error and the order', async () => {
+    const result = await workflow.run(readOrder('ORD-1009.json'), QUIET);
+    const cause = JSON.parse(result.cause!);
+    expect(cause.sagaError).toMatchObject({
+      failedStep: 'CreateShipment',
+      Error: 'ShipmentFailed',
+      compensationErrors: { RefundPayment: { Error: 'RefundFailed' } },
+    });
+    expect(cause.release).toEqual({ releasedReservationId: 'RES-1009' });
+    expect(cause.customer.id).toBe('CUST-1015');
+  });
+
+  test('the transient payment error is retried with the retry count the handler sees', async () => {
+    const result = await workflow.run(readOrder('ORD-1006.json'), QUIET);
+    expect(result.retries.map((retry) => [retry.stateName, retry.error, retry.attempt])).toEqual([
+      ['ChargePayment', 'PaymentProviderUnavailable', 1],
+      ['ChargePayment', 'PaymentProviderUnavailable', 2],
+    ]);
+    expect(result.transitions).toBe(HAPPY_PATH.length + 2);
+  });
+});

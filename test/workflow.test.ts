@@ -1,0 +1,131 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Workflow, WorkflowProps } from '../lib';
+import { inlineStep, newStack } from './helpers';
+
+function workflow(stack: Stack, props: Partial<WorkflowProps> = {}): Workflow {
+  return new Workflow(stack, 'Orders', {
+    definition: new sfn.Pass(stack, 'Start'),
+    timeout: Duration.minutes(10),
+    ...props,
+  });
+}
+
+describe('Workflow', () => {
+  test('defaults: STANDARD, execution timeout, logs at level ALL without data, X-Ray on', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    workflow(stack);
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('OrdersLogs'), 'Arn'] } } }],
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/'),
+      RetentionInDays: 90,
+    });
+    const definition = JSON.stringify(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(definition).toContain('\\"TimeoutSeconds\\":600');
+  });
+
+  test('EXPRESS type, a customer-managed key and a shorter retention', () => {
+    // GIVEN
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    // WHEN
+    workflow(stack, { stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(5), encryptionKey: key });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'EXPRESS',
+      EncryptionConfiguration: { Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsDataKeyReusePeriodSeconds: 300 },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } });
+  });
+
+  test('logging can be turned off', () => {
+    const stack = newStack();
+    const wf = workflow(stack, { logLevel: sfn.LogLevel.OFF });
+    expect(wf.logGroup).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::Logs::LogGroup', 0);
+  });
+
+  test('grants are scoped to the state machine ARN', () => {
+    // GIVEN
+    const stack = newStack();
+    const wf = workflow(stack);
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    // WHEN
+    wf.grantStartExecution(role);
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('Caller') }],
+      PolicyDocument: {
+        Statement: [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('OrdersStateMachine') } }],
+      },
+    });
+  });
+
+  test('fails when timeout is missing', () => {
+    const stack = newStack();
+    expect(() => workflow(stack, { timeout: undefined })).toThrow(/\[TestStack\/Orders\] Workflow has no timeout.*Fix: pass timeout/);
+  });
+
+  test('fails when timeout is longer than a year or not whole seconds', () => {
+    expect(() => workflow(newStack(), { timeout: Duration.days(366) })).toThrow(/timeout must be a whole number of seconds between 1 and 31536000 \(got 366 days\)/);
+    expect(() => workflow(newStack(), { timeout: Duration.millis(1500) })).toThrow(/timeout must be a whole number of seconds/);
+  });
+
+  test('fails when the data key reuse period is outside 60-900 seconds', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    expect(() => workflow(stack, { encryptionKey: key, encryptionDataKeyReuse: Duration.seconds(30) })).toThrow(
+      /encryptionDataKeyReuse must be a whole number of seconds between 60 and 900/,
+    );
+  });
+
+  test('fails at synth when a state name is over 80 characters, naming the rule and the state', () => {
+    // GIVEN
+    const stack = newStack();
+    const longName = 'Reserve inventory in the warehouse closest to the customer before charging the card';
+    // WHEN
+    workflow(stack, { definition: new sfn.Pass(stack, 'Long', { stateName: longName }) });
+    // THEN
+    expect(longName.length).toBeGreaterThan(80);
+    expect(() => Template.fromStack(stack)).toThrow(/Workflow-StateNameLength \[state 'Reserve inventory.*'\]: .* is 83 characters long/);
+  });
+
+  test('a rule acknowledged with a reason does not fail synth', () => {
+    const stack = newStack();
+    const wf = workflow(stack, { definition: new sfn.Pass(stack, 'Long', { stateName: 'x'.repeat(81) }) });
+    Validations.of(wf).acknowledge({ id: 'Workflow-StateNameLength', reason: 'checked by hand for this test' });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('acknowledges the role wildcards cdk-nag reports, each with a reason', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    const wf = workflow(stack, { definition: inlineStep(stack, 'Charge') });
+    // THEN
+    const acknowledged = wf.stateMachine.role.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+    const ids = acknowledged.flatMap((m) => Object.keys(m.data).map((id) => id.replace(/^[^:]+::/, '')));
+    expect(ids).toEqual(expect.arrayContaining([
+      'AwsSolutions-IAM5[Resource::*]',
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ChargeFunction[0-9A-F]{8}\.Arn>:\*\]$/),
+    ]));
+    for (const entry of acknowledged) expect(Object.values(entry.data).every((reason) => String(reason).length > 20)).toBe(true);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
