@@ -37,3 +37,21 @@ export function acknowledgeNagRules(scope: IConstruct, ...acknowledgements: NagA
     });
   }
 }
+
+/**
+ * Writes a CloudFormation value as cdk-nag names it in a finding (`Resource::<value>`):
+ * `Ref` as `<Id>`, `Fn::GetAtt` as `<Id.Attr>`, `Fn::Join` joined, other intrinsics as JSON.
+ *
+ * @see https://github.com/cdklabs/cdk-nag/blob/main/src/utils/flatten-cfn-reference.ts
+ */
+export function nagResourceName(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  const node = value as Record<string, any>;
+  if (node['Fn::Join']) return (node['Fn::Join'][1] as unknown[]).map(nagResourceName).join(node['Fn::Join'][0]);
+  if (node['Fn::Sub']) return nagResourceName(node['Fn::Sub']);
+  if (node['Fn::GetAtt']) return `<${nagResourceName(node['Fn::GetAtt'][0])}.${nagResourceName(node['Fn::GetAtt'][1])}>`;
+  if (node['Fn::ImportValue']) return nagResourceName(node['Fn::ImportValue']);
+  if (node.Ref) return `<${nagResourceName(node.Ref)}>`;
+  return JSON.stringify(value);
+}

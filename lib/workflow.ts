@@ -5,11 +5,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { listStates } from './asl/definition';
+import { IDEMPOTENT_STATES_METADATA } from './assembly/metadata-keys';
 import { renderDefinition } from './asl/render';
 import { requireWholeSeconds } from './durations';
 import { WorkflowConfigurationError } from './errors';
 import { LambdaStep } from './lambda-step';
-import { acknowledgeNagRules } from './nag-acknowledgements';
+import { acknowledgeNagRules, nagResourceName } from './nag-acknowledgements';
 import { Finding, Severity } from './validation/rule';
 import { validateDefinition } from './validation/validate-definition';
 
@@ -114,7 +115,11 @@ export class Workflow extends Construct {
   /** The execution timeout. */
   public readonly timeout: Duration;
 
+  /** Names of the states declared idempotent (LambdaStep `idempotent: true`). */
+  public readonly idempotentStates: string[];
+
   private readonly stateMachineName?: string;
+  private errors?: string[];
 
   /**
    * @throws WorkflowConfigurationError if `timeout` is missing, not whole seconds or longer
@@ -151,8 +156,13 @@ export class Workflow extends Construct {
         : undefined,
       encryptionConfiguration: this.encryptionConfiguration(props),
     });
+    const definition = renderDefinition(this.stateMachine);
+    this.idempotentStates = idempotentStepNames(this, listStates(definition).map((s) => s.name));
+    if (this.idempotentStates.length > 0) {
+      (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(IDEMPOTENT_STATES_METADATA, this.idempotentStates);
+    }
     this.acknowledgeRoleWildcards();
-    this.node.addValidation({ validate: () => this.validateDefinition() });
+    this.node.addValidation({ validate: () => this.validationErrors() });
   }
 
   /** Grants permission to start executions. */
@@ -186,45 +196,47 @@ export class Workflow extends Construct {
   }
 
   /**
-   * The state machine role needs two kinds of wildcard that cdk-nag's AwsSolutions-IAM5
-   * reports: `*` for log delivery and X-Ray (no resource-level permissions exist), and
-   * `<function ARN>:*`, CDK's grant to invoke the versions and aliases of each Lambda task's
-   * function, no wider than the function.
+   * Acknowledges, on the state machine role, the wildcards cdk-nag's AwsSolutions-IAM5 reports
+   * that this state machine needs and CDK generated, each with its reason: `*` for log delivery
+   * and X-Ray (no resource-level permissions exist), `<function ARN>:*` to invoke the versions
+   * and aliases of a Lambda task's function, and the executions of a nested workflow (their
+   * ARNs are only known at run time). Wildcards granted later, or for other actions, stay
+   * reported.
    */
   private acknowledgeRoleWildcards(): void {
-    const functionArns = new Set<string>();
-    for (const { state } of listStates(renderDefinition(this.stateMachine))) {
-      const parameters = (state.Parameters ?? {}) as Record<string, unknown>;
-      for (const candidate of [state.Resource, parameters.FunctionName]) {
-        const match = typeof candidate === 'string' ? /^\$\{([A-Za-z0-9]+\.Arn)\}$/.exec(candidate) : null;
-        if (match) functionArns.add(`Resource::<${match[1]}>:*`);
+    const policy = this.stateMachine.role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+    if (!policy) return;
+    const document = Stack.of(this).resolve((policy.node.defaultChild as iam.CfnPolicy).policyDocument);
+    const byReason = new Map<string, Set<string>>();
+    for (const statement of document.Statement ?? []) {
+      if (statement.Effect !== 'Allow') continue;
+      const actions: string[] = [statement.Action].flat();
+      for (const resource of [statement.Resource].flat().map(nagResourceName).filter((r) => r.includes('*'))) {
+        const reason = wildcardReason(actions, resource);
+        if (reason) byReason.set(reason, (byReason.get(reason) ?? new Set()).add(`Resource::${resource}`));
       }
     }
     acknowledgeNagRules(
       this.stateMachine.role,
-      {
-        id: 'AwsSolutions-IAM5',
-        reason: 'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions; Step Functions requires Resource "*" for them.',
-        appliesTo: ['Resource::*'],
-      },
-      ...(functionArns.size > 0
-        ? [{
-          id: 'AwsSolutions-IAM5',
-          reason: "Invoking a Lambda task's function is granted on its versions and aliases (ARN:*), no wider than that function.",
-          appliesTo: [...functionArns],
-        }]
-        : []),
+      ...[...byReason].map(([reason, findings]) => ({ id: 'AwsSolutions-IAM5', reason, appliesTo: [...findings] })),
     );
   }
 
-  /** Runs the validation rules over the synthesized ASL; called by CDK at synth. */
-  private validateDefinition(): string[] {
-    const definition = renderDefinition(this.stateMachine);
+  /**
+   * Runs the validation rules over the synthesized ASL; called by CDK at synth (once: a
+   * second synth reuses the result, so warnings are not added twice).
+   */
+  private validationErrors(): string[] {
+    this.errors ??= this.runRules();
+    return this.errors;
+  }
+
+  private runRules(): string[] {
     const findings = validateDefinition({
-      definition,
+      definition: renderDefinition(this.stateMachine),
       stateMachineType: this.stateMachineType,
       stateMachineName: this.stateMachineName,
-      idempotentStates: idempotentStepNames(this, listStates(definition).map((s) => s.name)),
+      idempotentStates: this.idempotentStates,
     });
     const acknowledged = acknowledgedRuleIds(this);
     const errors: string[] = [];
@@ -263,6 +275,20 @@ function idempotentStepNames(scope: IConstruct, stateNames: string[]): string[] 
     .node.findAll()
     .filter((c): c is LambdaStep => c instanceof LambdaStep && c.idempotent && names.has(c.stateId))
     .map((step) => step.stateId);
+}
+
+/** Why a wildcard the state machine role holds is needed, when it is one CDK generates for it. */
+function wildcardReason(actions: string[], resource: string): string | undefined {
+  if (resource === '*' && actions.every((action) => /^(logs:\w*(LogDelivery|LogDeliveries|ResourcePolic\w*|DescribeLogGroups)|xray:\w+)$/.test(action))) {
+    return 'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions; Step Functions requires Resource "*" for them.';
+  }
+  if (/^<[A-Za-z0-9]+\.Arn>:\*$/.test(resource) && actions.every((action) => action === 'lambda:InvokeFunction')) {
+    return "Invoking a Lambda task's function is granted on its versions and aliases (ARN:*), no wider than that function.";
+  }
+  if (/:states:.*:(execution|express):/.test(resource) && actions.every((action) => /^states:(DescribeExecution|StopExecution)$/.test(action))) {
+    return 'A nested workflow step watches and stops executions of its child state machine, whose ARNs are known only at run time.';
+  }
+  return undefined;
 }
 
 function formatFinding(finding: Finding): string {

@@ -3,8 +3,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Workflow, WorkflowProps } from '../lib';
-import { inlineStep, newStack } from './helpers';
+import { inlineFunction, inlineStep, newStack } from './helpers';
 
 function workflow(stack: Stack, props: Partial<WorkflowProps> = {}): Workflow {
   return new Workflow(stack, 'Orders', {
@@ -104,6 +105,42 @@ describe('Workflow', () => {
     // THEN
     expect(longName.length).toBeGreaterThan(80);
     expect(() => Template.fromStack(stack)).toThrow(/Workflow-StateNameLength \[state 'Reserve inventory.*'\]: .* is 83 characters long/);
+  });
+
+  test('fails at synth when an EXPRESS workflow waits for a task token, saying what to do instead', () => {
+    // GIVEN a raw callback task
+    const stack = newStack();
+    const callback = new tasks.LambdaInvoke(stack, 'AwaitApproval', {
+      lambdaFunction: inlineFunction(stack, 'Notify'),
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({ token: sfn.JsonPath.taskToken }),
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(4)),
+    });
+    // WHEN
+    workflow(stack, { definition: callback, stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(5) });
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Workflow-ExpressIntegrationPattern \[state 'AwaitApproval'\]: .*EXPRESS workflows do not support\. Use STANDARD, or move the callback into a STANDARD parent workflow/,
+    );
+  });
+
+  test('fails at synth when an EXPRESS workflow may run longer than 5 minutes', () => {
+    const stack = newStack();
+    workflow(stack, { stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(10) });
+    expect(() => Template.fromStack(stack)).toThrow(/Workflow-ExpressDuration: The workflow timeout \(600 s\) is longer than the 300 s/);
+  });
+
+  test('warnings become annotations: an EXPRESS step not declared idempotent', () => {
+    // GIVEN
+    const stack = newStack();
+    const charge = inlineStep(stack, 'Charge');
+    const score = inlineStep(stack, 'Score', { idempotent: true });
+    // WHEN
+    workflow(stack, { definition: charge.next(score), stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(5) });
+    // THEN
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/TestStack/Orders', Match.stringLikeRegexp("Workflow-ExpressIdempotency \\[state 'Charge'\\]"));
+    expect(annotations.findWarning('/TestStack/Orders', Match.stringLikeRegexp("state 'Score'"))).toHaveLength(0);
   });
 
   test('a rule acknowledged with a reason does not fail synth', () => {

@@ -73,6 +73,24 @@ export function listStates(definition: AslDefinition, enclosingStates: string[] 
   return found;
 }
 
+/** A definition found by {@link listDefinitions}: the top level, a Parallel branch or a Map item processor. */
+export interface LocatedDefinition {
+  /** The definition. */
+  readonly definition: AslDefinition;
+  /** Names of the Parallel and Map states enclosing it, outermost first; empty for the top level. */
+  readonly enclosingStates: string[];
+}
+
+/** The top-level definition and every nested one (Parallel branches, Map item processors), depth first. */
+export function listDefinitions(definition: AslDefinition, enclosingStates: string[] = []): LocatedDefinition[] {
+  return [
+    { definition, enclosingStates },
+    ...Object.entries(definition.States ?? {}).flatMap(([name, state]) =>
+      nestedDefinitions(state).flatMap((nested) => listDefinitions(nested, [...enclosingStates, name])),
+    ),
+  ];
+}
+
 /** The states a state can transition to: `Next`, `Default`, Choice rules and Catch targets. */
 export function transitionsOf(state: AslState): string[] {
   const targets: string[] = [];

@@ -1,6 +1,6 @@
-import { AssemblyStack } from './cloud-assembly';
+import { AssemblyStack } from '../assembly/cloud-assembly';
 import { LocalLambdaFunction } from './lambda-runtime';
-import { functionsOf } from './stack-resources';
+import { functionsOf } from '../assembly/stack-resources';
 
 /** Where the runner pretends the stacks are deployed. */
 export interface LocalEnvironment {

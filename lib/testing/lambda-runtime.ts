@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SynthesizedFunction } from './stack-resources';
+import { SynthesizedFunction } from '../assembly/stack-resources';
 
 /**
  * A Lambda handler: the function a module exports, or a test's replacement for it.

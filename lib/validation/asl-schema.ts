@@ -2,8 +2,7 @@ import { AslDefinition } from '../asl/definition';
 
 interface AslValidatorResult {
   readonly isValid: boolean;
-  readonly errors: Array<{ readonly message: string }>;
-  errorsText(separator?: string): string;
+  readonly errors: Array<{ readonly 'Error code': string; readonly Message: string }>;
 }
 
 type AslValidator = (definition: unknown, options?: { checkArn?: boolean; checkPaths?: boolean }) => AslValidatorResult;
@@ -15,21 +14,30 @@ const aslValidator: AslValidator = require('asl-validator');
 /** Options of {@link checkAslSchema}. */
 export interface AslSchemaOptions {
   /**
-   * Check that `Resource` fields are ARNs. Turn off for flattened definitions, whose
-   * resources are `${LogicalId.Arn}` placeholders.
-   * @default false
+   * Also check the syntax of JSONPath expressions in payload templates. asl-validator is
+   * stricter than Step Functions here (it rejects `$.[0]`, which Step Functions accepts).
+   * @default true
    */
-  readonly checkArn?: boolean;
+  readonly checkPaths?: boolean;
 }
+
+/** Stands in for a `${LogicalId.Arn}` placeholder that makes up a whole `Resource`. */
+const PLACEHOLDER_RESOURCE = 'arn:aws:lambda:us-east-1:123456789012:function:placeholder';
 
 /**
  * Checks a definition against the Amazon States Language JSON schema with asl-validator
- * (JSONPath and JSONata), including the syntax of its paths.
+ * (JSONPath and JSONata), including the syntax of its paths. Works on flattened definitions:
+ * pseudo parameters and a `Resource` that is only a placeholder get stand-in values first.
  *
- * @returns the schema errors; empty when the definition is valid.
+ * @returns the schema errors (`CODE: message`); empty when the definition is valid.
  * @see https://github.com/ChristopheBougere/asl-validator
  */
 export function checkAslSchema(definition: AslDefinition, options: AslSchemaOptions = {}): string[] {
-  const result = aslValidator(definition, { checkArn: options.checkArn ?? false, checkPaths: true });
-  return result.isValid ? [] : result.errors.map((error) => error.message);
+  const text = JSON.stringify(definition)
+    .replace(/"Resource":"\$\{[^}"]+\}"/g, `"Resource":"${PLACEHOLDER_RESOURCE}"`)
+    .replace(/\$\{AWS::Partition\}/g, 'aws')
+    .replace(/\$\{AWS::Region\}/g, 'us-east-1')
+    .replace(/\$\{AWS::AccountId\}/g, '123456789012');
+  const result = aslValidator(JSON.parse(text), { checkArn: true, checkPaths: options.checkPaths ?? true });
+  return result.isValid ? [] : result.errors.map((error) => `${error['Error code']}: ${error.Message}`);
 }

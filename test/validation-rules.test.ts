@@ -1,0 +1,215 @@
+import { ALL_RULES, AslDefinition, LINT_RULES, RuleContext, validateDefinition } from '../lib';
+
+const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:work';
+const CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
+/** A one-state definition. */
+function single(name: string, state: Record<string, unknown>, top: Record<string, unknown> = {}): AslDefinition {
+  return { StartAt: name, States: { [name]: { End: true, ...state } as any }, ...top };
+}
+
+function task(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 30, ...extra };
+}
+
+interface RuleCase {
+  /** The rule under test. */
+  readonly ruleId: string;
+  /** A context that triggers it, and the state the message must name (if any). */
+  readonly triggers: RuleContext;
+  readonly state?: string;
+  /** A close variant that does not trigger it. */
+  readonly passes: RuleContext;
+}
+
+const choice = (withDefault: boolean): AslDefinition => ({
+  StartAt: 'Route',
+  States: {
+    Route: { Type: 'Choice', Choices: [{ Variable: '$.vip', BooleanEquals: true, Next: 'Vip' }], ...(withDefault ? { Default: 'Regular' } : {}) },
+    Vip: { Type: 'Succeed' },
+    Regular: { Type: 'Succeed' },
+  } as any,
+});
+
+const loop = (withExit: boolean): AslDefinition => ({
+  StartAt: 'Poll',
+  States: {
+    Poll: task({ End: undefined, Next: 'Check' }),
+    Check: withExit
+      ? { Type: 'Choice', Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'Done' }], Default: 'Pause' }
+      : { Type: 'Pass', Next: 'Pause' },
+    Pause: { Type: 'Wait', Seconds: 60, Next: 'Poll' },
+    ...(withExit ? { Done: { Type: 'Succeed' } } : {}),
+  } as any,
+});
+
+const CASES: RuleCase[] = [
+  {
+    ruleId: 'Workflow-StateNameLength',
+    triggers: { definition: single('S'.repeat(81), { Type: 'Pass' }) },
+    state: 'S'.repeat(81),
+    passes: { definition: single('S'.repeat(80), { Type: 'Pass' }) },
+  },
+  {
+    ruleId: 'Workflow-StateNameUnique',
+    triggers: {
+      definition: single('Fan', { Type: 'Parallel', Branches: [single('Work', { Type: 'Pass' }), single('Work', { Type: 'Pass' })] }),
+    },
+    state: 'Work',
+    passes: {
+      definition: single('Fan', { Type: 'Parallel', Branches: [single('WorkA', { Type: 'Pass' }), single('WorkB', { Type: 'Pass' })] }),
+    },
+  },
+  {
+    ruleId: 'Workflow-StateMachineName',
+    triggers: { definition: single('P', { Type: 'Pass' }), stateMachineName: 'order workflow' },
+    passes: { definition: single('P', { Type: 'Pass' }), stateMachineName: 'order-workflow' },
+  },
+  {
+    ruleId: 'Workflow-VariableName',
+    triggers: { definition: single('Remember', { Type: 'Pass', Assign: { 'states': 1 } }) },
+    state: 'Remember',
+    passes: { definition: single('Remember', { Type: 'Pass', Assign: { 'orderState.$': '$.state' } }) },
+  },
+  {
+    ruleId: 'Workflow-TransitionTarget',
+    triggers: { definition: { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Missing' } } } },
+    state: 'A',
+    passes: { definition: { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Succeed' } } } },
+  },
+  {
+    ruleId: 'Workflow-UnreachableState',
+    triggers: { definition: { StartAt: 'A', States: { A: { Type: 'Succeed' }, Orphan: { Type: 'Succeed' } } } },
+    state: 'Orphan',
+    passes: { definition: { StartAt: 'A', States: { A: { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: 'B' }], Default: 'B' }, B: { Type: 'Succeed' } } } as any },
+  },
+  {
+    ruleId: 'Workflow-ExpressIntegrationPattern',
+    triggers: { definition: single('Approve', task({ Resource: CALLBACK })), stateMachineType: 'EXPRESS' },
+    state: 'Approve',
+    passes: { definition: single('Approve', task({ Resource: CALLBACK })), stateMachineType: 'STANDARD' },
+  },
+  {
+    ruleId: 'Workflow-ExpressDuration',
+    triggers: { definition: single('Pause', { Type: 'Wait', Seconds: 301 }), stateMachineType: 'EXPRESS' },
+    state: 'Pause',
+    passes: { definition: single('Pause', { Type: 'Wait', Seconds: 300 }), stateMachineType: 'EXPRESS' },
+  },
+  {
+    ruleId: 'Workflow-CallbackTimeout',
+    triggers: { definition: single('Approve', { Type: 'Task', Resource: CALLBACK }) },
+    state: 'Approve',
+    passes: { definition: single('Approve', { Type: 'Task', Resource: CALLBACK, TimeoutSeconds: 86400 }) },
+  },
+  {
+    ruleId: 'Workflow-HeartbeatBelowTimeout',
+    triggers: { definition: single('Approve', task({ Resource: CALLBACK, TimeoutSeconds: 60, HeartbeatSeconds: 60 })) },
+    state: 'Approve',
+    passes: { definition: single('Approve', task({ Resource: CALLBACK, TimeoutSeconds: 60, HeartbeatSeconds: 59 })) },
+  },
+  {
+    ruleId: 'Workflow-RetryFields',
+    triggers: { definition: single('Charge', task({ Retry: [{ ErrorEquals: ['Busy'], BackoffRate: 0.5, MaxDelaySeconds: 0 }] })) },
+    state: 'Charge',
+    passes: { definition: single('Charge', task({ Retry: [{ ErrorEquals: ['Busy'], BackoffRate: 1, MaxDelaySeconds: 1, MaxAttempts: 0 }] })) },
+  },
+  {
+    ruleId: 'Workflow-ErrorsAllLast',
+    triggers: { definition: single('Charge', task({ Retry: [{ ErrorEquals: ['States.ALL'] }, { ErrorEquals: ['Busy'] }] })) },
+    state: 'Charge',
+    passes: { definition: single('Charge', task({ Retry: [{ ErrorEquals: ['Busy'] }, { ErrorEquals: ['States.ALL'] }] })) },
+  },
+  {
+    ruleId: 'Workflow-DefinitionSize',
+    triggers: { definition: single('P', { Type: 'Pass', Comment: 'x'.repeat(1024 * 1024) }) },
+    passes: { definition: single('P', { Type: 'Pass', Comment: 'x'.repeat(1000 * 1000) }) },
+  },
+  {
+    ruleId: 'Workflow-PayloadSize',
+    triggers: { definition: single('Seed', { Type: 'Pass', Result: { blob: 'x'.repeat(256 * 1024) } }) },
+    state: 'Seed',
+    passes: { definition: single('Seed', { Type: 'Pass', Result: { blob: 'x'.repeat(255 * 1024) } }) },
+  },
+  {
+    ruleId: 'Workflow-ExpressIdempotency',
+    triggers: { definition: single('Charge', task()), stateMachineType: 'EXPRESS' },
+    state: 'Charge',
+    passes: { definition: single('Charge', task()), stateMachineType: 'EXPRESS', idempotentStates: ['Charge'] },
+  },
+  {
+    ruleId: 'Workflow-TaskTimeout',
+    triggers: { definition: single('Charge', { Type: 'Task', Resource: LAMBDA }) },
+    state: 'Charge',
+    passes: { definition: single('Charge', { Type: 'Task', Resource: LAMBDA, TimeoutSecondsPath: '$.timeout' }) },
+  },
+  {
+    ruleId: 'Workflow-TaskTimeoutWithinExecution',
+    triggers: { definition: single('Charge', task({ TimeoutSeconds: 900 }), { TimeoutSeconds: 600 }) },
+    state: 'Charge',
+    passes: { definition: single('Charge', task({ TimeoutSeconds: 600 }), { TimeoutSeconds: 600 }) },
+  },
+  {
+    ruleId: 'Workflow-ChoiceDefault',
+    triggers: { definition: choice(false) },
+    state: 'Route',
+    passes: { definition: choice(true) },
+  },
+  {
+    ruleId: 'Workflow-LoopWithoutExit',
+    triggers: { definition: loop(false), stateMachineType: 'STANDARD' },
+    state: 'Poll',
+    passes: { definition: loop(true), stateMachineType: 'STANDARD' },
+  },
+  {
+    ruleId: 'Workflow-InlineMapConcurrency',
+    triggers: { definition: single('Each', { Type: 'Map', MaxConcurrency: 41, ItemProcessor: single('Work', { Type: 'Pass' }) }) },
+    state: 'Each',
+    passes: { definition: single('Each', { Type: 'Map', MaxConcurrency: 40, ItemProcessor: single('Work', { Type: 'Pass' }) }) },
+  },
+  {
+    ruleId: 'Workflow-AslSchema',
+    triggers: { definition: single('Wait', { Type: 'Wait' }) },
+    passes: { definition: single('Wait', { Type: 'Wait', Seconds: 1 }) },
+  },
+  {
+    ruleId: 'Workflow-AslPath',
+    triggers: { definition: single('Pick', { Type: 'Pass', Parameters: { 'first.$': '$..[' } }) },
+    passes: { definition: single('Pick', { Type: 'Pass', Parameters: { 'first.$': '$.items[0]' } }) },
+  },
+];
+
+const findingsOf = (context: RuleContext, ruleId: string) => validateDefinition(context, LINT_RULES).filter((f) => f.ruleId === ruleId);
+
+describe('validation rules', () => {
+  test('every rule has a case here', () => {
+    expect(CASES.map((c) => c.ruleId).sort()).toEqual(LINT_RULES.map((rule) => rule.id).sort());
+  });
+
+  test.each(CASES)('$ruleId: triggers on the failing definition and names the state', ({ ruleId, triggers, state }) => {
+    const findings = findingsOf(triggers, ruleId);
+    expect(findings.length).toBeGreaterThan(0);
+    if (state) {
+      expect(findings[0].stateName).toBe(state);
+      expect(findings[0].message).toContain(`'${state}'`);
+    }
+    expect(findings[0].see).toMatch(/^https:\/\//);
+  });
+
+  test.each(CASES)('$ruleId: stays quiet on the close variant', ({ ruleId, passes }) => {
+    expect(findingsOf(passes, ruleId)).toHaveLength(0);
+  });
+
+  test('rules of one type do not run without a known type', () => {
+    const express = CASES.filter((c) => c.ruleId.startsWith('Workflow-Express'));
+    for (const { ruleId, triggers } of express) {
+      expect(findingsOf({ ...triggers, stateMachineType: undefined }, ruleId)).toHaveLength(0);
+    }
+  });
+
+  test('errors come before warnings', () => {
+    const findings = validateDefinition({ definition: { StartAt: 'A', States: { A: { Type: 'Task', Resource: CALLBACK, Next: 'Nowhere' } } } }, ALL_RULES);
+    const severities = findings.map((f) => f.severity);
+    expect(severities).toEqual([...severities].sort());
+    expect(severities).toContain('error');
+  });
+});
