@@ -1,0 +1,74 @@
+import { analyzeTransitions, AslDefinition, costReport, estimateExpressCost, estimateStandardCost, priceRuns } from '../lib';
+
+const task = (next?: string) => ({ Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', TimeoutSeconds: 5, ...(next ? { Next: next } : { End: true }) });
+
+/** A → B → (Choice) → C → D, or → Done; B's errors are caught to Failed. */
+const DEFINITION: AslDefinition = {
+  StartAt: 'A',
+  States: {
+    A: task('B'),
+    B: { ...task('Route'), Retry: [{ ErrorEquals: ['Busy'], MaxAttempts: 2 }], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed' }] },
+    Route: { Type: 'Choice', Choices: [{ Variable: '$.more', BooleanEquals: true, Next: 'C' }], Default: 'Done' },
+    C: { Type: 'Parallel', Branches: [{ StartAt: 'X', States: { X: task() } }, { StartAt: 'Y', States: { Y: task('Z'), Z: task() } }], Next: 'D' },
+    D: task(),
+    Done: { Type: 'Succeed' },
+    Failed: { Type: 'Fail', Error: 'Failed' },
+  } as any,
+};
+
+describe('transition analysis', () => {
+  test('counts states entered on the shortest and longest paths, Parallel branches included', () => {
+    expect(analyzeTransitions(DEFINITION)).toEqual({
+      shortest: 3, // A, B, Failed
+      longest: 8, // A, B, Route, C + X + Y + Z, D
+      longestWithRetries: 10, // + B's 2 retries
+      dependsOnMapItems: false,
+    });
+  });
+
+  test('a loop makes the longest path unbounded; a Map multiplies its processor by the assumed items', () => {
+    const looping: AslDefinition = { StartAt: 'Poll', States: { Poll: task('Check'), Check: { Type: 'Choice', Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'End' }], Default: 'Poll' }, End: { Type: 'Succeed' } } as any };
+    expect(analyzeTransitions(looping)).toMatchObject({ shortest: 3, longest: undefined });
+    const map: AslDefinition = { StartAt: 'Each', States: { Each: { Type: 'Map', ItemProcessor: { StartAt: 'W', States: { W: task() } }, End: true } } as any };
+    expect(analyzeTransitions(map, { mapItems: 10 })).toMatchObject({ shortest: 11, longest: 11, dependsOnMapItems: true });
+  });
+});
+
+describe('cost estimates (hand calculations, us-east-1 list prices)', () => {
+  test('Standard: transitions × $0.000025', () => {
+    // 8 transitions × 1,000,000 executions × $0.000025 = $200
+    expect(estimateStandardCost(8, 1_000_000).totalUsd).toBeCloseTo(200, 10);
+  });
+
+  test('Express: $0.000001 per request + duration rounded up to 100 ms × memory in 64 MB steps × the GB-second price', () => {
+    // 1,000,000 × $0.000001 = $1; 0.25 s → 0.3 s; 100 MB → 128 MB = 0.125 GB;
+    // 1,000,000 × 0.3 × 0.125 = 37,500 GB-s, all in the first tier: × $0.00001667 = $0.625125
+    expect(estimateExpressCost({ executions: 1_000_000, durationSeconds: 0.25, memoryMb: 100 }).totalUsd).toBeCloseTo(1 + 0.625125, 10);
+  });
+
+  test('Express GB-seconds past the first 3,600,000 are charged at the next tiers', () => {
+    // 10,000,000 × 2 s × 0.5 GB = 10,000,000 GB-s: 3,600,000 × 0.00001667 + 6,400,000 × 0.00000833 + requests $10
+    const expected = 10 + 3_600_000 * 0.00001667 + 6_400_000 * 0.00000833;
+    expect(estimateExpressCost({ executions: 10_000_000, durationSeconds: 2, memoryMb: 512 }).totalUsd).toBeCloseTo(expected, 6);
+    // 40,000,000 GB-s reaches the third tier
+    const third = 20 + 3_600_000 * 0.00001667 + 14_400_000 * 0.00000833 + 22_000_000 * 0.00000456;
+    expect(estimateExpressCost({ executions: 20_000_000, durationSeconds: 2, memoryMb: 1024 }).totalUsd).toBeCloseTo(third, 6);
+  });
+
+  test('a cost report prices both types and says why a definition cannot be EXPRESS', () => {
+    const callback = { ...DEFINITION, States: { ...DEFINITION.States, D: { ...task(), Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' } } } as AslDefinition;
+    const report = costReport(callback, { executions: 1000, durationSeconds: 0.5 });
+    expect(report.standardShortest.totalUsd).toBeCloseTo(3 * 1000 * 0.000025, 10);
+    expect(report.standardLongest!.totalUsd).toBeCloseTo(8 * 1000 * 0.000025, 10);
+    expect(report.express.totalUsd).toBeCloseTo(1000 * 0.000001 + 1000 * 0.5 * (64 / 1024) * 0.00001667, 10);
+    expect(report.expressBlockers).toEqual([expect.stringMatching(/Task 'D' waits for a task token/)]);
+    expect(costReport(DEFINITION).expressBlockers).toEqual([]);
+  });
+
+  test('runs are priced from their measured transitions', () => {
+    const cost = priceRuns([{ transitions: 8 }, { transitions: 12 }], { durationSeconds: 1 });
+    expect(cost).toMatchObject({ executions: 2, transitions: 20 });
+    expect(cost.standard.totalUsd).toBeCloseTo(20 * 0.000025, 12);
+    expect(cost.express.totalUsd).toBeCloseTo(2 * 0.000001 + 2 * 1 * (64 / 1024) * 0.00001667, 12);
+  });
+});
