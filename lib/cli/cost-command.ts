@@ -1,0 +1,37 @@
+import { CostReport } from '../cost/cost-report';
+import { STEP_FUNCTIONS_PRICES } from '../cost/prices';
+
+/** A cost report with the state machine it is about. */
+export interface NamedCostReport {
+  readonly source: string;
+  readonly stateMachineType: string;
+  readonly report: CostReport;
+}
+
+const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
+
+/** The reports as a table, with the assumptions and the price table's date. */
+export function formatCostText(reports: NamedCostReport[], assumptions: { durationSeconds: number; memoryMb: number }): string {
+  const executions = reports[0]?.report.executions ?? 0;
+  const header = ['STATE MACHINE', 'TYPE', 'TRANSITIONS', 'STANDARD', 'EXPRESS', 'EXPRESS POSSIBLE'];
+  const rows = reports.map(({ source, stateMachineType, report }) => {
+    const { shortest, longest } = report.transitions;
+    const range = longest === undefined ? `${shortest}–unbounded` : shortest === longest ? `${shortest}` : `${shortest}–${longest}`;
+    const standard = report.standardLongest && report.standardLongest.totalUsd !== report.standardShortest.totalUsd
+      ? `${usd(report.standardShortest.totalUsd)}–${usd(report.standardLongest.totalUsd)}`
+      : `${usd(report.standardShortest.totalUsd)}${report.standardLongest ? '' : '+'}`;
+    return [source, stateMachineType, range, standard, usd(report.express.totalUsd), report.expressBlockers.length === 0 ? 'yes' : `no (${report.expressBlockers.length} blocker${report.expressBlockers.length === 1 ? '' : 's'})`];
+  });
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const lines = [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+  lines.push(
+    '',
+    `Prices for ${executions.toLocaleString('en-US')} executions, ${STEP_FUNCTIONS_PRICES.region} list prices as of ${STEP_FUNCTIONS_PRICES.asOf} (free tier not deducted).`,
+    'STANDARD: transitions of the shortest–longest path × $0.000025 (retries add transitions).',
+    `EXPRESS: $0.000001 per execution + ${assumptions.durationSeconds} s (rounded up to 100 ms) × ${assumptions.memoryMb} MB (rounded up to 64 MB) at the GB-second tier price.`,
+  );
+  for (const { source, report } of reports) {
+    for (const blocker of report.expressBlockers) lines.push(`  ${source} cannot be EXPRESS: ${blocker}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { AslDefinition } from '../asl/definition';
+import { acknowledgedRulesFor, readCloudAssembly } from '../assembly/cloud-assembly';
+import { stateMachinesOf } from '../assembly/stack-resources';
+import { RuleContext } from '../validation/rule';
+
+/** One state machine to check, with where it came from. */
+export interface LintTarget {
+  /** The file or construct path it came from. */
+  readonly source: string;
+  /** What the rules know about it. */
+  readonly context: RuleContext;
+  /** Rule ids acknowledged for it (in the cloud assembly, with `Validations.of(x).acknowledge`). */
+  readonly acknowledged: Set<string>;
+}
+
+/**
+ * The state machines in a cloud assembly directory (every stack), or the one definition in an
+ * ASL JSON file.
+ *
+ * @param stateMachineType the type of a plain ASL file (an assembly records its own)
+ * @throws Error if the path does not exist or the file is not JSON.
+ */
+export function readLintTargets(input: string, stateMachineType?: string): LintTarget[] {
+  if (!existsSync(input)) throw new Error(`${input} does not exist.`);
+  if (statSync(input).isDirectory()) {
+    return readCloudAssembly(input).flatMap((stack) =>
+      stateMachinesOf(stack).map((machine) => {
+        const constructPath = machine.constructPath ?? `${stack.displayName}/${machine.logicalId}`;
+        return {
+          source: constructPath.replace(/\/StateMachine$/, ''),
+          context: {
+            definition: machine.definition,
+            stateMachineType: machine.stateMachineType,
+            stateMachineName: machine.stateMachineName,
+            idempotentStates: machine.idempotentStates,
+          },
+          acknowledged: acknowledgedRulesFor(stack, `${constructPath}/Resource`),
+        };
+      }),
+    );
+  }
+  let definition: AslDefinition;
+  try {
+    definition = JSON.parse(readFileSync(input, 'utf8'));
+  } catch (error) {
+    throw new Error(`${input} is not an ASL JSON file: ${(error as Error).message}`);
+  }
+  return [{ source: path.normalize(input), context: { definition, stateMachineType }, acknowledged: new Set() }];
+}

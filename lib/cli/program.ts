@@ -1,0 +1,81 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { readCloudAssembly } from '../assembly/cloud-assembly';
+import { stateMachinesOf } from '../assembly/stack-resources';
+import { costReport } from '../cost/cost-report';
+import { formatCostText } from './cost-command';
+import { countFindings, formatLintText, lintTargets } from './lint-command';
+import { readLintTargets } from './lint-targets';
+
+/** Where the CLI writes: stdout by default, a buffer in tests. */
+export type Output = (text: string) => void;
+
+/**
+ * Runs the `cdk-sfn-workflows` command line.
+ *
+ * @param argv the arguments after the program name, e.g. `['lint', 'cdk.out']`
+ * @returns the exit code: 0, or 1 when lint finds errors or a command fails
+ */
+export async function runCli(argv: string[], out: Output = (text) => console.log(text)): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name('cdk-sfn-workflows')
+    .description('Checks and prices AWS Step Functions workflows.')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => out(text.trimEnd()), writeErr: (text) => out(text.trimEnd()) });
+
+  program
+    .command('lint')
+    .description('Checks ASL definitions: an ASL JSON file, or every state machine of a cloud assembly (cdk.out).')
+    .argument('<input>', 'an .asl.json file or a cdk.out directory')
+    .option('--json', 'print findings as JSON')
+    .option('--type <type>', 'STANDARD or EXPRESS, for a plain ASL file', parseType)
+    .option('--ignore <ruleIds...>', 'rule ids to leave out')
+    .action((input: string, options: { json?: boolean; type?: string; ignore?: string[] }) => {
+      const results = lintTargets(readLintTargets(input, options.type), options.ignore);
+      out(options.json ? JSON.stringify(results, null, 2) : formatLintText(results));
+      exitCode = countFindings(results).errors > 0 ? 1 : 0;
+    });
+
+  program
+    .command('cost')
+    .description('Prices each state machine of a cloud assembly under STANDARD and EXPRESS.')
+    .argument('<assembly>', 'a cdk.out directory')
+    .option('--executions <n>', 'executions to price', parsePositive, 1_000_000)
+    .option('--duration <seconds>', 'average Express execution duration', parsePositive, 1)
+    .option('--memory <mb>', 'average Express execution memory', parsePositive, 64)
+    .option('--map-items <n>', 'items each Map state processes', parsePositive, 1)
+    .option('--json', 'print the reports as JSON')
+    .action((assembly: string, options: { executions: number; duration: number; memory: number; mapItems: number; json?: boolean }) => {
+      const assumptions = { executions: options.executions, durationSeconds: options.duration, memoryMb: options.memory, mapItems: options.mapItems };
+      const reports = readCloudAssembly(assembly).flatMap((stack) =>
+        stateMachinesOf(stack).map((machine) => ({
+          source: (machine.constructPath ?? `${stack.displayName}/${machine.logicalId}`).replace(/\/StateMachine$/, ''),
+          stateMachineType: machine.stateMachineType,
+          report: costReport(machine.definition, assumptions),
+        })),
+      );
+      out(options.json ? JSON.stringify(reports, null, 2) : formatCostText(reports, assumptions));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    if (code !== undefined) return code;
+    out(`error: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+function parseType(value: string): string {
+  const type = value.toUpperCase();
+  if (type !== 'STANDARD' && type !== 'EXPRESS') throw new InvalidArgumentError('expected STANDARD or EXPRESS.');
+  return type;
+}
+
+function parsePositive(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a positive number.');
+  return number;
+}
