@@ -6,22 +6,27 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { acknowledgeNagRules, LambdaStep, LambdaStepProps, RetryPolicy, Saga, Workflow } from '../lib';
+import { acknowledgeNagRules, LambdaStep, LambdaStepProps, NestedWorkflowStep, RetryPolicy, Saga, Workflow } from '../lib';
 
 const HANDLERS_DIR = path.join(__dirname, '..', 'lambda', 'orders');
 
 /** The state names of the saga's compensations. */
 export const ORDER_COMPENSATIONS = ['ReleaseInventory', 'RefundPayment'];
 
+/** Fraud scores from this value up need a manual review. */
+export const REVIEW_THRESHOLD = 50;
+
 /**
  * The example app: an order workflow built from the library's constructs. Validate the order,
- * then, as a saga, reserve inventory (compensation: release it), charge the payment
+ * score its fraud risk in an EXPRESS child workflow, then, as a saga, reserve inventory (compensation: release it), charge the payment
  * (compensation: refund it), notify the customer and analytics in parallel, and create the
  * shipment. An invalid order ends in `OrderInvalid`; a business failure compensates.
  */
 export class OrderProcessingStack extends Stack {
-  /** The order workflow. */
+  /** The order workflow (STANDARD). */
   public readonly workflow: Workflow;
+  /** The fraud check (EXPRESS), run by the order workflow as a nested workflow. */
+  public readonly fraudCheck: Workflow;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -32,6 +37,13 @@ export class OrderProcessingStack extends Stack {
       causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$')),
     });
     validate.addCatch(orderInvalid, { errors: ['ValidationError'], resultPath: '$.validationError' });
+
+    this.fraudCheck = this.fraudCheckWorkflow();
+    const checkFraudRisk = new NestedWorkflowStep(this, 'CheckFraudRisk', {
+      workflow: this.fraudCheck,
+      timeout: Duration.minutes(2),
+      resultPath: '$.fraudCheck',
+    });
 
     const notify = new sfn.Parallel(this, 'NotifyCustomer', {
       resultSelector: { 'confirmation.$': '$[0]', 'analytics.$': '$[1]' },
@@ -59,8 +71,26 @@ export class OrderProcessingStack extends Stack {
     });
 
     this.workflow = new Workflow(this, 'OrderWorkflow', {
-      definition: sfn.Chain.start(validate).next(saga).next(new sfn.Succeed(this, 'OrderCompleted')),
+      definition: sfn.Chain.start(validate).next(checkFraudRisk).next(saga).next(new sfn.Succeed(this, 'OrderCompleted')),
       timeout: Duration.minutes(15),
+    });
+  }
+
+  /**
+   * The fraud check: score the order, then decide in the state machine (where the threshold is
+   * visible) whether it needs a manual review. EXPRESS: short, high-volume, no side effects.
+   */
+  private fraudCheckWorkflow(): Workflow {
+    const score = this.step('ScoreRisk', 'score-fraud-risk', { resultPath: '$.risk' });
+    const verdict = (id: string, reviewRequired: boolean) =>
+      new sfn.Pass(this, id, { parameters: { 'score.$': '$.risk.score', 'reasons.$': '$.risk.reasons', reviewRequired } });
+    const decide = new sfn.Choice(this, 'RiskHigh')
+      .when(sfn.Condition.numberGreaterThanEquals('$.risk.score', REVIEW_THRESHOLD), verdict('FlagForReview', true))
+      .otherwise(verdict('ClearForFulfilment', false));
+    return new Workflow(this, 'FraudCheckWorkflow', {
+      definition: score.next(decide),
+      stateMachineType: sfn.StateMachineType.EXPRESS,
+      timeout: Duration.minutes(1),
     });
   }
 

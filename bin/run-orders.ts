@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { ExecutionResult, LocalRunner } from '../lib/testing';
+import { costReport, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib';
+import { ExecutionResult, LocalRunner, LocalStateMachine } from '../lib/testing';
 import { compensationsOf, OrderOutcome, outcomeOf } from './order-outcome';
 
 /** What examples/order-outcomes.json documents for an order. */
@@ -17,6 +18,9 @@ interface OrderRun {
   readonly result: ExecutionResult;
   readonly expected?: ExpectedOutcome;
 }
+
+/** The Express duration the cost comparison assumes (local runs are far faster than AWS). */
+const EXPRESS_DURATION_SECONDS = 2;
 
 const program = new Command()
   .name('run-orders')
@@ -45,6 +49,7 @@ async function main(): Promise<number> {
 
   console.log(`Order workflow ${workflowPath}: ${runs.length} orders from ${options.orders}, run locally\n`);
   printTable(runs);
+  printCost(workflow, runs);
   const mismatches = runs.filter((run) => run.expected && outcomeOf(run.result) !== run.expected.outcome);
   console.log(`\n${runs.length - mismatches.length} of ${runs.length} orders ended as ${options.expected} documents.`);
   for (const run of mismatches) {
@@ -68,6 +73,25 @@ function printTable(runs: OrderRun[]): void {
   for (const row of [header, ...rows]) {
     console.log(row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '));
   }
+}
+
+/** What the batch, and a million orders like it, would cost as STANDARD and as EXPRESS. */
+function printCost(workflow: LocalStateMachine, runs: OrderRun[]): void {
+  const express = { durationSeconds: EXPRESS_DURATION_SECONDS };
+  const batch = priceRuns(runs.map((run) => run.result), express);
+  const perMillion = (usd: number) => formatUsd((usd / runs.length) * 1_000_000);
+  const blockers = costReport(workflow.definition).expressBlockers;
+  console.log(
+    `\nCost (${STEP_FUNCTIONS_PRICES.region} list prices, ${STEP_FUNCTIONS_PRICES.asOf}): ${batch.transitions} transitions for ${runs.length} orders.\n` +
+      `  as STANDARD: ${formatUsd(batch.standard.totalUsd)} for the batch, ${perMillion(batch.standard.totalUsd)} per million such orders\n` +
+      `  as EXPRESS:  ${formatUsd(batch.express.totalUsd)} for the batch, ${perMillion(batch.express.totalUsd)} per million ` +
+      `(assuming ${EXPRESS_DURATION_SECONDS} s and 64 MB per execution)` +
+      (blockers.length > 0 ? `\n  EXPRESS is not an option for this workflow: ${blockers.join(' ')}` : ''),
+  );
+}
+
+function formatUsd(value: number): string {
+  return `$${value < 0.01 ? value.toFixed(6) : value.toFixed(2)}`;
 }
 
 main().then(

@@ -62,6 +62,8 @@ export interface ExecutionResult {
   readonly lastStateInput?: unknown;
   /** The interpreter's events. */
   readonly events: HistoryEvent[];
+  /** Executions of child state machines its tasks started (nested workflows), in the order they ended. */
+  readonly childExecutions: ExecutionResult[];
 }
 
 /** What ended the execution, as the runner saw it. */
@@ -78,6 +80,7 @@ export function buildExecutionResult(
   input: unknown,
   end: ExecutionEnd,
   events: HistoryEvent[],
+  childExecutions: ExecutionResult[] = [],
 ): ExecutionResult {
   const entered = events.filter((event) => event.type === 'StateEntered');
   const lastFailure = new Map<string, { error: string; cause: string }>();
@@ -103,6 +106,7 @@ export function buildExecutionResult(
     transitions: entered.length + retries.length,
     lastStateInput: entered[entered.length - 1]?.state?.input,
     events,
+    childExecutions,
   };
 }
 

@@ -1,8 +1,9 @@
 import { Stack, Stage } from 'aws-cdk-lib';
-import { AssemblyStack, readCloudAssembly } from './cloud-assembly';
+import { AssemblyStack, readCloudAssembly } from '../assembly/cloud-assembly';
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
 import { IntegrationFactory, LocalStateMachine } from './local-state-machine';
-import { stateMachinesOf } from './stack-resources';
+import { nestedExecutionIntegration } from './nested-execution-integration';
+import { stateMachinesOf } from '../assembly/stack-resources';
 
 /** Options of a {@link LocalRunner}. */
 export interface LocalRunnerOptions {
@@ -56,7 +57,7 @@ export class LocalRunner {
   public readonly stateMachines: LocalStateMachine[];
 
   /** @internal */
-  protected constructor(stacks: AssemblyStack[], options: LocalRunnerOptions) {
+  private constructor(stacks: AssemblyStack[], options: LocalRunnerOptions) {
     const environment: LocalEnvironment = {
       region: options.region ?? stacks.find((s) => s.region)?.region ?? 'us-east-1',
       account: options.account ?? stacks.find((s) => s.account)?.account ?? '123456789012',
@@ -82,8 +83,18 @@ export class LocalRunner {
     throw new Error(`${problem} ${id === undefined ? '(no id given)' : `'${id}'`}. State machines found: ${known}.`);
   }
 
-  /** Integrations besides Lambda that every execution gets; extended by later features. */
-  protected readonly integrations: IntegrationFactory = () => [];
+  /** Integrations besides Lambda that every execution gets. */
+  private readonly integrations: IntegrationFactory = (scope) => [nestedExecutionIntegration(scope, (parent, arn) => this.findChild(parent, arn))];
+
+  /** The state machine a `StateMachineArn` names: a `${LogicalId}` placeholder of the parent's stack, or an ARN. */
+  private findChild(parent: LocalStateMachine, stateMachineArn: string): LocalStateMachine | undefined {
+    const logicalId = /^\$\{([^}.]+)\}$/.exec(stateMachineArn)?.[1];
+    return this.stateMachines.find((machine) =>
+      logicalId
+        ? machine.synthesized.logicalId === logicalId && machine.synthesized.stack === parent.synthesized.stack
+        : machine.stateMachineArn === stateMachineArn,
+    );
+  }
 }
 
 function matchesId(machine: LocalStateMachine, id: string): boolean {

@@ -5,7 +5,7 @@ import { buildExecutionResult, causeText, ExecutionEnd, ExecutionResult, History
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
 import { LambdaHandler, LocalLambdaFunction } from './lambda-runtime';
 import { PreparedDefinition, prepareDefinition } from './prepare-definition';
-import { SynthesizedStateMachine } from './stack-resources';
+import { SynthesizedStateMachine } from '../assembly/stack-resources';
 import { buildTaskHandlers, TaskHandler, TaskIntegration } from './task-dispatcher';
 
 /** Options of one local execution. */
@@ -50,8 +50,20 @@ export interface LocalExecution {
   abort(): void;
 }
 
-/** Integrations a runner adds to every execution (callbacks, nested executions, events). */
-export type IntegrationFactory = (machine: LocalStateMachine, options: RunOptions) => TaskIntegration[];
+/** One execution, as the integrations that run its tasks see it. */
+export interface ExecutionScope {
+  /** The state machine executing. */
+  readonly machine: LocalStateMachine;
+  /** The options of the run (they apply to child executions too). */
+  readonly options: RunOptions;
+  /** The execution ARN. */
+  readonly executionArn: string;
+  /** Child executions started by the run's tasks, filled in as they end. */
+  readonly childExecutions: ExecutionResult[];
+}
+
+/** Builds the integrations (besides Lambda) that run the tasks of one execution. */
+export type IntegrationFactory = (scope: ExecutionScope) => TaskIntegration[];
 
 /**
  * One synthesized state machine, ready to run in-process with aws-local-stepfunctions against
@@ -109,13 +121,14 @@ export class LocalStateMachine {
       Execution: { Id: executionArn, Name: name, RoleArn: `arn:aws:iam::${this.environment.account}:role/local-runner` },
       StateMachine: { Id: this.stateMachineArn, Name: this.name },
     };
+    const scope: ExecutionScope = { machine: this, options, executionArn, childExecutions: [] };
     const taskHandlers = buildTaskHandlers({
       prepared,
       functions: this.functions,
       functionOverrides: this.functionOverrides(options.functions ?? {}),
       taskOverrides: options.tasks ?? {},
       environment: options.environment ?? {},
-      integrations: this.integrations(this, options),
+      integrations: this.integrations(scope),
       context,
     });
     const savedEnvironment = { ...process.env };
@@ -126,7 +139,7 @@ export class LocalStateMachine {
       },
       context,
     });
-    const result = collect(execution, executionArn, input).finally(() => restoreEnvironment(savedEnvironment));
+    const result = collect(execution, scope, input).finally(() => restoreEnvironment(savedEnvironment));
     return { executionArn, result, abort: execution.abort };
   }
 
@@ -170,11 +183,7 @@ function zeroDelays(prepared: PreparedDefinition) {
   };
 }
 
-async function collect(
-  execution: ReturnType<StateMachine['run']>,
-  executionArn: string,
-  input: unknown,
-): Promise<ExecutionResult> {
+async function collect(execution: ReturnType<StateMachine['run']>, scope: ExecutionScope, input: unknown): Promise<ExecutionResult> {
   const events: HistoryEvent[] = [];
   const logging = (async () => {
     for await (const event of execution.eventLogs) events.push(event as HistoryEvent);
@@ -190,7 +199,7 @@ async function collect(
     const failed = events.find((event) => event.type === 'ExecutionFailed');
     end = { status: 'FAILED', error: failed?.Error ?? end.error, cause: failed ? causeText(failed.Cause) : end.cause };
   }
-  return buildExecutionResult(executionArn, input, end, events);
+  return buildExecutionResult(scope.executionArn, input, end, events, scope.childExecutions);
 }
 
 function endOf(error: unknown): ExecutionEnd {

@@ -1,0 +1,107 @@
+import { AslDefinition } from '../asl/definition';
+import { flattenIntrinsic, parseFlattenedDefinition } from '../asl/flatten';
+import { AssemblyStack, CfnTemplateResource } from './cloud-assembly';
+import { IDEMPOTENT_STATES_METADATA } from './metadata-keys';
+
+/** A Lambda function found in a synthesized template. */
+export interface SynthesizedFunction {
+  /** The logical id in the template. */
+  readonly logicalId: string;
+  /** The function's construct path (e.g. `OrderProcessing/ChargePayment`), when recorded. */
+  readonly constructPath?: string;
+  /** `Handler`, e.g. `index.handler`. */
+  readonly handler: string;
+  /** `Runtime`, e.g. `nodejs22.x`. */
+  readonly runtime?: string;
+  /** `Timeout` in seconds (Lambda's default is 3). */
+  readonly timeoutSeconds: number;
+  /** `MemorySize` in MB (Lambda's default is 128). */
+  readonly memorySizeMb: number;
+  /** Environment variables; references are flattened to `${LogicalId}` placeholders. */
+  readonly environment: Record<string, string>;
+  /** The unpacked code directory in the cloud assembly, for asset code. */
+  readonly codeDirectory?: string;
+  /** The source, for inline (`ZipFile`) code. */
+  readonly inlineCode?: string;
+}
+
+/** A state machine found in a synthesized template. */
+export interface SynthesizedStateMachine {
+  /** The logical id in the template. */
+  readonly logicalId: string;
+  /** The construct path of the state machine, when recorded. */
+  readonly constructPath?: string;
+  /** `STANDARD` or `EXPRESS`. */
+  readonly stateMachineType: string;
+  /** The literal `StateMachineName`, if one is set. */
+  readonly stateMachineName?: string;
+  /** The ASL, with references as `${LogicalId.Attribute}` placeholders. */
+  readonly definition: AslDefinition;
+  /** The states declared idempotent (recorded by `Workflow` in the resource metadata). */
+  readonly idempotentStates: string[];
+  /** The stack the state machine belongs to. */
+  readonly stack: AssemblyStack;
+}
+
+/** The Lambda functions of a synthesized stack. */
+export function functionsOf(stack: AssemblyStack): SynthesizedFunction[] {
+  return resourcesOfType(stack, 'AWS::Lambda::Function').map(([logicalId, resource]) => {
+    const properties = resource.Properties ?? {};
+    const code = properties.Code ?? {};
+    const variables: Record<string, unknown> = properties.Environment?.Variables ?? {};
+    return {
+      logicalId,
+      constructPath: constructPathOf(stack, logicalId),
+      handler: properties.Handler ?? 'index.handler',
+      runtime: properties.Runtime,
+      timeoutSeconds: properties.Timeout ?? 3,
+      memorySizeMb: properties.MemorySize ?? 128,
+      environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, flattenIntrinsic(value)])),
+      codeDirectory: codeDirectoryOf(stack, code, resource),
+      inlineCode: typeof code.ZipFile === 'string' ? code.ZipFile : undefined,
+    };
+  });
+}
+
+/**
+ * The state machines of a synthesized stack.
+ *
+ * @throws Error if a definition lives in S3 (`DefinitionS3Location`): the runner needs it inline.
+ */
+export function stateMachinesOf(stack: AssemblyStack): SynthesizedStateMachine[] {
+  return resourcesOfType(stack, 'AWS::StepFunctions::StateMachine').map(([logicalId, resource]) => {
+    const properties = resource.Properties ?? {};
+    const label = `${stack.displayName}/${logicalId}`;
+    const source = properties.DefinitionString ?? (properties.Definition ? JSON.stringify(properties.Definition) : undefined);
+    if (source === undefined) {
+      throw new Error(`State machine ${label} has no inline definition (DefinitionS3Location is not supported by the local runner).`);
+    }
+    return {
+      logicalId,
+      constructPath: constructPathOf(stack, logicalId),
+      stateMachineType: properties.StateMachineType ?? 'STANDARD',
+      stateMachineName: typeof properties.StateMachineName === 'string' ? properties.StateMachineName : undefined,
+      definition: parseFlattenedDefinition(flattenIntrinsic(source), properties.DefinitionSubstitutions, label),
+      idempotentStates: resource.Metadata?.[IDEMPOTENT_STATES_METADATA] ?? [],
+      stack,
+    };
+  });
+}
+
+function resourcesOfType(stack: AssemblyStack, type: string): Array<[string, CfnTemplateResource]> {
+  return Object.entries(stack.template.Resources ?? {}).filter(([, resource]) => resource.Type === type);
+}
+
+/** The L2 construct path: the resource's path without the trailing `/Resource`. */
+function constructPathOf(stack: AssemblyStack, logicalId: string): string | undefined {
+  const resource = stack.template.Resources?.[logicalId];
+  const cdkPath = stack.constructPaths.get(logicalId) ?? resource?.Metadata?.['aws:cdk:path'];
+  return typeof cdkPath === 'string' ? cdkPath.replace(/\/Resource$/, '') : undefined;
+}
+
+function codeDirectoryOf(stack: AssemblyStack, code: Record<string, unknown>, resource: CfnTemplateResource): string | undefined {
+  const key = typeof code.S3Key === 'string' ? code.S3Key : undefined;
+  const fromManifest = key ? (stack.assetPaths.get(key) ?? stack.assetPaths.get(key.replace(/\.zip$/, ''))) : undefined;
+  const assetPath = resource.Metadata?.['aws:asset:path'];
+  return fromManifest ?? (typeof assetPath === 'string' ? stack.assetPaths.get(assetPath.replace(/^asset\./, '')) : undefined);
+}

@@ -1,0 +1,124 @@
+import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { requireWholeSeconds } from './durations';
+import { WorkflowConfigurationError } from './errors';
+import { RetryPolicy } from './retry-policy';
+import { Workflow } from './workflow';
+
+/** Properties of a {@link NestedWorkflowStep}. */
+export interface NestedWorkflowStepProps {
+  /** The child workflow, typically EXPRESS: the short, high-volume inner part of a longer process. */
+  readonly workflow: Workflow;
+  /**
+   * How long the step waits for the child execution (the Task's `TimeoutSeconds`).
+   * Make it at least the child workflow's timeout.
+   */
+  readonly timeout: Duration;
+  /**
+   * The child execution's input.
+   * @default - the state input
+   */
+  readonly input?: sfn.TaskInput;
+  /**
+   * Add the parent's execution id to the child's input (`AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`)
+   * so the console links the two executions. Needs an object `input`.
+   * @default false
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-nested-workflows.html#nested-execution-startid
+   */
+  readonly associateWithParent?: boolean;
+  /**
+   * How failed attempts are retried.
+   * @default RetryPolicy.none()
+   */
+  readonly retryPolicy?: RetryPolicy;
+  /**
+   * Where the result goes: `{ output, executionArn }`, `output` being the child's output.
+   * @default '$'
+   */
+  readonly resultPath?: string;
+  /**
+   * JSONPath selecting the state input.
+   * @default '$'
+   */
+  readonly inputPath?: string;
+  /**
+   * The state name (≤ 80 characters, unique in the state machine).
+   * @default - the construct id
+   */
+  readonly stateName?: string;
+  /**
+   * A comment in the ASL.
+   * @default - none
+   */
+  readonly comment?: string;
+}
+
+/**
+ * Runs a child `Workflow` and waits for its result (`states:startExecution.sync:2`): the child's
+ * output, as JSON, lands at `resultPath` as `{ output, executionArn }`; a failed child fails the
+ * step with `States.TaskFailed` and the child's error in the cause. Use it to run an EXPRESS
+ * workflow (priced per request and duration) for the high-volume inner part of a STANDARD one.
+ * The parent must be STANDARD: EXPRESS workflows cannot wait for a job (`.sync`).
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-nested-workflows.html
+ */
+export class NestedWorkflowStep extends tasks.StepFunctionsStartExecution {
+  /** The child workflow. */
+  public readonly workflow: Workflow;
+
+  /** @throws WorkflowConfigurationError if `timeout` is missing or not whole seconds. */
+  constructor(scope: Construct, id: string, props: NestedWorkflowStepProps) {
+    super(scope, id, {
+      stateMachine: props.workflow.stateMachine,
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      associateWithParent: props.associateWithParent,
+      input: props.input ?? sfn.TaskInput.fromJsonPathAt('$'),
+      taskTimeout: props.timeout && !props.timeout.isUnresolved() && props.timeout.toMilliseconds() % 1000 === 0
+        ? sfn.Timeout.duration(props.timeout)
+        : undefined,
+      resultSelector: { 'output.$': '$.Output', 'executionArn.$': '$.ExecutionArn' },
+      resultPath: props.resultPath,
+      inputPath: props.inputPath,
+      stateName: props.stateName,
+      comment: props.comment,
+    });
+    this.workflow = props.workflow;
+    if (!props.timeout) {
+      throw new WorkflowConfigurationError(this, 'NestedWorkflowStep has no timeout.', "pass timeout: at least the child workflow's timeout.");
+    }
+    const seconds = requireWholeSeconds(this, 'timeout', props.timeout);
+    for (const retry of (props.retryPolicy ?? RetryPolicy.none()).bind(this)) this.addRetry(retry);
+    this.allowExpressExecutions();
+    if (seconds !== undefined && !props.workflow.timeout.isUnresolved() && seconds < props.workflow.timeout.toSeconds()) {
+      Annotations.of(this).addWarningV2(
+        'cdk-sfn-workflows:NestedStepShorterThanChild',
+        `The step timeout (${seconds} s) is shorter than the child workflow's (${props.workflow.timeout.toHumanString()}): ` +
+          'the parent can give up while the child still runs. Make the step timeout at least the child timeout.',
+      );
+    }
+  }
+
+  /**
+   * `.sync` watches the child execution; an EXPRESS child's execution ARNs use the
+   * `express:` resource type, which CDK's grant (on `execution:`) does not cover.
+   */
+  private allowExpressExecutions(): void {
+    if (this.workflow.stateMachineType !== sfn.StateMachineType.EXPRESS) return;
+    this.taskPolicies?.push(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'states',
+            resource: 'express',
+            resourceName: `${this.workflow.stateMachine.stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+  }
+}
