@@ -199,3 +199,76 @@ describe('LocalRunner', () => {
     expect((await execution.result).status).toBe('ABORTED');
   });
 });
+
+describe('LocalRunner callbacks (.waitForTaskToken)', () => {
+  /** A Lambda callback task (notify someone, wait for their answer) with the given timeouts. */
+  function callbackWorkflow(timeout: Duration, heartbeat?: Duration, workflowTimeout = Duration.days(60)) {
+    return runnerFor((stack) => {
+      const wait = new tasks.LambdaInvoke(stack, 'AwaitAnswer', {
+        lambdaFunction: codeFunction(stack, 'Notify', 'exports.handler = async () => ({ sent: true });'),
+        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: sfn.TaskInput.fromObject({ token: sfn.JsonPath.taskToken, question: sfn.JsonPath.stringAt('$.question') }),
+        taskTimeout: sfn.Timeout.duration(timeout),
+        heartbeatTimeout: heartbeat ? sfn.Timeout.duration(heartbeat) : undefined,
+        resultPath: '$.answer',
+      });
+      wait.addCatch(new sfn.Pass(stack, 'NoAnswer'), { errors: ['States.Timeout'], resultPath: '$.timeout' });
+      return wait;
+    }, workflowTimeout);
+  }
+
+  test('the task waits until SendTaskSuccess, whose output becomes its result', async () => {
+    // GIVEN
+    const runner = callbackWorkflow(Duration.days(30));
+    const execution = runner.stateMachine().start({ question: 'ship it?' });
+    // WHEN
+    const task = await execution.waitForTaskToken('AwaitAnswer');
+    expect(task.input).toEqual({ token: task.taskToken, question: 'ship it?' });
+    runner.sendTaskSuccess(task.taskToken, JSON.stringify({ yes: true }));
+    // THEN
+    const result = await execution.result;
+    expect(result.output).toEqual({ question: 'ship it?', answer: { yes: true } });
+    expect(() => runner.sendTaskSuccess(task.taskToken, '{}')).toThrow(expect.objectContaining({ name: 'TaskTimedOut' }));
+    expect(() => runner.sendTaskSuccess('never-issued', '{}')).toThrow(expect.objectContaining({ name: 'InvalidToken' }));
+  });
+
+  test('SendTaskFailure fails the task with the given error and cause', async () => {
+    const runner = callbackWorkflow(Duration.hours(1));
+    const execution = runner.stateMachine().start({ question: 'q' });
+    const task = await execution.waitForTaskToken();
+    runner.sendTaskFailure(task.taskToken, 'Refused', 'not today');
+    expect(await execution.result).toMatchObject({ status: 'FAILED', error: 'Refused', cause: 'not today' });
+  });
+
+  test('advancing time past TimeoutSeconds times the task out with States.Timeout, without waiting', async () => {
+    const runner = callbackWorkflow(Duration.days(30));
+    const execution = runner.stateMachine().start({ question: 'q' });
+    await execution.waitForTaskToken();
+    await execution.advanceTime(Duration.days(29));
+    expect(runner.pendingTasks).toHaveLength(1);
+    await execution.advanceTime(Duration.days(1));
+    const result = await execution.result;
+    expect(result.path).toEqual(['AwaitAnswer', 'NoAnswer']);
+    expect(result.output.timeout.Error).toBe('States.Timeout');
+  });
+
+  test('a missed heartbeat fails the task with States.HeartbeatTimeout; a heartbeat keeps it waiting', async () => {
+    const runner = callbackWorkflow(Duration.hours(2), Duration.minutes(10));
+    const execution = runner.stateMachine().start({ question: 'q' });
+    const task = await execution.waitForTaskToken();
+    await execution.advanceTime(Duration.minutes(9));
+    runner.sendTaskHeartbeat(task.taskToken);
+    await execution.advanceTime(Duration.minutes(9));
+    expect(runner.pendingTasks).toHaveLength(1);
+    await execution.advanceTime(Duration.minutes(1));
+    expect(await execution.result).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
+  });
+
+  test('advancing time past the workflow timeout ends the execution TIMED_OUT', async () => {
+    const runner = callbackWorkflow(Duration.days(30), undefined, Duration.days(7));
+    const execution = runner.stateMachine().start({ question: 'q' });
+    await execution.waitForTaskToken();
+    await execution.advanceTime(Duration.days(8));
+    expect((await execution.result).status).toBe('TIMED_OUT');
+  });
+});

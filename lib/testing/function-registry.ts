@@ -50,18 +50,10 @@ export class FunctionRegistry {
   }
 
   /**
-   * Resolves a placeholder of a definition in `stack`: pseudo parameters, and the `Arn`
-   * (or `Ref`) of a function of that stack.
+   * The local ARN (`Arn`) or name (`Ref`) a `${LogicalId.Arn}` / `${LogicalId}` placeholder of
+   * a definition in `stack` stands for, when it names a function of that stack.
    */
-  public resolvePlaceholder(stack: AssemblyStack, placeholder: string): string | undefined {
-    const pseudo: Record<string, string> = {
-      'AWS::Partition': 'aws',
-      'AWS::Region': this.environment.region,
-      'AWS::AccountId': this.environment.account,
-      'AWS::URLSuffix': 'amazonaws.com',
-    };
-    if (pseudo[placeholder]) return pseudo[placeholder];
-    const [logicalId, attribute] = placeholder.split('.');
+  public resolveReference(stack: AssemblyStack, logicalId: string, attribute?: string): string | undefined {
     if (attribute !== undefined && attribute !== 'Arn') return undefined;
     const arn = this.arnOf(stack, logicalId);
     if (!this.byArn.has(arn)) return undefined;

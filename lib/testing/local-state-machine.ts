@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { Duration } from 'aws-cdk-lib';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import { AslDefinition } from '../asl/definition';
 import { buildExecutionResult, causeText, ExecutionEnd, ExecutionResult, HistoryEvent } from './execution-result';
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
 import { LambdaHandler, LocalLambdaFunction } from './lambda-runtime';
+import { resolvePlaceholder } from './placeholders';
 import { PreparedDefinition, prepareDefinition } from './prepare-definition';
 import { SynthesizedStateMachine } from '../assembly/stack-resources';
 import { buildTaskHandlers, TaskHandler, TaskIntegration } from './task-dispatcher';
+import { PendingTask, TaskTokenBroker } from './task-token-broker';
 
 /** Options of one local execution. */
 export interface RunOptions {
@@ -48,6 +51,29 @@ export interface LocalExecution {
   readonly result: Promise<ExecutionResult>;
   /** Stops the execution; its result becomes ABORTED. */
   abort(): void;
+  /**
+   * Resolves when a callback (`.waitForTaskToken`) task of this execution waits, optionally a
+   * given state; settle it with the runner's `sendTaskSuccess` / `sendTaskFailure`.
+   */
+  waitForTaskToken(stateName?: string): Promise<PendingTask>;
+  /**
+   * Moves this execution's clock forward without waiting: callback tasks whose TimeoutSeconds
+   * elapse fail with `States.Timeout` (or `States.HeartbeatTimeout` without heartbeats), and the
+   * execution times out once its own TimeoutSeconds have elapsed.
+   */
+  advanceTime(duration: Duration): Promise<void>;
+}
+
+/** What the runner shares with each of its state machines. */
+export interface LocalRunnerServices {
+  /** The Lambda functions of the assembly. */
+  readonly functions: FunctionRegistry;
+  /** Region and account of the local ARNs. */
+  readonly environment: LocalEnvironment;
+  /** The integrations besides Lambda. */
+  readonly integrations: IntegrationFactory;
+  /** Task tokens of callback tasks. */
+  readonly broker: TaskTokenBroker;
 }
 
 /** One execution, as the integrations that run its tasks see it. */
@@ -73,14 +99,18 @@ export class LocalStateMachine {
   private prepared?: PreparedDefinition;
   private interpreter?: StateMachine;
 
+  private readonly functions: FunctionRegistry;
+  private readonly environment: LocalEnvironment;
+
   /** @internal */
   constructor(
     /** The state machine as synthesized. */
     public readonly synthesized: SynthesizedStateMachine,
-    private readonly functions: FunctionRegistry,
-    private readonly environment: LocalEnvironment,
-    private readonly integrations: IntegrationFactory,
-  ) {}
+    private readonly services: LocalRunnerServices,
+  ) {
+    this.functions = services.functions;
+    this.environment = services.environment;
+  }
 
   /** The state machine's name locally: its literal name, else its logical id. */
   public get name(): string {
@@ -128,8 +158,9 @@ export class LocalStateMachine {
       functionOverrides: this.functionOverrides(options.functions ?? {}),
       taskOverrides: options.tasks ?? {},
       environment: options.environment ?? {},
-      integrations: this.integrations(scope),
+      integrations: this.services.integrations(scope),
       context,
+      broker: this.services.broker,
     });
     const savedEnvironment = { ...process.env };
     const execution = this.interpreterFor(prepared).run(input as any, {
@@ -139,14 +170,32 @@ export class LocalStateMachine {
       },
       context,
     });
-    const result = collect(execution, scope, input).finally(() => restoreEnvironment(savedEnvironment));
-    return { executionArn, result, abort: execution.abort };
+    const clock = { elapsedSeconds: 0, timedOut: false };
+    const broker = this.services.broker;
+    const result = collect(execution, scope, input, clock).finally(() => {
+      restoreEnvironment(savedEnvironment);
+      broker.abandon(executionArn);
+    });
+    return {
+      executionArn,
+      result,
+      abort: execution.abort,
+      waitForTaskToken: (stateName) => broker.waitForTask((task) => task.executionArn === executionArn && (!stateName || task.stateName === stateName)),
+      advanceTime: async (duration) => {
+        clock.elapsedSeconds += duration.toSeconds();
+        await broker.advanceTime(duration.toSeconds(), executionArn);
+        if (prepared.timeoutSeconds !== undefined && clock.elapsedSeconds >= prepared.timeoutSeconds) {
+          clock.timedOut = true;
+          execution.abort();
+        }
+      },
+    };
   }
 
   private prepare(): PreparedDefinition {
     this.prepared ??= prepareDefinition(
       this.synthesized.definition,
-      (placeholder) => this.functions.resolvePlaceholder(this.synthesized.stack, placeholder),
+      (placeholder) => resolvePlaceholder(placeholder, this.synthesized.stack, this.environment, this.functions),
       `state machine ${this.synthesized.constructPath ?? this.synthesized.logicalId}`,
     );
     return this.prepared;
@@ -183,7 +232,12 @@ function zeroDelays(prepared: PreparedDefinition) {
   };
 }
 
-async function collect(execution: ReturnType<StateMachine['run']>, scope: ExecutionScope, input: unknown): Promise<ExecutionResult> {
+async function collect(
+  execution: ReturnType<StateMachine['run']>,
+  scope: ExecutionScope,
+  input: unknown,
+  clock: { timedOut: boolean },
+): Promise<ExecutionResult> {
   const events: HistoryEvent[] = [];
   const logging = (async () => {
     for await (const event of execution.eventLogs) events.push(event as HistoryEvent);
@@ -192,7 +246,7 @@ async function collect(execution: ReturnType<StateMachine['run']>, scope: Execut
   try {
     end = { status: 'SUCCEEDED', output: await execution.result };
   } catch (error) {
-    end = endOf(error);
+    end = clock.timedOut ? TIMED_OUT : endOf(error);
   }
   await logging;
   if (end.status === 'FAILED') {
@@ -202,8 +256,10 @@ async function collect(execution: ReturnType<StateMachine['run']>, scope: Execut
   return buildExecutionResult(scope.executionArn, input, end, events, scope.childExecutions);
 }
 
+const TIMED_OUT: ExecutionEnd = { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out.' };
+
 function endOf(error: unknown): ExecutionEnd {
-  if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out.' };
+  if (error instanceof ExecutionTimeoutError) return TIMED_OUT;
   if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
   const inner = (error as { cause?: Error }).cause ?? (error as Error);
   return { status: 'FAILED', error: inner.name, cause: causeText((inner as { cause?: unknown }).cause ?? inner.message) };

@@ -6,6 +6,15 @@ export const CONTEXT_MARKER = '__localRunnerContext';
 /** The `Resource` of the Task that stands in for a Fail state with intrinsic paths. */
 export const FAIL_STATE_RESOURCE = 'arn:aws:states:::local-runner:fail';
 
+/** The longest timeout the interpreter's timers can hold, in seconds (Node's limit, about 24.8 days). */
+export const MAX_INTERPRETER_TIMEOUT_SECONDS = 2_147_483;
+
+/** The timeouts of a callback task, which the runner enforces itself (in real and in test time). */
+export interface CallbackLimits {
+  readonly timeoutSeconds?: number;
+  readonly heartbeatSeconds?: number;
+}
+
 /** A definition ready for aws-local-stepfunctions, with what the runner needs to know about it. */
 export interface PreparedDefinition {
   /** The adapted ASL (placeholders resolved, unsupported spots rewritten). */
@@ -16,6 +25,10 @@ export interface PreparedDefinition {
   readonly retryingStates: string[];
   /** Names of Wait states. */
   readonly waitStates: string[];
+  /** The timeouts of each `.waitForTaskToken` task, by state name. */
+  readonly callbackLimits: Map<string, CallbackLimits>;
+  /** The execution timeout in seconds, as defined (the interpreter gets at most its timer limit). */
+  readonly timeoutSeconds?: number;
 }
 
 /** Context paths a Task's `Parameters` may read that aws-local-stepfunctions does not provide. */
@@ -49,13 +62,36 @@ export function prepareDefinition(
   const tasks = new Map<string, AslState>();
   const retryingStates: string[] = [];
   const waitStates: string[] = [];
+  const callbackLimits = new Map<string, CallbackLimits>();
   for (const { name, container } of listStates(definition)) {
     const state = adaptState(container, name);
     if (state.Type === 'Task') tasks.set(name, state);
+    if (state.Type === 'Task' && integrationPatternOf(state) === 'WAIT_FOR_TASK_TOKEN') callbackLimits.set(name, takeCallbackLimits(state));
     if (Array.isArray(state.Retry)) retryingStates.push(name);
     if (state.Type === 'Wait') waitStates.push(name);
   }
-  return { definition, tasks, retryingStates, waitStates };
+  const timeoutSeconds = definition.TimeoutSeconds;
+  clampTimeout(definition as Record<string, unknown>);
+  return { definition, tasks, retryingStates, waitStates, callbackLimits, timeoutSeconds };
+}
+
+/**
+ * Moves a callback task's timeouts to the runner, which enforces them in real and in test time;
+ * the interpreter gets its longest timer so that its own 60-second default does not apply.
+ */
+function takeCallbackLimits(state: AslState): CallbackLimits {
+  const mutable = state as Record<string, unknown>;
+  const limits = { timeoutSeconds: state.TimeoutSeconds as number | undefined, heartbeatSeconds: state.HeartbeatSeconds as number | undefined };
+  delete mutable.HeartbeatSeconds;
+  mutable.TimeoutSeconds = MAX_INTERPRETER_TIMEOUT_SECONDS;
+  return limits;
+}
+
+/** Node's timers overflow past about 24.8 days (and then fire at once): cap what the interpreter gets. */
+function clampTimeout(holder: Record<string, unknown>): void {
+  if (typeof holder.TimeoutSeconds === 'number' && holder.TimeoutSeconds > MAX_INTERPRETER_TIMEOUT_SECONDS) {
+    holder.TimeoutSeconds = MAX_INTERPRETER_TIMEOUT_SECONDS;
+  }
 }
 
 /** Rewrites one state in place (see prepareDefinition) and returns it. */
@@ -69,6 +105,7 @@ function adaptState(container: AslDefinition, name: string): AslState {
   }
   if (state.Type === 'Task') {
     if (state.Parameters !== undefined) state.Parameters = markContextFields(state.Parameters);
+    if (integrationPatternOf(state as AslState) !== 'WAIT_FOR_TASK_TOKEN') clampTimeout(state);
   } else {
     for (const field of ['Parameters', 'ItemSelector']) {
       if (state[field] !== undefined) state[field] = inlineStaticContext(state[field], name);
@@ -91,6 +128,11 @@ function unsupportedFeatures(definition: AslDefinition): string[] {
     if (state.Type === 'Task' && integrationPatternOf(state) !== 'WAIT_FOR_TASK_TOKEN') {
       if (state.HeartbeatSeconds !== undefined || state.HeartbeatSecondsPath !== undefined) {
         problems.push(`${where} sets HeartbeatSeconds on a task that is not a callback`);
+      }
+    }
+    if (state.Type === 'Task' && integrationPatternOf(state) === 'WAIT_FOR_TASK_TOKEN') {
+      if (state.TimeoutSecondsPath !== undefined || state.HeartbeatSecondsPath !== undefined) {
+        problems.push(`${where} is a callback with TimeoutSecondsPath or HeartbeatSecondsPath`);
       }
     }
     problems.push(...contextProblems(state, where));

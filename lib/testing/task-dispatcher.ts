@@ -2,8 +2,9 @@ import { AslState } from '../asl/definition';
 import { failStateIntegration } from './fail-state-integration';
 import { FunctionRegistry } from './function-registry';
 import { LambdaHandler, LocalLambdaFunction } from './lambda-runtime';
-import { CONTEXT_MARKER, PreparedDefinition } from './prepare-definition';
+import { CallbackLimits, CONTEXT_MARKER, PreparedDefinition } from './prepare-definition';
 import { RetryCounter } from './retry-counter';
+import { TaskTokenBroker } from './task-token-broker';
 
 /** What a Task state's replacement receives besides its input. */
 export interface TaskContext {
@@ -55,6 +56,8 @@ export interface TaskCall {
   readonly retryCount: number;
   /** The execution's context object (`$$`): Execution, StateMachine. */
   readonly context: Record<string, unknown>;
+  /** The task token, for a `.waitForTaskToken` task. */
+  readonly taskToken?: string;
 }
 
 /** How the dispatcher finds the code for each task. */
@@ -71,9 +74,11 @@ export interface TaskDispatcherProps {
   readonly integrations: TaskIntegration[];
   /** The execution's context object (`$$`). */
   readonly context: Record<string, unknown>;
+  /** Issues and settles the task tokens of callback tasks. */
+  readonly broker: TaskTokenBroker;
 }
 
-const LAMBDA_INVOKE = /^arn:[^:]+:states:::lambda:invoke$/;
+const LAMBDA_INVOKE = /^arn:[^:]+:states:::lambda:invoke(\.waitForTaskToken)?$/;
 
 /**
  * Builds, for every Task state, the local handler aws-local-stepfunctions calls instead of AWS.
@@ -87,15 +92,20 @@ export function buildTaskHandlers(props: TaskDispatcherProps): Record<string, (i
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   const problems: string[] = [];
   for (const [stateName, state] of props.prepared.tasks) {
-    const run = taskRunner(props, stateName, state);
-    if (typeof run === 'string') {
-      problems.push(`Task '${stateName}' (${String(state.Resource)}): ${run}`);
+    const limits = props.prepared.callbackLimits.get(stateName);
+    const found = taskRunner(props, stateName, state);
+    if (typeof found === 'string' && !limits) {
+      problems.push(`Task '${stateName}' (${String(state.Resource)}): ${found}`);
       continue;
     }
+    const send = typeof found === 'string' ? async () => null : found;
+    const run = limits ? waitForCallback(props, limits, send) : send;
     handlers[stateName] = async (input) => {
       const key = `${stateName}\u0000${JSON.stringify(input)}`;
       const retryCount = retryCounter.begin(key, state);
-      const call = { stateName, state, input: fillContext(input, stateName, retryCount), retryCount, context: props.context };
+      const taskToken = limits ? props.broker.newToken() : undefined;
+      const context = { stateName, retryCount, taskToken };
+      const call = { stateName, state, input: fillContext(input, context), retryCount, context: props.context, taskToken };
       try {
         const result = await run(call);
         retryCounter.succeed(key);
@@ -145,6 +155,27 @@ function taskRunner(props: TaskDispatcherProps, stateName: string, state: AslSta
   return integration.problem?.(stateName, state) ?? ((call) => integration.invoke(call));
 }
 
+/**
+ * A `.waitForTaskToken` task: sends (invokes the Lambda function, or the test's replacement;
+ * another service is taken as sent), then waits until the token is settled with the task-token
+ * API, or times out. The result is the output SendTaskSuccess gave.
+ */
+function waitForCallback(props: TaskDispatcherProps, limits: CallbackLimits, send: (call: TaskCall) => Promise<unknown>) {
+  return async (call: TaskCall): Promise<unknown> => {
+    const taskToken = call.taskToken!;
+    const executionArn = String((props.context.Execution as { Id: string }).Id);
+    const sent = LAMBDA_INVOKE.test(String(call.state.Resource)) ? call.input.Payload : call.input;
+    const settled = props.broker.wait({ taskToken, stateName: call.stateName, executionArn, input: sent, ...limits });
+    try {
+      await send(call);
+    } catch (error) {
+      props.broker.cancel(taskToken);
+      throw error;
+    }
+    return settled;
+  };
+}
+
 /** The Lambda function a Task invokes, and whether its result is wrapped in the invoke envelope. */
 function lambdaTarget(functions: FunctionRegistry, state: AslState): { fn: LocalLambdaFunction; envelope: boolean } | undefined {
   const resource = String(state.Resource);
@@ -157,18 +188,26 @@ function lambdaTarget(functions: FunctionRegistry, state: AslState): { fn: Local
   return fn ? { fn, envelope: false } : undefined;
 }
 
+/** The context values of one attempt that the interpreter does not provide. */
+interface AttemptContext {
+  readonly stateName: string;
+  readonly retryCount: number;
+  readonly taskToken?: string;
+}
+
 /** Replaces the context markers left by prepareDefinition with this attempt's values. */
-function fillContext(node: unknown, stateName: string, retryCount: number): any {
-  if (Array.isArray(node)) return node.map((item) => fillContext(item, stateName, retryCount));
+function fillContext(node: unknown, attempt: AttemptContext): any {
+  if (Array.isArray(node)) return node.map((item) => fillContext(item, attempt));
   if (!node || typeof node !== 'object') return node;
   const marker = (node as Record<string, unknown>)[CONTEXT_MARKER];
   if (typeof marker === 'string') {
     const values: Record<string, unknown> = {
-      '$$.State.Name': stateName,
-      '$$.State.RetryCount': retryCount,
+      '$$.State.Name': attempt.stateName,
+      '$$.State.RetryCount': attempt.retryCount,
       '$$.State.EnteredTime': new Date().toISOString(),
+      '$$.Task.Token': attempt.taskToken,
     };
     return values[marker] ?? null;
   }
-  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, fillContext(value, stateName, retryCount)]));
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, fillContext(value, attempt)]));
 }

@@ -1,0 +1,30 @@
+import { AssemblyStack } from '../assembly/cloud-assembly';
+import { FunctionRegistry, LocalEnvironment } from './function-registry';
+
+/**
+ * What a `${...}` placeholder of a flattened definition stands for locally: pseudo parameters,
+ * the ARN or name of a Lambda function of the stack, the ARN of an IAM role (by its literal
+ * `RoleName`, else its logical id). Other references stay placeholders (a nested state
+ * machine is found by its `${LogicalId}`).
+ */
+export function resolvePlaceholder(
+  placeholder: string,
+  stack: AssemblyStack,
+  environment: LocalEnvironment,
+  functions: FunctionRegistry,
+): string | undefined {
+  const pseudo: Record<string, string> = {
+    'AWS::Partition': 'aws',
+    'AWS::Region': environment.region,
+    'AWS::AccountId': environment.account,
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
+  if (pseudo[placeholder]) return pseudo[placeholder];
+  const [logicalId, attribute] = placeholder.split('.');
+  const resource = stack.template.Resources?.[logicalId];
+  if (resource?.Type === 'AWS::IAM::Role' && attribute === 'Arn') {
+    const roleName = typeof resource.Properties?.RoleName === 'string' ? resource.Properties.RoleName : logicalId;
+    return `arn:aws:iam::${environment.account}:role/${roleName}`;
+  }
+  return functions.resolveReference(stack, logicalId, attribute);
+}

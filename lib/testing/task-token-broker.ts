@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { causeText } from './execution-result';
+import { statesTimeoutError } from './states-timeout';
+
+/** A callback (`.waitForTaskToken`) task waiting for SendTaskSuccess or SendTaskFailure. */
+export interface PendingTask {
+  /** The task token (what `$$.Task.Token` gave the task). */
+  readonly taskToken: string;
+  /** The Task state waiting. */
+  readonly stateName: string;
+  /** The execution it belongs to. */
+  readonly executionArn: string;
+  /** What the task sent: the Lambda payload, or the resolved parameters of another integration. */
+  readonly input: any;
+  /** Its `TimeoutSeconds`, if any. */
+  readonly timeoutSeconds?: number;
+  /** Its `HeartbeatSeconds`, if any. */
+  readonly heartbeatSeconds?: number;
+}
+
+/**
+ * An error of the task-token API, named as Step Functions names it: `InvalidToken` for a token
+ * it never issued, `TaskTimedOut` for one that is no longer waiting (decided, failed, expired),
+ * `InvalidOutput` for output that is not JSON.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
+ */
+export class TaskTokenError extends Error {
+  constructor(name: 'InvalidToken' | 'TaskTimedOut' | 'InvalidOutput', message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+interface Waiter {
+  readonly task: PendingTask;
+  readonly resolve: (output: unknown) => void;
+  readonly reject: (error: Error) => void;
+  /** Virtual seconds since the task started, and since its last heartbeat. */
+  elapsed: number;
+  sinceHeartbeat: number;
+  readonly timer?: NodeJS.Timeout;
+}
+
+/** The longest delay Node's timers accept, in milliseconds (about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Issues task tokens to callback tasks and settles them as the task-token API would, with time
+ * that a test can advance instead of waiting (a task also times out in real time).
+ */
+export class TaskTokenBroker {
+  private readonly waiting = new Map<string, Waiter>();
+  private readonly closed = new Set<string>();
+  private readonly listeners: Array<(task: PendingTask) => void> = [];
+
+  /** The tasks waiting now, oldest first. */
+  public get pendingTasks(): PendingTask[] {
+    return [...this.waiting.values()].map((waiter) => waiter.task);
+  }
+
+  /** A new token (opaque, like Step Functions'). */
+  public newToken(): string {
+    return randomBytes(96).toString('base64url');
+  }
+
+  /** Registers a waiting task; the promise settles when the token is. */
+  public wait(task: PendingTask): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const timer = task.timeoutSeconds
+        ? setTimeout(() => void this.expire(task.taskToken), Math.min(task.timeoutSeconds * 1000, MAX_TIMER_MS)).unref()
+        : undefined;
+      this.waiting.set(task.taskToken, { task, resolve, reject, elapsed: 0, sinceHeartbeat: 0, timer });
+      this.listeners.splice(0).forEach((listener) => listener(task));
+    });
+  }
+
+  /** Forgets a token whose task failed before waiting (its send failed). */
+  public cancel(taskToken: string): void {
+    this.close(taskToken);
+  }
+
+  /**
+   * Ends the waits of an execution that is over (aborted or timed out): their tokens close, and
+   * the interpreter's timers for them are released.
+   */
+  public abandon(executionArn: string): void {
+    for (const waiter of [...this.waiting.values()].filter((w) => w.task.executionArn === executionArn)) {
+      this.take(waiter.task.taskToken).reject(new Error('The execution ended.'));
+    }
+  }
+
+  /** Resolves when a task matching `filter` waits (at once if one already does). */
+  public waitForTask(filter: (task: PendingTask) => boolean = () => true): Promise<PendingTask> {
+    const existing = this.pendingTasks.find(filter);
+    if (existing) return Promise.resolve(existing);
+    return new Promise((resolve) => {
+      const listen = (task: PendingTask) => (filter(task) ? resolve(task) : this.listeners.push(listen));
+      this.listeners.push(listen);
+    });
+  }
+
+  /**
+   * SendTaskSuccess: the task succeeds with `output`, a JSON string.
+   *
+   * @throws TaskTokenError (`InvalidToken`, `TaskTimedOut`, `InvalidOutput`)
+   */
+  public sendTaskSuccess(taskToken: string, output: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(output);
+    } catch {
+      throw new TaskTokenError('InvalidOutput', 'The output is not valid JSON.');
+    }
+    this.take(taskToken).resolve(parsed);
+  }
+
+  /**
+   * SendTaskFailure: the task fails with `error` and `cause`.
+   *
+   * @throws TaskTokenError (`InvalidToken`, `TaskTimedOut`)
+   */
+  public sendTaskFailure(taskToken: string, error = '', cause = ''): void {
+    const failure = new Error(causeText(cause));
+    failure.name = error;
+    this.take(taskToken).reject(failure);
+  }
+
+  /**
+   * SendTaskHeartbeat: restarts the task's heartbeat clock.
+   *
+   * @throws TaskTokenError (`InvalidToken`, `TaskTimedOut`)
+   */
+  public sendTaskHeartbeat(taskToken: string): void {
+    this.find(taskToken).sinceHeartbeat = 0;
+  }
+
+  /** Fails the task with `States.Timeout`, as when its TimeoutSeconds elapse. */
+  public async expire(taskToken: string): Promise<void> {
+    const waiter = this.waiting.get(taskToken);
+    if (!waiter) return;
+    const error = await statesTimeoutError();
+    if (this.waiting.has(taskToken)) this.take(taskToken).reject(error);
+  }
+
+  /**
+   * Moves the clock of the waiting tasks (of one execution, or all) forward: each task whose
+   * TimeoutSeconds elapse fails with `States.Timeout`, each that misses a heartbeat with
+   * `States.HeartbeatTimeout`.
+   */
+  public async advanceTime(seconds: number, executionArn?: string): Promise<void> {
+    for (const waiter of [...this.waiting.values()]) {
+      if (executionArn && waiter.task.executionArn !== executionArn) continue;
+      waiter.elapsed += seconds;
+      waiter.sinceHeartbeat += seconds;
+      const { timeoutSeconds, heartbeatSeconds, taskToken } = waiter.task;
+      if (timeoutSeconds !== undefined && waiter.elapsed >= timeoutSeconds) {
+        await this.expire(taskToken);
+      } else if (heartbeatSeconds !== undefined && waiter.sinceHeartbeat >= heartbeatSeconds) {
+        this.sendTaskFailure(taskToken, 'States.HeartbeatTimeout', `No heartbeat within ${heartbeatSeconds} s.`);
+      }
+    }
+  }
+
+  private take(taskToken: string): Waiter {
+    const waiter = this.find(taskToken);
+    this.close(taskToken);
+    return waiter;
+  }
+
+  private find(taskToken: string): Waiter {
+    const waiter = this.waiting.get(taskToken);
+    if (waiter) return waiter;
+    if (this.closed.has(taskToken)) throw new TaskTokenError('TaskTimedOut', 'Task Timed Out: the task no longer waits for this token.');
+    throw new TaskTokenError('InvalidToken', 'Invalid Token: no task was given this token.');
+  }
+
+  private close(taskToken: string): void {
+    const waiter = this.waiting.get(taskToken);
+    if (waiter?.timer) clearTimeout(waiter.timer);
+    this.waiting.delete(taskToken);
+    this.closed.add(taskToken);
+  }
+}
