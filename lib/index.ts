@@ -1,3 +1,6 @@
+export * from './approval/approval-record';
+export * from './approval/approval-service';
+export * from './approval/human-approval';
 export * from './asl/definition';
 export * from './asl/flatten';
 export * from './asl/render';
@@ -21,3 +24,4 @@ export * from './validation/rule';
 export * from './validation/rules';
 export * from './validation/validate-definition';
 export * from './workflow';
+export * from './workflow-limits';

@@ -9,17 +9,13 @@ import { IDEMPOTENT_STATES_METADATA } from './assembly/metadata-keys';
 import { renderDefinition } from './asl/render';
 import { requireWholeSeconds } from './durations';
 import { WorkflowConfigurationError } from './errors';
+import { MAX_STANDARD_DURATION } from './workflow-limits';
+import { HumanApproval } from './approval/human-approval';
 import { LambdaStep } from './lambda-step';
 import { acknowledgeNagRules, nagResourceName } from './nag-acknowledgements';
 import { Finding, Severity } from './validation/rule';
 import { validateDefinition } from './validation/validate-definition';
 
-/**
- * The longest execution a Standard workflow may run: one year.
- *
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
- */
-export const MAX_STANDARD_DURATION = Duration.days(365);
 
 /** Properties of a {@link Workflow}. */
 export interface WorkflowProps {
@@ -156,8 +152,9 @@ export class Workflow extends Construct {
         : undefined,
       encryptionConfiguration: this.encryptionConfiguration(props),
     });
-    const definition = renderDefinition(this.stateMachine);
-    this.idempotentStates = idempotentStepNames(this, listStates(definition).map((s) => s.name));
+    const stateNames = new Set(listStates(renderDefinition(this.stateMachine)).map((s) => s.name));
+    this.idempotentStates = statesOfType(this, stateNames, LambdaStep).filter((step) => step.idempotent).map((step) => step.stateId);
+    this.bindApprovals(statesOfType(this, stateNames, HumanApproval));
     if (this.idempotentStates.length > 0) {
       (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(IDEMPOTENT_STATES_METADATA, this.idempotentStates);
     }
@@ -193,6 +190,24 @@ export class Workflow extends Construct {
   /** Grants permission to redrive failed executions (STANDARD only, 14 days after they end). */
   public grantRedriveExecution(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantRedriveExecution(grantee);
+  }
+
+  /**
+   * Lets each HumanApproval's decision handler resume this state machine's executions
+   * (`states:SendTask*`, scoped to its ARN), after checking the approval expires before the
+   * execution times out.
+   */
+  private bindApprovals(approvals: HumanApproval[]): void {
+    for (const approval of approvals) {
+      if (!approval.timeout.isUnresolved() && !this.timeout.isUnresolved() && approval.timeout.toSeconds() > this.timeout.toSeconds()) {
+        throw new WorkflowConfigurationError(
+          approval,
+          `The approval timeout (${approval.timeout.toHumanString()}) is longer than the workflow timeout (${this.timeout.toHumanString()}): the execution would time out before the request expires, and no ApprovalExpired path would run.`,
+          'shorten the approval timeout or lengthen the workflow timeout.',
+        );
+      }
+      this.grantTaskResponse(approval.service.decisionFunction);
+    }
   }
 
   /**
@@ -268,13 +283,11 @@ export class Workflow extends Construct {
   }
 }
 
-/** Names, among `stateNames`, of the LambdaSteps in the stack declared idempotent. */
-function idempotentStepNames(scope: IConstruct, stateNames: string[]): string[] {
-  const names = new Set(stateNames);
+/** The states of a type, in the stack, whose names are in this definition. */
+function statesOfType<T extends sfn.State>(scope: IConstruct, stateNames: Set<string>, type: new (...args: any[]) => T): T[] {
   return Stack.of(scope)
     .node.findAll()
-    .filter((c): c is LambdaStep => c instanceof LambdaStep && c.idempotent && names.has(c.stateId))
-    .map((step) => step.stateId);
+    .filter((c): c is T => c instanceof type && stateNames.has(c.stateId));
 }
 
 /** Why a wildcard the state machine role holds is needed, when it is one CDK generates for it. */

@@ -23,6 +23,8 @@ export interface SynthesizedFunction {
   readonly codeDirectory?: string;
   /** The source, for inline (`ZipFile`) code. */
   readonly inlineCode?: string;
+  /** The resource's template `Metadata`. */
+  readonly metadata: Record<string, unknown>;
 }
 
 /** A state machine found in a synthesized template. */
@@ -59,6 +61,7 @@ export function functionsOf(stack: AssemblyStack): SynthesizedFunction[] {
       environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, flattenIntrinsic(value)])),
       codeDirectory: codeDirectoryOf(stack, code, resource),
       inlineCode: typeof code.ZipFile === 'string' ? code.ZipFile : undefined,
+      metadata: resource.Metadata ?? {},
     };
   });
 }

@@ -1,0 +1,121 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  APPROVAL_REJECTED_ERROR,
+  ApprovalDecision,
+  ApprovalRecord,
+  ApprovalView,
+  approvedOutcome,
+  mayDecide,
+  rejectionCause,
+  viewOf,
+} from '../../lib/approval/approval-record';
+import { ApprovalStore } from './approval-store';
+import { logger } from './logger';
+
+/** An HTTP status and JSON body. */
+export interface ApiResult {
+  readonly statusCode: number;
+  readonly body: Record<string, unknown>;
+}
+
+/** Step Functions errors meaning the execution no longer waits for this token. */
+const TOKEN_GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+/**
+ * The decision API's logic: who may see and decide which approval, the single conditional
+ * write that makes the first decision win, and the call that resumes the workflow.
+ */
+export class DecisionService {
+  constructor(
+    private readonly store: ApprovalStore,
+    private readonly stepFunctions: SFNClient,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** The pending approvals the caller may decide. */
+  public async listPending(callerArn: string): Promise<ApiResult> {
+    const now = this.clock();
+    const records = await this.store.listPending(now);
+    return ok({ approvals: records.filter((record) => mayDecide(record.approvers, callerArn)).map((record) => viewOf(record, now)) });
+  }
+
+  /** One approval, if the caller may decide it. */
+  public async show(approvalId: string, callerArn: string): Promise<ApiResult> {
+    const record = await this.store.get(approvalId);
+    const refusal = this.refusal(record, approvalId, callerArn);
+    return refusal ?? ok({ approval: viewOf(record!, this.clock()) });
+  }
+
+  /**
+   * Records a decision and resumes the workflow: SendTaskSuccess for APPROVE, SendTaskFailure
+   * with `ApprovalRejected` for REJECT. A second decision gets 409, a late one 410.
+   */
+  public async decide(approvalId: string, callerArn: string, decision: ApprovalDecision, comment?: string): Promise<ApiResult> {
+    const record = await this.store.get(approvalId);
+    const refusal = this.refusal(record, approvalId, callerArn) ?? this.closed(record!);
+    if (refusal) return refusal;
+    const decidedAt = this.clock().toISOString();
+    const status = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
+    if (!(await this.store.decide(approvalId, { status, decidedBy: callerArn, decidedAt, comment }))) {
+      return this.closed((await this.store.get(approvalId))!) ?? conflict(`Approval ${approvalId} was decided meanwhile.`);
+    }
+    try {
+      await this.resume(record!.taskToken, decision, approvalId, callerArn, decidedAt, comment);
+    } catch (error) {
+      return this.undeliverable(approvalId, decidedAt, error as Error);
+    }
+    logger.info('Approval decided', { approvalId, status, decidedBy: callerArn });
+    return ok({ approval: { ...viewOf(record!, this.clock()), status, decidedBy: callerArn, decidedAt, comment: comment ?? undefined } });
+  }
+
+  private async resume(taskToken: string, decision: ApprovalDecision, approvalId: string, decidedBy: string, decidedAt: string, comment?: string): Promise<void> {
+    if (decision === 'APPROVE') {
+      const output = JSON.stringify(approvedOutcome(approvalId, decidedBy, decidedAt, comment));
+      await this.stepFunctions.send(new SendTaskSuccessCommand({ taskToken, output }));
+    } else {
+      const cause = rejectionCause(approvalId, decidedBy, decidedAt, comment);
+      await this.stepFunctions.send(new SendTaskFailureCommand({ taskToken, error: APPROVAL_REJECTED_ERROR, cause }));
+    }
+  }
+
+  /** 404 for an unknown id, 403 for a caller who may not decide it. */
+  private refusal(record: ApprovalRecord | undefined, approvalId: string, callerArn: string): ApiResult | undefined {
+    if (!record) return { statusCode: 404, body: { message: `No approval ${approvalId}.` } };
+    if (!mayDecide(record.approvers, callerArn)) {
+      return { statusCode: 403, body: { message: `${callerArn} is not an approver of ${approvalId}.` } };
+    }
+    return undefined;
+  }
+
+  /** 410 when the request expired, 409 when it was already decided. */
+  private closed(record: ApprovalRecord): ApiResult | undefined {
+    const view: ApprovalView = viewOf(record, this.clock());
+    if (view.status === 'EXPIRED') {
+      return { statusCode: 410, body: { message: `Approval ${record.approvalId} expired at ${record.expiresAt}; the workflow no longer waits for a decision.` } };
+    }
+    if (view.status !== 'PENDING') {
+      return conflict(`Approval ${record.approvalId} was already ${view.status} by ${view.decidedBy} at ${view.decidedAt}.`);
+    }
+    return undefined;
+  }
+
+  /** Step Functions refused the decision: 410 if the task is gone, else 503 with the record reopened. */
+  private async undeliverable(approvalId: string, decidedAt: string, error: Error): Promise<ApiResult> {
+    if (TOKEN_GONE.has(error.name)) {
+      await this.store.markExpired(approvalId);
+      logger.warn('Decision came too late', { approvalId, error: error.name });
+      return { statusCode: 410, body: { message: `The workflow no longer waits for approval ${approvalId} (${error.name}).` } };
+    }
+    await this.store.reopen(approvalId, decidedAt);
+    logger.error('Could not resume the workflow', { approvalId, error: error.name });
+    return { statusCode: 503, body: { message: `Could not reach Step Functions (${error.name}); the approval is still pending, try again.` } };
+  }
+}
+
+function ok(body: Record<string, unknown>): ApiResult {
+  return { statusCode: 200, body };
+}
+
+function conflict(message: string): ApiResult {
+  return { statusCode: 409, body: { message } };
+}

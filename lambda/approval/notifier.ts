@@ -1,0 +1,76 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ApprovalRecord, ApprovalRequestEvent, newApprovalRecord } from '../../lib/approval/approval-record';
+import { ApprovalStore } from './approval-store';
+import { logger } from './logger';
+
+/** The announcement of a request: everything a reviewer needs, and no task token. */
+export interface ApprovalNotification {
+  readonly type: 'ApprovalRequested';
+  readonly approvalId: string;
+  readonly stateName: string;
+  readonly executionArn: string;
+  readonly summary: unknown;
+  readonly requestedAt: string;
+  readonly expiresAt: string;
+  readonly decisionUrl: string;
+  readonly howToDecide: string;
+}
+
+const sns = new SNSClient({});
+const eventBridge = new EventBridgeClient({});
+
+/**
+ * The HumanApproval task's notifier: stores the request (the only place the task token is
+ * kept) and announces it on the SNS topic and/or event bus, by approval id.
+ */
+export const handler = async (event: ApprovalRequestEvent): Promise<{ approvalId: string; expiresAt: string }> => {
+  const store = new ApprovalStore(requiredEnv('TABLE_NAME'), Number(process.env.RETENTION_SECONDS ?? 0));
+  const record = newApprovalRecord(event, new Date());
+  await store.create(record);
+  const notification = notificationOf(record, requiredEnv('DECISION_API_URL'));
+  await announce(notification);
+  logger.info('Approval requested', { approvalId: record.approvalId, stateName: record.stateName, executionArn: record.executionArn, expiresAt: record.expiresAt });
+  return { approvalId: record.approvalId, expiresAt: record.expiresAt };
+};
+
+/** The notification for a stored request. */
+export function notificationOf(record: ApprovalRecord, apiUrl: string): ApprovalNotification {
+  const decisionUrl = `${apiUrl.replace(/\/$/, '')}/approvals/${record.approvalId}`;
+  return {
+    type: 'ApprovalRequested',
+    approvalId: record.approvalId,
+    stateName: record.stateName,
+    executionArn: record.executionArn,
+    summary: record.summary,
+    requestedAt: record.requestedAt,
+    expiresAt: record.expiresAt,
+    decisionUrl,
+    howToDecide:
+      `POST ${decisionUrl}/decision with {"decision":"APPROVE"} or {"decision":"REJECT","comment":"..."}, signed with your AWS credentials ` +
+      `(npx cdk-sfn-workflows approvals approve ${record.approvalId} --api ${apiUrl})`,
+  };
+}
+
+async function announce(notification: ApprovalNotification): Promise<void> {
+  const message = JSON.stringify(notification);
+  if (process.env.TOPIC_ARN) {
+    await sns.send(new PublishCommand({
+      TopicArn: process.env.TOPIC_ARN,
+      Subject: `Approval requested: ${notification.stateName}`.slice(0, 100),
+      Message: message,
+    }));
+  }
+  if (process.env.EVENT_BUS_NAME) {
+    const result = await eventBridge.send(new PutEventsCommand({
+      Entries: [{ EventBusName: process.env.EVENT_BUS_NAME, Source: 'cdk-sfn-workflows.approvals', DetailType: 'Approval Requested', Detail: message }],
+    }));
+    if (result.FailedEntryCount) throw new Error(`EventBridge rejected the approval event: ${result.Entries?.[0]?.ErrorCode}`);
+  }
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set.`);
+  return value;
+}

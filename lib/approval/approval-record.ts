@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+
+/** Where an approval request stands. */
+export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
+
+/** A reviewer's decision, as the decision API accepts it. */
+export type ApprovalDecision = 'APPROVE' | 'REJECT';
+
+/**
+ * What the HumanApproval task sends its notifier: the task token (which only the approval store
+ * keeps) and what the reviewer needs to decide.
+ */
+export interface ApprovalRequestEvent {
+  readonly taskToken: string;
+  readonly executionArn: string;
+  readonly stateName: string;
+  readonly summary: unknown;
+  /** IAM principal ARNs allowed to decide; empty: anyone the decision API lets in. */
+  readonly approvers: string[];
+  /** Seconds until the request expires (the task's TimeoutSeconds). */
+  readonly timeoutSeconds: number;
+}
+
+/** An approval as the store keeps it. The task token never leaves the store. */
+export interface ApprovalRecord {
+  readonly approvalId: string;
+  readonly taskToken: string;
+  readonly executionArn: string;
+  readonly stateName: string;
+  readonly summary: unknown;
+  readonly approvers: string[];
+  readonly requestedAt: string;
+  readonly expiresAt: string;
+  readonly status: ApprovalStatus;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  readonly comment?: string;
+}
+
+/** An approval as reviewers see it: everything but the task token, with expiry applied. */
+export type ApprovalView = Omit<ApprovalRecord, 'taskToken'>;
+
+/**
+ * What the HumanApproval step outputs (and SendTaskSuccess sends) once a request is decided:
+ * the same shape for every outcome, `null` where a field does not apply.
+ */
+export interface ApprovalOutcome {
+  readonly approvalId: string | null;
+  readonly decision: 'APPROVED' | 'NOT_REQUIRED';
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+  readonly comment: string | null;
+}
+
+/** The approval table's index of requests by status and expiry, used to list pending ones. */
+export const PENDING_INDEX = 'status-expiresAt';
+
+/** The error a rejected approval fails its step with. */
+export const APPROVAL_REJECTED_ERROR = 'ApprovalRejected';
+/** The error an expired approval fails its step with. */
+export const APPROVAL_EXPIRED_ERROR = 'ApprovalExpired';
+
+/**
+ * The approval id of a task token: opaque and unguessable (a SHA-256 of the token, which is
+ * secret), and the same for a retried notification of the same token, so storing is idempotent.
+ */
+export function approvalIdFor(taskToken: string): string {
+  return createHash('sha256').update(taskToken).digest('base64url').slice(0, 32);
+}
+
+/** A new PENDING record for a request received at `now`. */
+export function newApprovalRecord(event: ApprovalRequestEvent, now: Date): ApprovalRecord {
+  return {
+    approvalId: approvalIdFor(event.taskToken),
+    taskToken: event.taskToken,
+    executionArn: event.executionArn,
+    stateName: event.stateName,
+    summary: event.summary,
+    approvers: event.approvers ?? [],
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + event.timeoutSeconds * 1000).toISOString(),
+    status: 'PENDING',
+  };
+}
+
+/** The record as reviewers see it: no task token, and PENDING past its expiry reads EXPIRED. */
+export function viewOf(record: ApprovalRecord, now: Date): ApprovalView {
+  const { taskToken: _secret, ...view } = record;
+  return record.status === 'PENDING' && Date.parse(record.expiresAt) <= now.getTime() ? { ...view, status: 'EXPIRED' } : view;
+}
+
+/** What SendTaskSuccess sends for an approved request. */
+export function approvedOutcome(approvalId: string, decidedBy: string, decidedAt: string, comment?: string): ApprovalOutcome {
+  return { approvalId, decision: 'APPROVED', decidedBy, decidedAt, comment: comment ?? null };
+}
+
+/** The cause SendTaskFailure sends for a rejected request (JSON). */
+export function rejectionCause(approvalId: string, decidedBy: string, decidedAt: string, comment?: string): string {
+  return JSON.stringify({ approvalId, decision: 'REJECTED', decidedBy, decidedAt, comment: comment ?? null });
+}
+
+/**
+ * Whether a caller may decide: no approvers listed, or the caller is one of them. An IAM role
+ * session (`arn:aws:sts::<account>:assumed-role/<role>/<session>`) matches its role ARN; an
+ * account root ARN (`arn:aws:iam::<account>:root`) matches every caller of that account.
+ *
+ * @param callerArn the authenticated caller, as API Gateway reports it (`requestContext.identity.userArn`)
+ */
+export function mayDecide(approvers: string[], callerArn: string): boolean {
+  if (approvers.length === 0) return true;
+  const caller = parseCaller(callerArn);
+  return approvers.some((approver) => {
+    if (approver === callerArn) return true;
+    const match = /^arn:[^:]+:iam::(\d+):(root|role\/(?:.*\/)?([^/]+)|user\/(?:.*\/)?([^/]+))$/.exec(approver);
+    if (!match || !caller || match[1] !== caller.account) return false;
+    if (match[2] === 'root') return true;
+    return match[3] !== undefined ? caller.role === match[3] : caller.user === match[4];
+  });
+}
+
+function parseCaller(callerArn: string): { account: string; role?: string; user?: string } | undefined {
+  const role = /^arn:[^:]+:sts::(\d+):assumed-role\/([^/]+)\//.exec(callerArn);
+  if (role) return { account: role[1], role: role[2] };
+  const user = /^arn:[^:]+:iam::(\d+):user\/(?:.*\/)?([^/]+)$/.exec(callerArn);
+  return user ? { account: user[1], user: user[2] } : undefined;
+}

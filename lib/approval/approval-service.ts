@@ -1,0 +1,271 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { APPROVAL_NOTIFIER_METADATA } from '../assembly/metadata-keys';
+import { acknowledgeNagRules, nagResourceName } from '../nag-acknowledgements';
+import { PENDING_INDEX } from './approval-record';
+import { handlerAssetPath, LIBRARY_HANDLERS } from './handler-assets';
+
+/** The decision API's stage. */
+const API_STAGE = 'v1';
+
+/** Properties of an {@link ApprovalService}. */
+export interface ApprovalServiceProps {
+  /**
+   * Principals allowed to call the decision API (`execute-api:Invoke`). A HumanApproval step
+   * can narrow who may decide it.
+   * @default - none: grant later with `grantDecide`
+   */
+  readonly approvers?: iam.IGrantable[];
+  /**
+   * Where approval requests are announced (without the task token).
+   * @default - a new topic that only accepts TLS publishers
+   */
+  readonly notificationTopic?: sns.ITopic;
+  /**
+   * Also announce requests as `Approval Requested` events on this bus.
+   * @default - no events
+   */
+  readonly eventBus?: events.IEventBus;
+  /**
+   * How long a record is kept after its request expires (DynamoDB TTL), for audit.
+   * @default Duration.days(90)
+   */
+  readonly recordRetention?: Duration;
+  /**
+   * A customer-managed key for the approval table.
+   * @default - an AWS-managed key
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Steady-state requests per second the decision API accepts.
+   * @default 10
+   */
+  readonly apiRateLimit?: number;
+  /**
+   * Burst of requests the decision API accepts.
+   * @default 20
+   */
+  readonly apiBurstLimit?: number;
+  /**
+   * What happens to the approval table when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The infrastructure behind {@link HumanApproval} steps: an approval store (DynamoDB, on demand,
+ * encrypted, point-in-time recovery, TTL), a notifier that stores each request and announces
+ * it by an opaque approval id, and a decision API (API Gateway REST, IAM authorization) whose
+ * handler lets exactly one decision through and resumes the workflow. The task token stays in
+ * the table: it is never in a notification, a URL, a log line or the state output.
+ *
+ * One service can serve many workflows: a `Workflow` containing a HumanApproval of this service
+ * grants the decision handler `states:SendTask*` on its own state machine.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
+ */
+export class ApprovalService extends Construct {
+  /** The approval store. */
+  public readonly table: dynamodb.TableV2;
+  /** Where requests are announced. */
+  public readonly notificationTopic: sns.ITopic;
+  /** Stores and announces requests; invoked by HumanApproval tasks. */
+  public readonly notifier: lambda.Function;
+  /** Serves the decision API. */
+  public readonly decisionFunction: lambda.Function;
+  /** The decision API. */
+  public readonly api: apigateway.RestApi;
+
+  constructor(scope: Construct, id: string, props: ApprovalServiceProps = {}) {
+    super(scope, id);
+    this.table = this.createTable(props);
+    this.notificationTopic = props.notificationTopic ?? new sns.Topic(this, 'Notifications', { enforceSSL: true });
+    this.decisionFunction = this.libraryFunction('DecisionFunction', 'approval-decision', props);
+    this.api = this.createApi(props);
+    this.notifier = this.libraryFunction('Notifier', 'approval-notifier', props, {
+      DECISION_API_URL: this.apiUrl(),
+      TOPIC_ARN: this.notificationTopic.topicArn,
+      ...(props.eventBus ? { EVENT_BUS_NAME: props.eventBus.eventBusName } : {}),
+    });
+    (this.notifier.node.defaultChild as lambda.CfnFunction).addMetadata(APPROVAL_NOTIFIER_METADATA, true);
+    this.grantTableAccess();
+    this.notificationTopic.grantPublish(this.notifier);
+    props.eventBus?.grantPutEventsTo(this.notifier);
+    for (const approver of props.approvers ?? []) this.grantDecide(approver);
+  }
+
+  /**
+   * Grants calling the decision API: list, show and decide approvals. The grant names each
+   * method; the approval id, a path parameter, is the one wildcard (acknowledged for cdk-nag on
+   * the grantee with that reason).
+   */
+  public grantDecide(grantee: iam.IGrantable): iam.Grant {
+    const resourceArns = [
+      this.api.arnForExecuteApi('GET', '/approvals'),
+      this.api.arnForExecuteApi('GET', '/approvals/*'),
+      this.api.arnForExecuteApi('POST', '/approvals/*/decision'),
+    ];
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns });
+    if (Construct.isConstruct(grantee)) {
+      const wildcards = resourceArns.map((arn) => nagResourceName(Stack.of(this).resolve(arn))).filter((name) => name.includes('*'));
+      acknowledgeNagRules(grantee, {
+        id: 'AwsSolutions-IAM5',
+        reason: 'The decision API methods take the approval id as a path parameter; the grant names each method and stage.',
+        appliesTo: wildcards.map((name) => `Resource::${name}`),
+      });
+    }
+    return grant;
+  }
+
+  /**
+   * The decision API's URL, built from the API id rather than `api.url`: `api.url` depends on
+   * the stage, hence on the decision handler, which a Workflow grants access to its state
+   * machine, whose role may invoke this notifier: a dependency cycle.
+   */
+  private apiUrl(): string {
+    const stack = Stack.of(this);
+    return `https://${this.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${API_STAGE}/`;
+  }
+
+  private createTable(props: ApprovalServiceProps): dynamodb.TableV2 {
+    return new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: 'approvalId', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: props.encryptionKey
+        ? dynamodb.TableEncryptionV2.customerManagedKey(props.encryptionKey)
+        : dynamodb.TableEncryptionV2.awsManagedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'ttl',
+      globalSecondaryIndexes: [{
+        indexName: PENDING_INDEX,
+        partitionKey: { name: 'status', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'expiresAt', type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: ['executionArn', 'stateName', 'summary', 'approvers', 'requestedAt'],
+      }],
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** Least privilege on the table: the notifier only puts, the decision handler reads and updates. */
+  private grantTableAccess(): void {
+    this.notifier.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));
+    this.decisionFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      resources: [this.table.tableArn, `${this.table.tableArn}/index/${PENDING_INDEX}`],
+    }));
+    this.table.encryptionKey?.grantEncryptDecrypt(this.notifier);
+    this.table.encryptionKey?.grantEncryptDecrypt(this.decisionFunction);
+  }
+
+  private createApi(props: ApprovalServiceProps): apigateway.RestApi {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    const api = new apigateway.RestApi(this, 'DecisionApi', {
+      description: 'Human approval decisions (IAM-signed requests)',
+      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: API_STAGE,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        throttlingRateLimit: props.apiRateLimit ?? 10,
+        throttlingBurstLimit: props.apiBurstLimit ?? 20,
+      },
+    });
+    const integration = new apigateway.LambdaIntegration(this.decisionFunction);
+    const validator = api.addRequestValidator('DecisionValidator', { validateRequestBody: true, validateRequestParameters: true });
+    const decisionModel = api.addModel('Decision', {
+      contentType: 'application/json',
+      schema: {
+        type: apigateway.JsonSchemaType.OBJECT,
+        required: ['decision'],
+        additionalProperties: false,
+        properties: {
+          decision: { type: apigateway.JsonSchemaType.STRING, enum: ['APPROVE', 'REJECT'] },
+          comment: { type: apigateway.JsonSchemaType.STRING, maxLength: 1000 },
+        },
+      },
+    });
+    const approvals = api.root.addResource('approvals');
+    approvals.addMethod('GET', integration, { requestValidator: validator });
+    const approval = approvals.addResource('{id}');
+    approval.addMethod('GET', integration, { requestValidator: validator, requestParameters: { 'method.request.path.id': true } });
+    approval.addResource('decision').addMethod('POST', integration, {
+      requestValidator: validator,
+      requestParameters: { 'method.request.path.id': true },
+      requestModels: { 'application/json': decisionModel },
+    });
+    this.acknowledgeApiFindings(api);
+    return api;
+  }
+
+  private acknowledgeApiFindings(api: apigateway.RestApi): void {
+    acknowledgeNagRules(api, {
+      id: 'AwsSolutions-COG4',
+      reason: 'The decision API uses IAM (SigV4) authorization: reviewers are IAM principals, and the handler checks each approval\'s approvers.',
+    }, {
+      id: 'AwsSolutions-APIG3',
+      reason: 'Every method requires IAM-signed requests and the stage is throttled; attach a WAF web ACL where the account policy asks for one.',
+    });
+    const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      acknowledgeNagRules(cloudWatchRole, {
+        id: 'AwsSolutions-IAM4',
+        reason: "API Gateway's account-level logging role; AWS publishes only the managed AmazonAPIGatewayPushToCloudWatchLogs policy for it.",
+        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
+      });
+    }
+  }
+
+  /**
+   * A pre-bundled library handler with its own log group and a role limited to writing to it
+   * (no AWS-managed policy), X-Ray tracing, and explicit memory and timeout.
+   */
+  private libraryFunction(
+    id: string,
+    name: keyof typeof LIBRARY_HANDLERS,
+    props: ApprovalServiceProps,
+    environment: Record<string, string> = {},
+  ): lambda.Function {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS });
+    const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+    const fn = new lambda.Function(this, id, {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(handlerAssetPath(name)),
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      role,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        RETENTION_SECONDS: String((props.recordRetention ?? Duration.days(90)).toSeconds()),
+        POWERTOOLS_SERVICE_NAME: 'approvals',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...environment,
+      },
+    });
+    acknowledgeNagRules(role, {
+      id: 'AwsSolutions-IAM5',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*").',
+      appliesTo: ['Resource::*'],
+    });
+    return fn;
+  }
+}

@@ -1,0 +1,165 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { requireWholeSeconds } from '../durations';
+import { WorkflowConfigurationError } from '../errors';
+import { RetryPolicy } from '../retry-policy';
+import { fitStateName } from '../state-names';
+import { MAX_STANDARD_DURATION } from '../workflow-limits';
+import { APPROVAL_EXPIRED_ERROR, APPROVAL_REJECTED_ERROR } from './approval-record';
+import { ApprovalService } from './approval-service';
+
+/** Properties of a {@link HumanApproval}. */
+export interface HumanApprovalProps {
+  /** The approval service that stores, announces and decides the request. */
+  readonly service: ApprovalService;
+  /**
+   * How long reviewers have to decide (the task's `TimeoutSeconds`); then the step fails with
+   * `ApprovalExpired`. At most the workflow's timeout.
+   */
+  readonly timeout: Duration;
+  /**
+   * What the reviewer sees, built from the state input, e.g.
+   * `sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') })`. It is stored
+   * and sent in notifications: include only what a reviewer needs.
+   */
+  readonly summary: sfn.TaskInput;
+  /**
+   * Who may decide this request (IAM roles, users or ARN principals); they are also granted
+   * access to the decision API.
+   * @default - anyone the approval service lets call its API
+   */
+  readonly approvers?: iam.IGrantable[];
+  /**
+   * Ask only when this condition holds; otherwise the step passes at once with the decision
+   * `NOT_REQUIRED`.
+   * @default - always ask
+   */
+  readonly condition?: sfn.Condition;
+  /**
+   * Where the outcome goes: `{ approvalId, decision, decidedBy, decidedAt, comment }`.
+   * @default '$.approval'
+   */
+  readonly resultPath?: string;
+  /**
+   * The state name (≤ 80 characters, unique in the state machine).
+   * @default - the construct id
+   */
+  readonly stateName?: string;
+  /**
+   * A comment in the ASL.
+   * @default - none
+   */
+  readonly comment?: string;
+}
+
+/**
+ * A human review step: it invokes the approval service's notifier with `.waitForTaskToken`
+ * and waits. Approved, it continues with `{ approvalId, decision: 'APPROVED', decidedBy,
+ * decidedAt, comment }` at `resultPath`; rejected, it fails with `ApprovalRejected`; with no
+ * decision before `timeout`, it fails with `ApprovalExpired`. Route those with `onRejected` and
+ * `onExpired`, or put the step in a `Saga`, where either compensates like any failure.
+ *
+ * It is a Parallel state with one branch (so a timeout can be renamed `ApprovalExpired`), and
+ * it needs a STANDARD workflow: EXPRESS workflows cannot wait for a task token.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
+ */
+export class HumanApproval extends sfn.Parallel {
+  /** The error of a rejected request. */
+  public static readonly REJECTED_ERROR = APPROVAL_REJECTED_ERROR;
+  /** The error of an expired request. */
+  public static readonly EXPIRED_ERROR = APPROVAL_EXPIRED_ERROR;
+
+  /** The approval service. */
+  public readonly service: ApprovalService;
+  /** How long reviewers have to decide. */
+  public readonly timeout: Duration;
+  /** The `.waitForTaskToken` task inside the step. */
+  public readonly waitForDecision: tasks.LambdaInvoke;
+
+  /** @throws WorkflowConfigurationError for a missing summary or a timeout that is missing, fractional or over a year. */
+  constructor(scope: Construct, id: string, props: HumanApprovalProps) {
+    super(scope, id, {
+      stateName: props.stateName,
+      comment: props.comment,
+      resultPath: props.resultPath ?? '$.approval',
+      resultSelector: Object.fromEntries(['approvalId', 'decision', 'decidedBy', 'decidedAt', 'comment'].map((field) => [field, sfn.JsonPath.stringAt(`$[0].${field}`)])),
+    });
+    if (!props.timeout) {
+      throw new WorkflowConfigurationError(this, 'HumanApproval has no timeout: an unanswered request would wait until the workflow times out.', 'pass timeout: how long reviewers have to decide, e.g. Duration.days(2).');
+    }
+    if (!props.summary) {
+      throw new WorkflowConfigurationError(this, 'HumanApproval has no summary: reviewers would not know what they decide.', 'pass summary: sfn.TaskInput.fromObject({ ... }) with the fields a reviewer needs.');
+    }
+    const timeoutSeconds = requireWholeSeconds(this, 'timeout', props.timeout, { max: MAX_STANDARD_DURATION.toSeconds() });
+    this.service = props.service;
+    this.timeout = props.timeout;
+    const approvers = (props.approvers ?? []).map((approver) => this.approverArn(approver));
+    this.waitForDecision = this.createWaitTask(props, approvers, timeoutSeconds);
+    this.branch(props.condition ? this.askOnlyIf(props.condition) : this.waitForDecision);
+  }
+
+  /** Continues at `handler` when a reviewer rejects the request (error `ApprovalRejected`). */
+  public onRejected(handler: sfn.IChainable, props: { resultPath?: string } = {}): HumanApproval {
+    this.addCatch(handler, { ...props, errors: [HumanApproval.REJECTED_ERROR] });
+    return this;
+  }
+
+  /** Continues at `handler` when nobody decides in time (error `ApprovalExpired`). */
+  public onExpired(handler: sfn.IChainable, props: { resultPath?: string } = {}): HumanApproval {
+    this.addCatch(handler, { ...props, errors: [HumanApproval.EXPIRED_ERROR] });
+    return this;
+  }
+
+  private createWaitTask(props: HumanApprovalProps, approvers: string[], timeoutSeconds: number | undefined): tasks.LambdaInvoke {
+    const wait = new tasks.LambdaInvoke(this, 'WaitForDecision', {
+      stateName: fitStateName(`${this.stateId}: wait for decision`),
+      lambdaFunction: this.service.notifier,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({
+        taskToken: sfn.JsonPath.taskToken,
+        executionArn: sfn.JsonPath.stringAt('$$.Execution.Id'),
+        stateName: sfn.JsonPath.stringAt('$$.State.Name'),
+        summary: props.summary.value,
+        approvers,
+        timeoutSeconds: timeoutSeconds ?? props.timeout.toSeconds(),
+      }),
+      taskTimeout: sfn.Timeout.duration(props.timeout),
+      retryOnServiceExceptions: false,
+    });
+    for (const retry of RetryPolicy.transient().bind(wait)) wait.addRetry(retry);
+    const expired = new sfn.Fail(this, 'Expired', {
+      stateName: fitStateName(`${this.stateId}: expired`),
+      error: HumanApproval.EXPIRED_ERROR,
+      cause: `No decision within ${props.timeout.toHumanString()}.`,
+    });
+    wait.addCatch(expired, { errors: [sfn.Errors.TIMEOUT] });
+    return wait;
+  }
+
+  private askOnlyIf(condition: sfn.Condition): sfn.Choice {
+    const notRequired = new sfn.Pass(this, 'NotRequired', {
+      stateName: fitStateName(`${this.stateId}: not required`),
+      result: sfn.Result.fromObject({ approvalId: null, decision: 'NOT_REQUIRED', decidedBy: null, decidedAt: null, comment: null }),
+    });
+    return new sfn.Choice(this, 'Required', { stateName: fitStateName(`${this.stateId}: required?`) })
+      .when(condition, this.waitForDecision)
+      .otherwise(notRequired);
+  }
+
+  /** The ARN the decision handler compares callers with; also grants the approver the API. */
+  private approverArn(approver: iam.IGrantable): string {
+    this.service.grantDecide(approver);
+    if (approver.grantPrincipal instanceof iam.ArnPrincipal) return approver.grantPrincipal.arn;
+    if ('roleArn' in approver) return (approver as iam.IRole).roleArn;
+    if ('userArn' in approver) return (approver as iam.IUser).userArn;
+    throw new WorkflowConfigurationError(
+      this,
+      `approver ${approver.grantPrincipal.toString()} is neither an IAM role, a user nor an ARN principal.`,
+      'pass iam.Role, iam.User or iam.ArnPrincipal approvers.',
+    );
+  }
+}

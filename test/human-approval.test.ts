@@ -1,0 +1,173 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { ApprovalService, HumanApproval, HumanApprovalProps, Workflow } from '../lib';
+import { LocalApprovals, LocalDecisionError, LocalRunner } from '../lib/testing';
+import { newStack } from './helpers';
+
+const SUMMARY = sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') });
+
+interface Fixture {
+  readonly stack: Stack;
+  readonly service: ApprovalService;
+  readonly approval: HumanApproval;
+  readonly reviewer: iam.Role;
+}
+
+/** A STANDARD workflow: Review → Approved, with rejected and expired routed to their own states. */
+function approvalWorkflow(props: Partial<HumanApprovalProps> = {}, workflowTimeout = Duration.days(3)): Fixture {
+  const stack = newStack();
+  const reviewer = new iam.Role(stack, 'Reviewer', { roleName: 'Reviewer', assumedBy: new iam.AccountRootPrincipal() });
+  const service = new ApprovalService(stack, 'Approvals');
+  const approval = new HumanApproval(stack, 'Review', { service, timeout: Duration.days(2), summary: SUMMARY, approvers: [reviewer], ...props });
+  approval.onRejected(new sfn.Pass(stack, 'Rejected')).onExpired(new sfn.Pass(stack, 'Expired'));
+  new Workflow(stack, 'Orders', { definition: approval.next(new sfn.Pass(stack, 'Approved')), timeout: workflowTimeout });
+  return { stack, service, approval, reviewer };
+}
+
+describe('ApprovalService and HumanApproval (synthesized)', () => {
+  const { stack } = approvalWorkflow();
+  const template = Template.fromStack(stack);
+
+  test('the approval store: on demand, encrypted, point-in-time recovery, TTL, retained', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('the decision API: IAM authorization on every method, validated body, access logs, no data tracing, throttled', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    expect(methods).toHaveLength(3);
+    for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', RequestValidatorId: Match.anyValue(), RequestModels: { 'application/json': Match.anyValue() } });
+    template.hasResourceProperties('AWS::ApiGateway::Model', { Schema: Match.objectLike({ required: ['decision'], properties: { decision: { type: 'string', enum: ['APPROVE', 'REJECT'] } } }) });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
+      MethodSettings: [Match.objectLike({ DataTraceEnabled: false, LoggingLevel: 'ERROR', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 })],
+    });
+  });
+
+  test('the decision handler may send task responses to this state machine only, and read and update the table only', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => JSON.stringify(policy.Properties));
+    const decisionPolicy = policies.find((policy) => policy.includes('states:SendTaskSuccess'))!;
+    expect(decisionPolicy).toMatch(/"Action":\["states:SendTaskSuccess","states:SendTaskFailure","states:SendTaskHeartbeat"\],"Effect":"Allow","Resource":\{"Ref":"OrdersStateMachine/);
+    expect(decisionPolicy).toMatch(/"Action":\["dynamodb:GetItem","dynamodb:UpdateItem","dynamodb:Query"\]/);
+    expect(decisionPolicy).toContain('/index/status-expiresAt');
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const taskResponses = statements.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('states:SendTask')));
+    expect(taskResponses.map((statement) => statement.Resource)).toEqual([{ Ref: expect.stringMatching(/^OrdersStateMachine/) }]);
+  });
+
+  test('the reviewer is granted the three decision API methods', () => {
+    const reviewerPolicy = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Reviewer') }] } }));
+    const text = JSON.stringify(reviewerPolicy);
+    expect(text).toContain('execute-api:Invoke');
+    for (const method of ['/GET/approvals"', '/GET/approvals/*"', '/POST/approvals/*/decision"']) expect(text).toContain(method);
+  });
+
+  test('the task token is referenced only in the notifier payload, and never logged', () => {
+    const definition = JSON.stringify(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(definition.match(/\$\$\.Task\.Token/g)).toHaveLength(1);
+    expect(definition).toContain('\\"taskToken.$\\":\\"$$.Task.Token\\"');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false }) });
+    const functions = JSON.stringify(template.findResources('AWS::Lambda::Function'));
+    expect(functions).not.toMatch(/token/i);
+  });
+});
+
+describe('HumanApproval construction', () => {
+  test('fails when the timeout or the summary is missing', () => {
+    const stack = newStack();
+    const service = new ApprovalService(stack, 'Approvals');
+    expect(() => new HumanApproval(stack, 'A', { service, summary: SUMMARY } as any)).toThrow(/\[TestStack\/A\] HumanApproval has no timeout/);
+    expect(() => new HumanApproval(stack, 'B', { service, timeout: Duration.days(1) } as any)).toThrow(/\[TestStack\/B\] HumanApproval has no summary/);
+  });
+
+  test('fails when the approval outlives the workflow', () => {
+    expect(() => approvalWorkflow({ timeout: Duration.days(7) }, Duration.days(3))).toThrow(
+      /\[TestStack\/Review\] The approval timeout \(7 days\) is longer than the workflow timeout \(3 days\).*Fix: shorten the approval timeout/,
+    );
+  });
+
+  test('fails synth in an EXPRESS workflow, saying to use STANDARD or a STANDARD parent', () => {
+    const stack = newStack();
+    const service = new ApprovalService(stack, 'Approvals');
+    const approval = new HumanApproval(stack, 'Review', { service, timeout: Duration.minutes(4), summary: SUMMARY });
+    new Workflow(stack, 'Orders', { definition: approval, timeout: Duration.minutes(5), stateMachineType: sfn.StateMachineType.EXPRESS });
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Workflow-ExpressIntegrationPattern \[state 'Review: wait for decision'\]: .*EXPRESS workflows do not support\. Use STANDARD, or move the callback into a STANDARD parent/,
+    );
+  });
+});
+
+describe('HumanApproval locally', () => {
+  const fixture = approvalWorkflow();
+  const runner = LocalRunner.fromStack(fixture.stack);
+  const machine = runner.stateMachine('Orders');
+  const REVIEWER = 'arn:aws:sts::123456789012:assumed-role/Reviewer/dana';
+
+  async function started(orderId: string) {
+    const approvals = LocalApprovals.of(runner);
+    const execution = machine.start({ orderId }, { functions: approvals.functions });
+    const request = await approvals.waitForRequest();
+    return { approvals, execution, request };
+  }
+
+  test('the reviewer sees the summary, and approval continues with who decided', async () => {
+    const { approvals, execution, request } = await started('ORD-1');
+    expect(request).toMatchObject({ status: 'PENDING', summary: { orderId: 'ORD-1' }, approvers: ['arn:aws:iam::123456789012:role/Reviewer'] });
+    expect(Date.parse(request.expiresAt) - Date.parse(request.requestedAt)).toBe(2 * 24 * 3600 * 1000);
+    approvals.approve(request.approvalId, { decidedBy: REVIEWER, comment: 'ok' });
+    const result = await execution.result;
+    expect(result.path).toEqual(['Review', 'Review: wait for decision', 'Approved']);
+    expect(result.output.approval).toMatchObject({ approvalId: request.approvalId, decision: 'APPROVED', decidedBy: REVIEWER, comment: 'ok' });
+  });
+
+  test('rejection goes to the rejected route with ApprovalRejected', async () => {
+    const { approvals, execution, request } = await started('ORD-2');
+    approvals.reject(request.approvalId, { decidedBy: REVIEWER, comment: 'no' });
+    const result = await execution.result;
+    expect(result.path[result.path.length - 1]).toBe('Rejected');
+    expect(result.catches).toEqual([expect.objectContaining({ stateName: 'Review', error: 'ApprovalRejected' })]);
+  });
+
+  test('expiry, without waiting two days, goes to the expired route with ApprovalExpired', async () => {
+    const { approvals, execution, request } = await started('ORD-3');
+    await approvals.expire(request.approvalId);
+    const result = await execution.result;
+    expect(result.path).toEqual(['Review', 'Review: wait for decision', 'Review: expired', 'Expired']);
+    expect(result.catches.map((c) => c.error)).toEqual(['States.Timeout', 'ApprovalExpired']);
+  });
+
+  test('a second decision is refused with 409 and changes nothing; an outsider gets 403', async () => {
+    const { approvals, execution, request } = await started('ORD-4');
+    expect(() => approvals.approve(request.approvalId, { decidedBy: 'arn:aws:sts::123456789012:assumed-role/Intern/sam' })).toThrow(
+      expect.objectContaining({ statusCode: 403 }),
+    );
+    approvals.approve(request.approvalId, { decidedBy: REVIEWER });
+    let refusal: LocalDecisionError | undefined;
+    try {
+      approvals.reject(request.approvalId, { decidedBy: REVIEWER });
+    } catch (error) {
+      refusal = error as LocalDecisionError;
+    }
+    expect(refusal).toMatchObject({ statusCode: 409, message: expect.stringMatching(/already APPROVED/) });
+    expect((await execution.result).output.approval.decision).toBe('APPROVED');
+  });
+
+  test('with a condition that does not hold, no request is made and the decision is NOT_REQUIRED', async () => {
+    const { stack } = approvalWorkflow({ condition: sfn.Condition.booleanEquals('$.flagged', true) });
+    const local = LocalRunner.fromStack(stack);
+    const approvals = LocalApprovals.of(local);
+    const result = await local.stateMachine('Orders').run({ orderId: 'ORD-5', flagged: false }, { functions: approvals.functions });
+    expect(result.output.approval).toEqual({ approvalId: null, decision: 'NOT_REQUIRED', decidedBy: null, decidedAt: null, comment: null });
+    expect(approvals.requests).toHaveLength(0);
+  });
+});
