@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readCloudAssembly } from '../assembly/cloud-assembly';
 import { stateMachinesOf } from '../assembly/stack-resources';
 import { costReport } from '../cost/cost-report';
+import { addApprovalsCommand } from './approvals-command';
 import { formatCostText } from './cost-command';
 import { countFindings, formatLintText, lintTargets } from './lint-command';
 import { readLintTargets } from './lint-targets';
@@ -19,7 +20,7 @@ export async function runCli(argv: string[], out: Output = (text) => console.log
   let exitCode = 0;
   const program = new Command()
     .name('cdk-sfn-workflows')
-    .description('Checks and prices AWS Step Functions workflows.')
+    .description('Checks and prices AWS Step Functions workflows, and decides human approvals.')
     .exitOverride()
     .configureOutput({ writeOut: (text) => out(text.trimEnd()), writeErr: (text) => out(text.trimEnd()) });
 
@@ -56,6 +57,8 @@ export async function runCli(argv: string[], out: Output = (text) => console.log
       );
       out(options.json ? JSON.stringify(reports, null, 2) : formatCostText(reports, assumptions));
     });
+
+  addApprovalsCommand(program, out, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -3,7 +3,8 @@ import { AssemblyStack, readCloudAssembly } from '../assembly/cloud-assembly';
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
 import { IntegrationFactory, LocalStateMachine } from './local-state-machine';
 import { nestedExecutionIntegration } from './nested-execution-integration';
-import { stateMachinesOf } from '../assembly/stack-resources';
+import { PendingTask, TaskTokenBroker } from './task-token-broker';
+import { stateMachinesOf, SynthesizedFunction } from '../assembly/stack-resources';
 
 /** Options of a {@link LocalRunner}. */
 export interface LocalRunnerOptions {
@@ -56,16 +57,70 @@ export class LocalRunner {
   /** Every state machine the runner found. */
   public readonly stateMachines: LocalStateMachine[];
 
+  private readonly functionRegistry: FunctionRegistry;
+  private readonly broker = new TaskTokenBroker();
+
   /** @internal */
   private constructor(stacks: AssemblyStack[], options: LocalRunnerOptions) {
     const environment: LocalEnvironment = {
       region: options.region ?? stacks.find((s) => s.region)?.region ?? 'us-east-1',
       account: options.account ?? stacks.find((s) => s.account)?.account ?? '123456789012',
     };
-    const functions = new FunctionRegistry(stacks, environment);
-    this.stateMachines = stacks.flatMap((stack) =>
-      stateMachinesOf(stack).map((machine) => new LocalStateMachine(machine, functions, environment, this.integrations)),
-    );
+    this.functionRegistry = new FunctionRegistry(stacks, environment);
+    const services = { functions: this.functionRegistry, environment, integrations: this.integrations, broker: this.broker };
+    this.stateMachines = stacks.flatMap((stack) => stateMachinesOf(stack).map((machine) => new LocalStateMachine(machine, services)));
+  }
+
+  /** The Lambda functions of the stacks read, as synthesized. */
+  public get lambdaFunctions(): SynthesizedFunction[] {
+    return this.functionRegistry.all.map((fn) => fn.fn);
+  }
+
+  /** Callback tasks waiting for a task token, in every execution of this runner. */
+  public get pendingTasks(): PendingTask[] {
+    return this.broker.pendingTasks;
+  }
+
+  /** Resolves when a callback task matching `filter` waits (at once if one already does). */
+  public waitForTaskToken(filter?: (task: PendingTask) => boolean): Promise<PendingTask> {
+    return this.broker.waitForTask(filter);
+  }
+
+  /**
+   * SendTaskSuccess: the waiting task succeeds with `output`, a JSON string.
+   *
+   * @throws TaskTokenError named `InvalidToken`, `TaskTimedOut` or `InvalidOutput`, as Step Functions
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
+   */
+  public sendTaskSuccess(taskToken: string, output: string): void {
+    this.broker.sendTaskSuccess(taskToken, output);
+  }
+
+  /**
+   * SendTaskFailure: the waiting task fails with `error` and `cause`.
+   *
+   * @throws TaskTokenError named `InvalidToken` or `TaskTimedOut`
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html
+   */
+  public sendTaskFailure(taskToken: string, error?: string, cause?: string): void {
+    this.broker.sendTaskFailure(taskToken, error, cause);
+  }
+
+  /**
+   * Times out a waiting callback task now, as if its TimeoutSeconds had elapsed: it fails with
+   * `States.Timeout`. Does nothing if the task no longer waits.
+   */
+  public expireTask(taskToken: string): Promise<void> {
+    return this.broker.expire(taskToken);
+  }
+
+  /**
+   * SendTaskHeartbeat: restarts the waiting task's heartbeat clock.
+   *
+   * @throws TaskTokenError named `InvalidToken` or `TaskTimedOut`
+   */
+  public sendTaskHeartbeat(taskToken: string): void {
+    this.broker.sendTaskHeartbeat(taskToken);
   }
 
   /**
