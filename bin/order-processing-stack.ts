@@ -6,7 +6,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { acknowledgeNagRules, LambdaStep, LambdaStepProps, NestedWorkflowStep, RetryPolicy, Saga, Workflow } from '../lib';
+import { acknowledgeNagRules, ApprovalService, HumanApproval, LambdaStep, LambdaStepProps, NestedWorkflowStep, RetryPolicy, Saga, Workflow } from '../lib';
 
 const HANDLERS_DIR = path.join(__dirname, '..', 'lambda', 'orders');
 
@@ -16,17 +16,26 @@ export const ORDER_COMPENSATIONS = ['ReleaseInventory', 'RefundPayment'];
 /** Fraud scores from this value up need a manual review. */
 export const REVIEW_THRESHOLD = 50;
 
+/** How long reviewers have to decide on a flagged order. */
+export const REVIEW_TIMEOUT = Duration.days(2);
+
 /**
- * The example app: an order workflow built from the library's constructs. Validate the order,
- * score its fraud risk in an EXPRESS child workflow, then, as a saga, reserve inventory (compensation: release it), charge the payment
- * (compensation: refund it), notify the customer and analytics in parallel, and create the
- * shipment. An invalid order ends in `OrderInvalid`; a business failure compensates.
+ * The example app: an order workflow built from the library's constructs. Validate the order
+ * and score its fraud risk (an EXPRESS child workflow); then, as a saga: reserve inventory
+ * (compensation: release it), have a reviewer approve the order if it was flagged, charge the
+ * payment (compensation: refund it), notify the customer and analytics in parallel, and create
+ * the shipment. An invalid order ends in `OrderInvalid`; a business failure, a rejection or an
+ * expired review compensates.
  */
 export class OrderProcessingStack extends Stack {
   /** The order workflow (STANDARD). */
   public readonly workflow: Workflow;
   /** The fraud check (EXPRESS), run by the order workflow as a nested workflow. */
   public readonly fraudCheck: Workflow;
+  /** Stores, announces and decides manual reviews. */
+  public readonly approvals: ApprovalService;
+  /** The role reviewers assume to decide manual reviews. */
+  public readonly reviewerRole: iam.Role;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -45,6 +54,28 @@ export class OrderProcessingStack extends Stack {
       resultPath: '$.fraudCheck',
     });
 
+    this.reviewerRole = new iam.Role(this, 'OrderReviewer', {
+      roleName: 'OrderReviewer',
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: 'Assumed by the people who review flagged orders',
+    });
+    this.approvals = new ApprovalService(this, 'Approvals');
+    const review = new HumanApproval(this, 'ReviewOrder', {
+      service: this.approvals,
+      approvers: [this.reviewerRole],
+      condition: sfn.Condition.booleanEquals('$.fraudCheck.output.reviewRequired', true),
+      timeout: REVIEW_TIMEOUT,
+      summary: sfn.TaskInput.fromObject({
+        orderId: sfn.JsonPath.stringAt('$.orderId'),
+        customerId: sfn.JsonPath.stringAt('$.customer.id'),
+        totalCents: sfn.JsonPath.numberAt('$.validation.totalCents'),
+        currency: sfn.JsonPath.stringAt('$.validation.currency'),
+        riskScore: sfn.JsonPath.numberAt('$.fraudCheck.output.score'),
+        riskReasons: sfn.JsonPath.listAt('$.fraudCheck.output.reasons'),
+      }),
+      resultPath: '$.review',
+    });
+
     const notify = new sfn.Parallel(this, 'NotifyCustomer', {
       resultSelector: { 'confirmation.$': '$[0]', 'analytics.$': '$[1]' },
       resultPath: '$.notifications',
@@ -58,6 +89,7 @@ export class OrderProcessingStack extends Stack {
           action: this.step('ReserveInventory', 'reserve-inventory', { resultPath: '$.reservation' }),
           compensation: this.step('ReleaseInventory', 'release-inventory', { resultPath: '$.release' }),
         },
+        { action: review },
         {
           action: this.step('ChargePayment', 'charge-payment', {
             resultPath: '$.charge',
@@ -72,7 +104,7 @@ export class OrderProcessingStack extends Stack {
 
     this.workflow = new Workflow(this, 'OrderWorkflow', {
       definition: sfn.Chain.start(validate).next(checkFraudRisk).next(saga).next(new sfn.Succeed(this, 'OrderCompleted')),
-      timeout: Duration.minutes(15),
+      timeout: Duration.days(3),
     });
   }
 

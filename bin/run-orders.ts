@@ -2,8 +2,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { costReport, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib';
-import { ExecutionResult, LocalRunner, LocalStateMachine } from '../lib/testing';
+import { ApprovalView, costReport, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib';
+import { ExecutionResult, LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
+import { readReviewScript, runWithReview } from './order-review';
 import { compensationsOf, OrderOutcome, outcomeOf } from './order-outcome';
 
 /** What examples/order-outcomes.json documents for an order. */
@@ -16,6 +17,7 @@ interface ExpectedOutcome {
 interface OrderRun {
   readonly orderId: string;
   readonly result: ExecutionResult;
+  readonly review?: ApprovalView;
   readonly expected?: ExpectedOutcome;
 }
 
@@ -28,13 +30,17 @@ const program = new Command()
   .option('--assembly <dir>', 'cloud assembly written by cdk synth', 'cdk.out')
   .option('--orders <dir>', 'folder of order JSON files', 'examples/orders')
   .option('--expected <file>', 'documented outcome of each order', 'examples/order-outcomes.json')
+  .option('--reviews <file>', 'what the reviewer decides for flagged orders', 'examples/review-decisions.json')
   .option('--verbose', "show the handlers' logs", false)
   .parse();
 
 async function main(): Promise<number> {
-  const options = program.opts<{ assembly: string; orders: string; expected: string; verbose: boolean }>();
+  const options = program.opts<{ assembly: string; orders: string; expected: string; reviews: string; verbose: boolean }>();
   const workflowPath = 'OrderProcessing/OrderWorkflow';
-  const workflow = LocalRunner.fromCloudAssembly(options.assembly).stateMachine(workflowPath);
+  const runner = LocalRunner.fromCloudAssembly(options.assembly);
+  const workflow = runner.stateMachine(workflowPath);
+  const approvals = LocalApprovals.of(runner);
+  const reviews = readReviewScript(options.reviews);
   const expected = JSON.parse(readFileSync(options.expected, 'utf8')) as Record<string, ExpectedOutcome>;
   const files = readdirSync(options.orders).filter((file) => file.endsWith('.json')).sort();
   const environment: Record<string, string> = options.verbose ? {} : { POWERTOOLS_LOG_LEVEL: 'SILENT' };
@@ -43,8 +49,8 @@ async function main(): Promise<number> {
   for (const file of files) {
     const order = JSON.parse(readFileSync(path.join(options.orders, file), 'utf8'));
     const orderId: string = order.orderId ?? file;
-    const result = await workflow.run(order, { name: `${orderId}-local`, environment });
-    runs.push({ orderId, result, expected: expected[orderId] });
+    const { result, review } = await runWithReview(workflow, approvals, order, reviews, { name: `${orderId}-local`, environment });
+    runs.push({ orderId, result, review, expected: expected[orderId] });
   }
 
   console.log(`Order workflow ${workflowPath}: ${runs.length} orders from ${options.orders}, run locally\n`);
@@ -63,12 +69,13 @@ function printTable(runs: OrderRun[]): void {
     run.orderId,
     `${outcomeOf(run.result)}${run.expected ? (outcomeOf(run.result) === run.expected.outcome ? ' ✓' : ' ✗') : ''}`,
     run.result.error ?? '',
+    run.review ? run.review.status.toLowerCase() : '-',
     compensationsOf(run.result).join(', ') || '-',
     String(run.result.retries.length),
     String(run.result.transitions),
     run.result.path.join(' → '),
   ]);
-  const header = ['ORDER', 'OUTCOME', 'ERROR', 'COMPENSATIONS', 'RETRIES', 'TRANSITIONS', 'PATH'];
+  const header = ['ORDER', 'OUTCOME', 'ERROR', 'REVIEW', 'COMPENSATIONS', 'RETRIES', 'TRANSITIONS', 'PATH'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   for (const row of [header, ...rows]) {
     console.log(row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '));

@@ -5,16 +5,20 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { compensationsOf, outcomeOf } from '../bin/order-outcome';
 import { OrderProcessingStack } from '../bin/order-processing-stack';
+import { readReviewScript, ReviewedRun, runWithReview } from '../bin/order-review';
 import { checkAslSchema } from '../lib';
-import { aslSnapshot, LocalRunner, LocalStateMachine } from '../lib/testing';
+import { aslSnapshot, LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
 
 const ORDERS_DIR = path.join(__dirname, '..', 'examples', 'orders');
 const EXPECTED = JSON.parse(readFileSync(path.join(__dirname, '..', 'examples', 'order-outcomes.json'), 'utf8'));
 const ORDER_FILES = readdirSync(ORDERS_DIR).filter((file) => file.endsWith('.json')).sort();
+const REVIEWS = readReviewScript(path.join(__dirname, '..', 'examples', 'review-decisions.json'));
 const QUIET = { environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } };
 
-const HAPPY_PATH = [
-  'ValidateOrder', 'CheckFraudRisk', 'ReserveInventory', 'ChargePayment', 'NotifyCustomer', 'SendConfirmation', 'UpdateAnalytics', 'CreateShipment', 'OrderCompleted',
+const NO_REVIEW = ['ReviewOrder', 'ReviewOrder: required?', 'ReviewOrder: not required'];
+const REVIEWED = ['ReviewOrder', 'ReviewOrder: required?', 'ReviewOrder: wait for decision'];
+const fulfilment = (review: string[]) => [
+  'ValidateOrder', 'CheckFraudRisk', 'ReserveInventory', ...review, 'ChargePayment', 'NotifyCustomer', 'SendConfirmation', 'UpdateAnalytics', 'CreateShipment', 'OrderCompleted',
 ];
 
 function readOrder(file: string): any {
@@ -24,21 +28,28 @@ function readOrder(file: string): any {
 describe('order workflow (example app)', () => {
   let app: App;
   let stack: OrderProcessingStack;
+  let runner: LocalRunner;
   let workflow: LocalStateMachine;
 
   beforeAll(() => {
     app = new App();
     stack = new OrderProcessingStack(app, 'OrderProcessing');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    workflow = LocalRunner.fromStack(stack).stateMachine('OrderWorkflow');
+    runner = LocalRunner.fromStack(stack);
+    workflow = runner.stateMachine('OrderWorkflow');
   });
+
+  /** Runs an order; a flagged one is decided as examples/review-decisions.json says. */
+  function runOrder(order: { orderId: string }): Promise<ReviewedRun> {
+    return runWithReview(workflow, LocalApprovals.of(runner), order, REVIEWS, QUIET);
+  }
 
   test('the flattened ASL matches the reviewed snapshot', () => {
     expect(aslSnapshot(workflow.definition)).toMatchSnapshot();
   });
 
   test('asl-validator accepts every synthesized state machine', () => {
-    const machines = LocalRunner.fromStack(stack).stateMachines;
+    const machines = runner.stateMachines;
     expect(machines.length).toBeGreaterThan(0);
     for (const machine of machines) expect(checkAslSchema(machine.definition)).toStrictEqual([]);
   });
@@ -57,7 +68,7 @@ describe('order workflow (example app)', () => {
   test('handlers are bundled NodejsFunctions with tracing, explicit memory and timeout, and scoped log groups', () => {
     const template = Template.fromStack(stack);
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(9);
+    expect(functions).toHaveLength(11);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', MemorySize: 256, Timeout: 10, TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
@@ -70,13 +81,15 @@ describe('order workflow (example app)', () => {
     const order = readOrder(file);
     const expected = EXPECTED[order.orderId];
     // WHEN
-    const result = await workflow.run(order, QUIET);
+    const { result, review } = await runOrder(order);
     // THEN
     expect(outcomeOf(result)).toBe(expected.outcome);
     if (expected.compensations) expect(compensationsOf(result)).toEqual(expected.compensations);
+    if (expected.error) expect(result.error).toBe(expected.error);
+    expect(review?.status.toLowerCase()).toBe(expected.review);
     expect(result.retries).toHaveLength(expected.retries ?? 0);
     if (expected.outcome === 'succeeded') {
-      expect(result.path).toEqual(HAPPY_PATH);
+      expect(result.path).toEqual(fulfilment(review ? REVIEWED : NO_REVIEW));
       expect(result.output).toMatchObject({
         orderId: order.orderId,
         reservation: { reservationId: expect.stringMatching(/^RES-/) },
@@ -90,7 +103,7 @@ describe('order workflow (example app)', () => {
 
   test('an invalid order ends in OrderInvalid with the input and every problem in the cause', async () => {
     const order = readOrder('ORD-1003.json');
-    const result = await workflow.run(order, QUIET);
+    const { result } = await runOrder(order);
     expect(result.path).toEqual(['ValidateOrder', 'OrderInvalid']);
     expect(result.error).toBe('ValidationError');
     const cause = JSON.parse(result.cause!);
@@ -102,7 +115,7 @@ describe('order workflow (example app)', () => {
   });
 
   test('a refused refund ends in CompensationFailed, keeping the shipment error, the refund error and the order', async () => {
-    const result = await workflow.run(readOrder('ORD-1009.json'), QUIET);
+    const { result } = await runOrder(readOrder('ORD-1009.json'));
     const cause = JSON.parse(result.cause!);
     expect(cause.sagaError).toMatchObject({
       failedStep: 'CreateShipment',
@@ -115,7 +128,7 @@ describe('order workflow (example app)', () => {
 
   test('the fraud check runs as an EXPRESS child execution and flags a bulk order over 1,000 for review', async () => {
     // GIVEN 25 books at 45.99: a total over 1,000 and a line of 20 units or more
-    const result = await workflow.run(readOrder('ORD-1010.json'), QUIET);
+    const { result } = await runOrder(readOrder('ORD-1010.json'));
     // THEN
     expect(result.output.fraudCheck.output).toEqual({
       score: 80,
@@ -134,11 +147,43 @@ describe('order workflow (example app)', () => {
   });
 
   test('the transient payment error is retried with the retry count the handler sees', async () => {
-    const result = await workflow.run(readOrder('ORD-1006.json'), QUIET);
+    const { result } = await runOrder(readOrder('ORD-1006.json'));
     expect(result.retries.map((retry) => [retry.stateName, retry.error, retry.attempt])).toEqual([
       ['ChargePayment', 'PaymentProviderUnavailable', 1],
       ['ChargePayment', 'PaymentProviderUnavailable', 2],
     ]);
-    expect(result.transitions).toBe(HAPPY_PATH.length + 2);
+    expect(result.transitions).toBe(fulfilment(NO_REVIEW).length + 2);
+  });
+
+  test('a flagged order shows the reviewer what they decide; rejection and expiry compensate, visibly', async () => {
+    const approved = await runOrder(readOrder('ORD-1010.json'));
+    expect(approved.review).toMatchObject({
+      status: 'APPROVED',
+      decidedBy: REVIEWS.reviewer,
+      summary: { orderId: 'ORD-1010', customerId: 'CUST-1120', totalCents: 114975, currency: 'USD', riskScore: 80 },
+    });
+    expect(approved.result.output.review).toMatchObject({ decision: 'APPROVED', decidedBy: REVIEWS.reviewer, comment: REVIEWS.decisions['ORD-1010'].comment });
+    const rejected = await runOrder(readOrder('ORD-1011.json'));
+    expect(JSON.parse(rejected.result.cause!).sagaError).toMatchObject({ failedStep: 'ReviewOrder', Error: 'ApprovalRejected' });
+    const expired = await runOrder(readOrder('ORD-1012.json'));
+    expect(JSON.parse(expired.result.cause!).sagaError).toMatchObject({ failedStep: 'ReviewOrder', Error: 'ApprovalExpired' });
+  });
+
+  test('the task token never reaches a state output, the execution output or the failure cause', async () => {
+    const tokens: string[] = [];
+    const approvals = LocalApprovals.of(runner);
+    const recordToken = (task: { taskToken: string }) => tokens.push(task.taskToken);
+    for (const file of ['ORD-1010.json', 'ORD-1011.json', 'ORD-1012.json']) {
+      const order = readOrder(file);
+      const execution = workflow.start(order, { ...QUIET, functions: approvals.functions });
+      recordToken(await execution.waitForTaskToken('ReviewOrder: wait for decision'));
+      const request = await approvals.waitForRequest((r) => r.executionArn === execution.executionArn);
+      expect(JSON.stringify(request)).not.toContain(tokens[tokens.length - 1]);
+      approvals.reject(request.approvalId, { decidedBy: REVIEWS.reviewer });
+      const result = await execution.result;
+      const visible = JSON.stringify([result.output, result.cause, result.events.map((event) => event.state?.output ?? null)]);
+      expect(visible).not.toContain(tokens[tokens.length - 1]);
+    }
+    expect(new Set(tokens).size).toBe(3);
   });
 });

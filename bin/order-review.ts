@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { ApprovalView } from '../lib';
+import { ExecutionResult, LocalApprovals, LocalStateMachine, RunOptions } from '../lib/testing';
+
+/** What the reviewer does with a flagged order (examples/review-decisions.json). */
+export interface ReviewDecision {
+  readonly action: 'approve' | 'reject' | 'expire';
+  readonly comment?: string;
+}
+
+/** The reviewer script: who reviews, and the decision for each flagged order. */
+export interface ReviewScript {
+  readonly reviewer: string;
+  readonly decisions: Record<string, ReviewDecision>;
+}
+
+/** An order's run, with the review it went through, if any. */
+export interface ReviewedRun {
+  readonly result: ExecutionResult;
+  readonly review?: ApprovalView;
+}
+
+/** Reads a reviewer script. */
+export function readReviewScript(file: string): ReviewScript {
+  return JSON.parse(readFileSync(file, 'utf8')) as ReviewScript;
+}
+
+/**
+ * Runs one order through the workflow; when it waits for a manual review, decides it as the
+ * reviewer script says (approve, reject, or let it expire without waiting).
+ *
+ * @throws Error if an order is flagged for review and the script has no decision for it.
+ */
+export async function runWithReview(
+  workflow: LocalStateMachine,
+  approvals: LocalApprovals,
+  order: { orderId: string },
+  script: ReviewScript,
+  options: RunOptions = {},
+): Promise<ReviewedRun> {
+  const execution = workflow.start(order, { ...options, functions: { ...options.functions, ...approvals.functions } });
+  const flagged = await Promise.race([
+    execution.result.then(() => undefined),
+    approvals.waitForRequest((request) => request.executionArn === execution.executionArn),
+  ]);
+  if (!flagged) return { result: await execution.result };
+  const decision = script.decisions[order.orderId];
+  if (!decision) {
+    execution.abort();
+    throw new Error(`${order.orderId} waits for a review, but the reviewer script has no decision for it.`);
+  }
+  const decidedBy = script.reviewer;
+  if (decision.action === 'approve') approvals.approve(flagged.approvalId, { decidedBy, comment: decision.comment });
+  if (decision.action === 'reject') approvals.reject(flagged.approvalId, { decidedBy, comment: decision.comment });
+  if (decision.action === 'expire') await approvals.expire(flagged.approvalId);
+  const result = await execution.result;
+  return { result, review: approvals.requests.find((request) => request.approvalId === flagged.approvalId) };
+}
