@@ -35,6 +35,21 @@ export interface SagaProps {
    * @default '$.sagaError'
    */
   readonly errorPath?: string;
+  /**
+   * A step that runs after the compensations all succeeded (or none were due), just before the
+   * execution fails: for example a `PublishEventStep` announcing `OrderCompensated`. One Task,
+   * Parallel or Map state; if it fails, its error goes to `<errorPath>.hookError` and the
+   * execution still ends in the fail state.
+   * @default - none
+   */
+  readonly onCompensated?: sfn.IChainable;
+  /**
+   * A step that runs when a compensation failed, just before the execution ends in
+   * CompensationFailed: for example a step that opens a ticket for manual cleanup. Same rules as
+   * `onCompensated`.
+   * @default - none
+   */
+  readonly onCompensationFailed?: sfn.IChainable;
 }
 
 /**
@@ -95,7 +110,9 @@ export class Saga extends sfn.StateMachineFragment {
       causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$')),
     });
 
-    const compensationEntries = this.wireCompensations(compensations);
+    const failed = this.withHook(props.onCompensated, this.failState, 'onCompensated');
+    const compensationFailed = this.withHook(props.onCompensationFailed, this.compensationFailedState, 'onCompensationFailed');
+    const compensationEntries = this.wireCompensations(compensations, failed, compensationFailed);
     actions.forEach((action, index) => this.catchFailureOf(action, index, compensationEntries[index]));
     actions.slice(1).forEach((action, index) => (actions[index] as unknown as sfn.INextable).next(action));
 
@@ -107,10 +124,10 @@ export class Saga extends sfn.StateMachineFragment {
    * Chains the compensations in reverse order and returns, for each step k, the state to go
    * to when step k fails: the compensation of the nearest earlier step that has one.
    */
-  private wireCompensations(compensations: Array<sfn.State | undefined>): sfn.IChainable[] {
+  private wireCompensations(compensations: Array<sfn.State | undefined>, failed: sfn.IChainable, compensationFailed: sfn.IChainable): sfn.IChainable[] {
     const keys = uniqueKeys(compensations);
     const present = compensations.flatMap((c, index) => (c ? [`${this.errorPath}.compensationErrors.${keys[index]}`] : []));
-    let entry: sfn.IChainable = present.length === 0 ? this.failState : this.compensationCheck(present);
+    let entry: sfn.IChainable = present.length === 0 ? failed : this.compensationCheck(present, failed, compensationFailed);
     const entries: sfn.IChainable[] = [];
     compensations.forEach((compensation, index) => {
       entries.push(entry);
@@ -125,11 +142,20 @@ export class Saga extends sfn.StateMachineFragment {
     return entries;
   }
 
-  private compensationCheck(errorPaths: string[]): sfn.Choice {
+  private compensationCheck(errorPaths: string[], failed: sfn.IChainable, compensationFailed: sfn.IChainable): sfn.Choice {
     const conditions = errorPaths.map((path) => sfn.Condition.isPresent(path));
     return new sfn.Choice(this, 'CompensationCheck', { stateName: fitStateName(`${this.prefix} compensation check`) })
-      .when(conditions.length === 1 ? conditions[0] : sfn.Condition.or(...conditions), this.compensationFailedState)
-      .otherwise(this.failState);
+      .when(conditions.length === 1 ? conditions[0] : sfn.Condition.or(...conditions), compensationFailed)
+      .otherwise(failed);
+  }
+
+  /** The hook, chained to the terminal state and catching into `hookError`; the terminal state if there is no hook. */
+  private withHook(hook: sfn.IChainable | undefined, terminal: sfn.Fail, label: string): sfn.IChainable {
+    if (!hook) return terminal;
+    const state = this.catchable(hook, label);
+    (state as unknown as sfn.INextable).next(terminal);
+    catchOf(state)(terminal, { errors: [sfn.Errors.ALL], resultPath: `${this.errorPath}.hookError` });
+    return state;
   }
 
   private catchFailureOf(action: sfn.State, index: number, compensationEntry: sfn.IChainable): void {

@@ -1,4 +1,5 @@
 import { Annotations, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,6 +14,9 @@ import { MAX_STANDARD_DURATION } from './workflow-limits';
 import { HumanApproval } from './approval/human-approval';
 import { LambdaStep } from './lambda-step';
 import { acknowledgeNagRules, nagResourceName } from './nag-acknowledgements';
+import { EventTrigger, EventTriggerOptions } from './triggers/event-trigger';
+import { ExecutionStatus } from './triggers/execution-status';
+import { WorkflowSchedule, WorkflowScheduleOptions } from './triggers/workflow-schedule';
 import { Finding, Severity } from './validation/rule';
 import { validateDefinition } from './validation/validate-definition';
 
@@ -190,6 +194,51 @@ export class Workflow extends Construct {
   /** Grants permission to redrive failed executions (STANDARD only, 14 days after they end). */
   public grantRedriveExecution(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantRedriveExecution(grantee);
+  }
+
+  /**
+   * Starts an execution for each event matching a pattern: an EventBridge rule with retries,
+   * a maximum event age, a dead-letter queue (with an alarm) and a role scoped to this state
+   * machine.
+   */
+  public addEventTrigger(id: string, options: EventTriggerOptions): EventTrigger {
+    return new EventTrigger(this, id, { ...options, stateMachine: this.stateMachine });
+  }
+
+  /** Starts executions on a schedule (EventBridge Scheduler), with retries and a dead-letter queue. */
+  public addSchedule(id: string, options: WorkflowScheduleOptions): WorkflowSchedule {
+    return new WorkflowSchedule(this, id, { ...options, stateMachine: this.stateMachine });
+  }
+
+  /**
+   * An EventBridge rule for this state machine's "Execution Status Change" events, e.g. to
+   * alert a topic when an execution fails, times out or is aborted. Step Functions sends these
+   * events (best effort) for STANDARD workflows.
+   *
+   * @param target where matching events go (give it a dead-letter queue)
+   * @param statuses the statuses to match
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+   */
+  public onExecutionStatusChange(
+    id: string,
+    target: events.IRuleTarget,
+    statuses: ExecutionStatus[] = [ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED],
+  ): events.Rule {
+    if (this.stateMachineType === sfn.StateMachineType.EXPRESS) {
+      Annotations.of(this).addWarningV2(
+        'cdk-sfn-workflows:StatusChangeOnExpress',
+        'Step Functions sends Execution Status Change events for STANDARD workflows; an EXPRESS workflow reports its executions in its logs.',
+      );
+    }
+    return new events.Rule(this, id, {
+      description: `Execution status changes (${statuses.join(', ')}) of ${this.node.path}`,
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: statuses, stateMachineArn: [this.stateMachine.stateMachineArn] },
+      },
+      targets: [target],
+    });
   }
 
   /**

@@ -169,3 +169,39 @@ describe('Saga construction', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 });
+
+describe('Saga failure hooks', () => {
+  const stack = newStack();
+  const saga = new Saga(stack, 'Order', {
+    steps: [
+      { action: inlineStep(stack, 'Reserve', { resultPath: '$.reserve' }), compensation: inlineStep(stack, 'Release', { resultPath: '$.release' }) },
+      { action: inlineStep(stack, 'Charge', { resultPath: '$.charge' }) },
+    ],
+    onCompensated: inlineStep(stack, 'AnnounceCompensated', { resultPath: '$.announced' }),
+    onCompensationFailed: inlineStep(stack, 'OpenTicket', { resultPath: '$.ticket' }),
+  });
+  new Workflow(stack, 'Saga', { definition: saga, timeout: Duration.minutes(5) });
+  const machine = LocalRunner.fromStack(stack).stateMachine('Saga');
+
+  test('onCompensated runs once, after the compensations, with the failure record', async () => {
+    const seen: unknown[] = [];
+    const result = await machine.run({}, {
+      tasks: { Charge: failWith('PaymentDeclined'), AnnounceCompensated: (event) => seen.push(event.input.sagaError) },
+    });
+    expect(result.path.slice(-4)).toEqual(['Release', 'Order compensation check', 'AnnounceCompensated', 'Order failed']);
+    expect(seen).toEqual([expect.objectContaining({ failedStep: 'Charge', Error: 'PaymentDeclined' })]);
+    expect(result.error).toBe('PaymentDeclined');
+  });
+
+  test('onCompensationFailed runs instead when a compensation failed', async () => {
+    const result = await machine.run({}, { tasks: { Charge: failWith('PaymentDeclined'), Release: failWith('ReleaseFailed') } });
+    expect(result.path.slice(-3)).toEqual(['Order compensation check', 'OpenTicket', 'Order CompensationFailed']);
+    expect(result.path).not.toContain('AnnounceCompensated');
+  });
+
+  test('a failing hook does not hide the outcome: its error is kept and the saga still fails as it would', async () => {
+    const result = await machine.run({}, { tasks: { Charge: failWith('PaymentDeclined'), AnnounceCompensated: failWith('BusUnavailable') } });
+    expect(result.error).toBe('PaymentDeclined');
+    expect(JSON.parse(result.cause!).sagaError.hookError.Error).toBe('BusUnavailable');
+  });
+});

@@ -1,0 +1,83 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { requireWholeSeconds } from './durations';
+import { RetryPolicy } from './retry-policy';
+
+/** Properties of a {@link PublishEventStep}. */
+export interface PublishEventStepProps {
+  /**
+   * The bus to publish to.
+   * @default - the account's default event bus
+   */
+  readonly eventBus?: events.IEventBus;
+  /** The event source, e.g. `shop.orders` (cannot start with `aws.`). */
+  readonly source: string;
+  /** The event's detail-type, e.g. `OrderCompleted`. */
+  readonly detailType: string;
+  /** The event's detail, built from the state, e.g. `sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') })`. */
+  readonly detail: sfn.TaskInput;
+  /**
+   * The Task's timeout.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * How failed attempts are retried. A retry sends the event again: consumers should
+   * tolerate duplicates (EventBridge delivers at least once anyway).
+   * @default - EventBridge's throttling and internal errors, and failed entries: 3 retries, full jitter
+   */
+  readonly retryPolicy?: RetryPolicy;
+  /**
+   * Where the PutEvents result goes.
+   * @default sfn.JsonPath.DISCARD - the state passes through unchanged
+   */
+  readonly resultPath?: string;
+  /**
+   * The state name (≤ 80 characters, unique in the state machine).
+   * @default - the construct id
+   */
+  readonly stateName?: string;
+  /**
+   * A comment in the ASL.
+   * @default - none
+   */
+  readonly comment?: string;
+}
+
+/**
+ * Publishes one domain event (`OrderCompleted`, `OrderFailed`, ...) to an event bus with the
+ * optimized `events:putEvents` integration, so the rest of a system learns the outcome of a
+ * workflow without polling. Step Functions adds the execution and state machine ARNs to the
+ * event's resources; the role is granted `events:PutEvents` on the bus only.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html
+ */
+export class PublishEventStep extends tasks.EventBridgePutEvents {
+  /** The retriers of the default retry policy (EventBridge error names). */
+  public static readonly TRANSIENT_ERRORS = ['EventBridge.InternalException', 'EventBridge.ThrottlingException', 'EventBridge.FailedEntry'];
+
+  /** @throws WorkflowConfigurationError if `timeout` is not whole seconds, or the retry policy is out of bounds. */
+  constructor(scope: Construct, id: string, props: PublishEventStepProps) {
+    const timeout = props.timeout ?? Duration.seconds(10);
+    super(scope, id, {
+      entries: [{ eventBus: props.eventBus, source: props.source, detailType: props.detailType, detail: props.detail }],
+      taskTimeout: timeout.isUnresolved() || timeout.toMilliseconds() % 1000 === 0 ? sfn.Timeout.duration(timeout) : undefined,
+      resultPath: props.resultPath ?? sfn.JsonPath.DISCARD,
+      stateName: props.stateName,
+      comment: props.comment,
+    });
+    requireWholeSeconds(this, 'timeout', timeout);
+    const retryPolicy = props.retryPolicy ?? RetryPolicy.custom({
+      errors: PublishEventStep.TRANSIENT_ERRORS,
+      interval: Duration.seconds(1),
+      maxAttempts: 3,
+      backoffRate: 2,
+      maxDelay: Duration.seconds(10),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    for (const retry of retryPolicy.bind(this)) this.addRetry(retry);
+  }
+}
