@@ -108,3 +108,44 @@ function codeDirectoryOf(stack: AssemblyStack, code: Record<string, unknown>, re
   const assetPath = resource.Metadata?.['aws:asset:path'];
   return fromManifest ?? (typeof assetPath === 'string' ? stack.assetPaths.get(assetPath.replace(/^asset\./, '')) : undefined);
 }
+
+/** A target of a synthesized EventBridge rule. */
+export interface SynthesizedRuleTarget {
+  /** The target ARN, flattened (`${StateMachineLogicalId}` for a state machine of the stack). */
+  readonly arn: string;
+  /** `Input`: a constant JSON text. */
+  readonly input?: string;
+  /** `InputPath`: the part of the event to pass. */
+  readonly inputPath?: string;
+  /** `InputTransformer`: `{ InputPathsMap, InputTemplate }`. */
+  readonly inputTransformer?: { readonly InputPathsMap?: Record<string, string>; readonly InputTemplate: string };
+}
+
+/** An EventBridge rule found in a synthesized template. */
+export interface SynthesizedEventRule {
+  /** The logical id in the template. */
+  readonly logicalId: string;
+  /** The rule's construct path, when recorded. */
+  readonly constructPath?: string;
+  /** The event pattern, as EventBridge reads it (`detail-type`, not `detailType`). */
+  readonly eventPattern: Record<string, unknown>;
+  /** Its targets. */
+  readonly targets: SynthesizedRuleTarget[];
+}
+
+/** The EventBridge rules of a synthesized stack that have an event pattern. */
+export function eventRulesOf(stack: AssemblyStack): SynthesizedEventRule[] {
+  return resourcesOfType(stack, 'AWS::Events::Rule')
+    .filter(([, resource]) => resource.Properties?.EventPattern)
+    .map(([logicalId, resource]) => ({
+      logicalId,
+      constructPath: constructPathOf(stack, logicalId),
+      eventPattern: resource.Properties!.EventPattern,
+      targets: ((resource.Properties!.Targets ?? []) as Array<Record<string, any>>).map((target) => ({
+        arn: flattenIntrinsic(target.Arn),
+        input: typeof target.Input === 'string' ? target.Input : undefined,
+        inputPath: target.InputPath,
+        inputTransformer: target.InputTransformer,
+      })),
+    }));
+}

@@ -1,3 +1,5 @@
+import type { PublishedEvent } from './put-events-integration';
+
 /** How an execution ended, with Step Functions' status names. */
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -64,6 +66,8 @@ export interface ExecutionResult {
   readonly events: HistoryEvent[];
   /** Executions of child state machines its tasks started (nested workflows), in the order they ended. */
   readonly childExecutions: ExecutionResult[];
+  /** Events its `events:putEvents` tasks published, in order. */
+  readonly publishedEvents: PublishedEvent[];
 }
 
 /** What ended the execution, as the runner saw it. */
@@ -80,7 +84,7 @@ export function buildExecutionResult(
   input: unknown,
   end: ExecutionEnd,
   events: HistoryEvent[],
-  childExecutions: ExecutionResult[] = [],
+  effects: { childExecutions: ExecutionResult[]; publishedEvents: PublishedEvent[] } = { childExecutions: [], publishedEvents: [] },
 ): ExecutionResult {
   const entered = events.filter((event) => event.type === 'StateEntered');
   const lastFailure = new Map<string, { error: string; cause: string }>();
@@ -106,7 +110,8 @@ export function buildExecutionResult(
     transitions: entered.length + retries.length,
     lastStateInput: entered[entered.length - 1]?.state?.input,
     events,
-    childExecutions,
+    childExecutions: effects.childExecutions,
+    publishedEvents: effects.publishedEvents,
   };
 }
 

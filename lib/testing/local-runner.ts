@@ -1,10 +1,13 @@
 import { Stack, Stage } from 'aws-cdk-lib';
 import { AssemblyStack, readCloudAssembly } from '../assembly/cloud-assembly';
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
-import { IntegrationFactory, LocalStateMachine } from './local-state-machine';
+import { IntegrationFactory, LocalExecution, LocalStateMachine, RunOptions } from './local-state-machine';
 import { nestedExecutionIntegration } from './nested-execution-integration';
+import { putEventsIntegration } from './put-events-integration';
+import { ruleTargetInput } from './rule-target-input';
 import { PendingTask, TaskTokenBroker } from './task-token-broker';
-import { stateMachinesOf, SynthesizedFunction } from '../assembly/stack-resources';
+import { eventRulesOf, stateMachinesOf, SynthesizedEventRule, SynthesizedFunction } from '../assembly/stack-resources';
+import { matchesEventPattern } from './event-pattern';
 
 /** Options of a {@link LocalRunner}. */
 export interface LocalRunnerOptions {
@@ -58,6 +61,7 @@ export class LocalRunner {
   public readonly stateMachines: LocalStateMachine[];
 
   private readonly functionRegistry: FunctionRegistry;
+  private readonly rules: Array<{ rule: SynthesizedEventRule; stack: AssemblyStack }>;
   private readonly broker = new TaskTokenBroker();
 
   /** @internal */
@@ -69,6 +73,39 @@ export class LocalRunner {
     this.functionRegistry = new FunctionRegistry(stacks, environment);
     const services = { functions: this.functionRegistry, environment, integrations: this.integrations, broker: this.broker };
     this.stateMachines = stacks.flatMap((stack) => stateMachinesOf(stack).map((machine) => new LocalStateMachine(machine, services)));
+    this.rules = stacks.flatMap((stack) => eventRulesOf(stack).map((rule) => ({ rule, stack })));
+  }
+
+  /**
+   * Delivers an event to an EventBridge trigger of the assembly: if the event matches the
+   * rule's pattern, starts an execution of each state machine the rule targets, with the input
+   * the target's input settings make of the event (the whole event, `InputPath`, or an input
+   * transformer).
+   *
+   * @param trigger the rule's construct path (or that of the `EventTrigger` holding it, with or
+   * without the stack's path), or its logical id
+   * @returns the executions started; empty when the event does not match the pattern
+   * @throws Error if no rule, or several, match `trigger`, or the pattern uses an operator the
+   * runner does not support.
+   */
+  public startFromEvent(trigger: string, event: Record<string, unknown>, options: RunOptions = {}): LocalExecution[] {
+    const { rule, stack } = this.findRule(trigger);
+    if (!matchesEventPattern(rule.eventPattern, event)) return [];
+    return rule.targets.flatMap((target) => {
+      const machine = this.findStateMachine(stack, target.arn);
+      return machine ? [machine.start(ruleTargetInput(target, event, rule.logicalId), options)] : [];
+    });
+  }
+
+  private findRule(trigger: string): { rule: SynthesizedEventRule; stack: AssemblyStack } {
+    const matches = this.rules.filter(({ rule, stack }) => {
+      const path = rule.constructPath ?? '';
+      const relative = path.slice(stack.displayName.length + 1);
+      return [rule.logicalId, path, relative].flatMap((id) => [id, id.replace(/\/Rule$/, '')]).includes(trigger);
+    });
+    if (matches.length === 1) return matches[0];
+    const known = this.rules.map(({ rule }) => rule.constructPath ?? rule.logicalId).join(', ') || 'none';
+    throw new Error(`${matches.length === 0 ? 'No' : 'More than one'} EventBridge rule matches '${trigger}'. Rules found: ${known}.`);
   }
 
   /** The Lambda functions of the stacks read, as synthesized. */
@@ -139,15 +176,16 @@ export class LocalRunner {
   }
 
   /** Integrations besides Lambda that every execution gets. */
-  private readonly integrations: IntegrationFactory = (scope) => [nestedExecutionIntegration(scope, (parent, arn) => this.findChild(parent, arn))];
+  private readonly integrations: IntegrationFactory = (scope) => [
+    nestedExecutionIntegration(scope, (parent, arn) => this.findStateMachine(parent.synthesized.stack, arn)),
+    putEventsIntegration(scope),
+  ];
 
-  /** The state machine a `StateMachineArn` names: a `${LogicalId}` placeholder of the parent's stack, or an ARN. */
-  private findChild(parent: LocalStateMachine, stateMachineArn: string): LocalStateMachine | undefined {
+  /** The state machine an ARN names: a `${LogicalId}` placeholder of `stack`, or a local ARN. */
+  private findStateMachine(stack: AssemblyStack, stateMachineArn: string): LocalStateMachine | undefined {
     const logicalId = /^\$\{([^}.]+)\}$/.exec(stateMachineArn)?.[1];
     return this.stateMachines.find((machine) =>
-      logicalId
-        ? machine.synthesized.logicalId === logicalId && machine.synthesized.stack === parent.synthesized.stack
-        : machine.stateMachineArn === stateMachineArn,
+      logicalId ? machine.synthesized.logicalId === logicalId && machine.synthesized.stack === stack : machine.stateMachineArn === stateMachineArn,
     );
   }
 }

@@ -6,6 +6,7 @@ import { buildExecutionResult, causeText, ExecutionEnd, ExecutionResult, History
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
 import { LambdaHandler, LocalLambdaFunction } from './lambda-runtime';
 import { resolvePlaceholder } from './placeholders';
+import type { PublishedEvent } from './put-events-integration';
 import { PreparedDefinition, prepareDefinition } from './prepare-definition';
 import { SynthesizedStateMachine } from '../assembly/stack-resources';
 import { buildTaskHandlers, TaskHandler, TaskIntegration } from './task-dispatcher';
@@ -86,6 +87,8 @@ export interface ExecutionScope {
   readonly executionArn: string;
   /** Child executions started by the run's tasks, filled in as they end. */
   readonly childExecutions: ExecutionResult[];
+  /** Events the run's tasks published. */
+  readonly publishedEvents: PublishedEvent[];
 }
 
 /** Builds the integrations (besides Lambda) that run the tasks of one execution. */
@@ -151,7 +154,7 @@ export class LocalStateMachine {
       Execution: { Id: executionArn, Name: name, RoleArn: `arn:aws:iam::${this.environment.account}:role/local-runner` },
       StateMachine: { Id: this.stateMachineArn, Name: this.name },
     };
-    const scope: ExecutionScope = { machine: this, options, executionArn, childExecutions: [] };
+    const scope: ExecutionScope = { machine: this, options, executionArn, childExecutions: [], publishedEvents: [] };
     const taskHandlers = buildTaskHandlers({
       prepared,
       functions: this.functions,
@@ -253,7 +256,7 @@ async function collect(
     const failed = events.find((event) => event.type === 'ExecutionFailed');
     end = { status: 'FAILED', error: failed?.Error ?? end.error, cause: failed ? causeText(failed.Cause) : end.cause };
   }
-  return buildExecutionResult(scope.executionArn, input, end, events, scope.childExecutions);
+  return buildExecutionResult(scope.executionArn, input, end, events, scope);
 }
 
 const TIMED_OUT: ExecutionEnd = { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out.' };
