@@ -1,12 +1,28 @@
 import * as path from 'node:path';
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { acknowledgeNagRules, ApprovalService, HumanApproval, LambdaStep, LambdaStepProps, NestedWorkflowStep, RetryPolicy, Saga, Workflow } from '../lib';
+import {
+  acknowledgeNagRules,
+  ApprovalService,
+  EventTrigger,
+  HumanApproval,
+  LambdaStep,
+  LambdaStepProps,
+  NestedWorkflowStep,
+  PublishEventStep,
+  RetryPolicy,
+  Saga,
+  Workflow,
+} from '../lib';
 
 const HANDLERS_DIR = path.join(__dirname, '..', 'lambda', 'orders');
 
@@ -19,13 +35,20 @@ export const REVIEW_THRESHOLD = 50;
 /** How long reviewers have to decide on a flagged order. */
 export const REVIEW_TIMEOUT = Duration.days(2);
 
+/** Where checkout's `OrderPlaced` events come from. */
+export const CHECKOUT_SOURCE = 'shop.checkout';
+
+/** The source of the events the order workflow publishes (`OrderCompleted`, `OrderFailed`, `OrderCompensated`). */
+export const ORDERS_SOURCE = 'shop.orders';
+
 /**
- * The example app: an order workflow built from the library's constructs. Validate the order
- * and score its fraud risk (an EXPRESS child workflow); then, as a saga: reserve inventory
- * (compensation: release it), have a reviewer approve the order if it was flagged, charge the
- * payment (compensation: refund it), notify the customer and analytics in parallel, and create
- * the shipment. An invalid order ends in `OrderInvalid`; a business failure, a rejection or an
- * expired review compensates.
+ * The example app: an order workflow built from the library's constructs. Started by checkout's
+ * `OrderPlaced` events, it validates the order and scores its fraud risk (an EXPRESS child
+ * workflow); then, as a saga: reserve inventory (compensation: release it), have a reviewer
+ * approve the order if it was flagged, charge the payment (compensation: refund it), notify the
+ * customer and analytics in parallel, and create the shipment. An invalid order ends in
+ * `OrderInvalid`; a business failure, a rejection or an expired review compensates. Each
+ * outcome is published to the orders bus, and failed executions alert a topic.
  */
 export class OrderProcessingStack extends Stack {
   /** The order workflow (STANDARD). */
@@ -36,31 +59,97 @@ export class OrderProcessingStack extends Stack {
   public readonly approvals: ApprovalService;
   /** The role reviewers assume to decide manual reviews. */
   public readonly reviewerRole: iam.Role;
+  /** Checkout's `OrderPlaced` events arrive here; the workflow publishes its outcomes here. */
+  public readonly ordersBus: events.EventBus;
+  /** Starts the workflow for each `OrderPlaced` event. */
+  public readonly orderPlacedTrigger: EventTrigger;
+  /** Alerted when an execution fails, times out or is aborted. */
+  public readonly alertTopic: sns.Topic;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-
-    const validate = this.step('ValidateOrder', 'validate-order', { resultPath: '$.validation' });
-    const orderInvalid = new sfn.Fail(this, 'OrderInvalid', {
-      errorPath: '$.validationError.Error',
-      causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$')),
-    });
-    validate.addCatch(orderInvalid, { errors: ['ValidationError'], resultPath: '$.validationError' });
-
-    this.fraudCheck = this.fraudCheckWorkflow();
-    const checkFraudRisk = new NestedWorkflowStep(this, 'CheckFraudRisk', {
-      workflow: this.fraudCheck,
-      timeout: Duration.minutes(2),
-      resultPath: '$.fraudCheck',
-    });
-
+    this.ordersBus = new events.EventBus(this, 'OrdersBus');
     this.reviewerRole = new iam.Role(this, 'OrderReviewer', {
       roleName: 'OrderReviewer',
       assumedBy: new iam.AccountRootPrincipal(),
       description: 'Assumed by the people who review flagged orders',
     });
     this.approvals = new ApprovalService(this, 'Approvals');
-    const review = new HumanApproval(this, 'ReviewOrder', {
+    this.fraudCheck = this.fraudCheckWorkflow();
+
+    const validate = this.step('ValidateOrder', 'validate-order', { resultPath: '$.validation' });
+    validate.addCatch(this.orderInvalid(), { errors: ['ValidationError'], resultPath: '$.validationError' });
+    const checkFraudRisk = new NestedWorkflowStep(this, 'CheckFraudRisk', {
+      workflow: this.fraudCheck,
+      timeout: Duration.minutes(2),
+      resultPath: '$.fraudCheck',
+    });
+    const completed = this.announceThen(
+      this.publish('PublishOrderCompleted', 'OrderCompleted', {
+        orderId: sfn.JsonPath.stringAt('$.orderId'),
+        totalCents: sfn.JsonPath.numberAt('$.validation.totalCents'),
+        currency: sfn.JsonPath.stringAt('$.validation.currency'),
+        trackingNumber: sfn.JsonPath.stringAt('$.shipment.trackingNumber'),
+      }),
+      new sfn.Succeed(this, 'OrderCompleted'),
+    );
+
+    this.workflow = new Workflow(this, 'OrderWorkflow', {
+      definition: sfn.Chain.start(validate).next(checkFraudRisk).next(this.orderSaga()).next(completed),
+      timeout: Duration.days(3),
+    });
+    this.orderPlacedTrigger = this.workflow.addEventTrigger('OrderPlaced', {
+      eventBus: this.ordersBus,
+      eventPattern: { source: [CHECKOUT_SOURCE], detailType: ['OrderPlaced'], detail: { orderId: [{ exists: true }] } },
+      input: events.RuleTargetInput.fromEventPath('$.detail'),
+      description: 'Starts the order workflow for each order checkout places',
+    });
+    this.alertTopic = this.alertOnFailedExecutions();
+  }
+
+  /** Reserve, review if flagged, charge, notify, ship; compensate in reverse on failure. */
+  private orderSaga(): Saga {
+    const notify = new sfn.Parallel(this, 'NotifyCustomer', {
+      resultSelector: { 'confirmation.$': '$[0]', 'analytics.$': '$[1]' },
+      resultPath: '$.notifications',
+    })
+      .branch(this.step('SendConfirmation', 'send-confirmation'))
+      .branch(this.step('UpdateAnalytics', 'update-analytics'));
+    return new Saga(this, 'OrderSaga', {
+      steps: [
+        {
+          action: this.step('ReserveInventory', 'reserve-inventory', { resultPath: '$.reservation' }),
+          compensation: this.step('ReleaseInventory', 'release-inventory', { resultPath: '$.release' }),
+        },
+        { action: this.reviewStep() },
+        {
+          action: this.step('ChargePayment', 'charge-payment', {
+            resultPath: '$.charge',
+            retryPolicy: RetryPolicy.transient({ additionalErrors: ['PaymentProviderUnavailable'] }),
+          }),
+          compensation: this.step('RefundPayment', 'refund-payment', { resultPath: '$.refund' }),
+        },
+        { action: notify },
+        { action: this.step('CreateShipment', 'create-shipment', { resultPath: '$.shipment' }) },
+      ],
+      onCompensated: this.publish('PublishOrderCompensated', 'OrderCompensated', {
+        orderId: sfn.JsonPath.stringAt('$.orderId'),
+        reason: sfn.JsonPath.stringAt('$.sagaError.Error'),
+        failedStep: sfn.JsonPath.stringAt('$.sagaError.failedStep'),
+      }),
+      onCompensationFailed: this.publish('PublishCompensationFailed', 'OrderFailed', {
+        orderId: sfn.JsonPath.stringAt('$.orderId'),
+        reason: 'CompensationFailed',
+        originalError: sfn.JsonPath.stringAt('$.sagaError.Error'),
+        failedStep: sfn.JsonPath.stringAt('$.sagaError.failedStep'),
+        compensationErrors: sfn.JsonPath.objectAt('$.sagaError.compensationErrors'),
+      }),
+    });
+  }
+
+  /** A reviewer approves flagged orders; rejection and expiry compensate like any failure. */
+  private reviewStep(): HumanApproval {
+    return new HumanApproval(this, 'ReviewOrder', {
       service: this.approvals,
       approvers: [this.reviewerRole],
       condition: sfn.Condition.booleanEquals('$.fraudCheck.output.reviewRequired', true),
@@ -75,37 +164,30 @@ export class OrderProcessingStack extends Stack {
       }),
       resultPath: '$.review',
     });
+  }
 
-    const notify = new sfn.Parallel(this, 'NotifyCustomer', {
-      resultSelector: { 'confirmation.$': '$[0]', 'analytics.$': '$[1]' },
-      resultPath: '$.notifications',
-    })
-      .branch(this.step('SendConfirmation', 'send-confirmation'))
-      .branch(this.step('UpdateAnalytics', 'update-analytics'));
-
-    const saga = new Saga(this, 'OrderSaga', {
-      steps: [
-        {
-          action: this.step('ReserveInventory', 'reserve-inventory', { resultPath: '$.reservation' }),
-          compensation: this.step('ReleaseInventory', 'release-inventory', { resultPath: '$.release' }),
-        },
-        { action: review },
-        {
-          action: this.step('ChargePayment', 'charge-payment', {
-            resultPath: '$.charge',
-            retryPolicy: RetryPolicy.transient({ additionalErrors: ['PaymentProviderUnavailable'] }),
-          }),
-          compensation: this.step('RefundPayment', 'refund-payment', { resultPath: '$.refund' }),
-        },
-        { action: notify },
-        { action: this.step('CreateShipment', 'create-shipment', { resultPath: '$.shipment' }) },
-      ],
+  /** An invalid order: publish OrderFailed, then fail visibly with the order and the problems in the cause. */
+  private orderInvalid(): sfn.IChainable {
+    const orderInvalid = new sfn.Fail(this, 'OrderInvalid', {
+      errorPath: '$.validationError.Error',
+      causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$')),
     });
-
-    this.workflow = new Workflow(this, 'OrderWorkflow', {
-      definition: sfn.Chain.start(validate).next(checkFraudRisk).next(saga).next(new sfn.Succeed(this, 'OrderCompleted')),
-      timeout: Duration.days(3),
+    const announce = this.publish('PublishOrderInvalid', 'OrderFailed', {
+      orderId: sfn.JsonPath.stringAt('$.orderId'),
+      reason: sfn.JsonPath.stringAt('$.validationError.Error'),
+      cause: sfn.JsonPath.stringAt('$.validationError.Cause'),
     });
+    return this.announceThen(announce, orderInvalid);
+  }
+
+  /**
+   * Publishes an outcome, then ends in `end` either way: an event bus that keeps failing after
+   * the retries must not turn a fulfilled order into a failed execution (its error is kept at
+   * `$.publishError`).
+   */
+  private announceThen(announce: PublishEventStep, end: sfn.State & sfn.IChainable): sfn.Chain {
+    announce.addCatch(end, { errors: [sfn.Errors.ALL], resultPath: '$.publishError' });
+    return announce.next(end);
   }
 
   /**
@@ -124,6 +206,25 @@ export class OrderProcessingStack extends Stack {
       stateMachineType: sfn.StateMachineType.EXPRESS,
       timeout: Duration.minutes(1),
     });
+  }
+
+  /** Failed, timed-out and aborted executions alert a topic (via an EventBridge rule with its own dead-letter queue). */
+  private alertOnFailedExecutions(): sns.Topic {
+    const topic = new sns.Topic(this, 'OrderAlerts', { enforceSSL: true, displayName: 'Order workflow alerts' });
+    const deadLetterQueue = new sqs.Queue(this, 'OrderAlertsDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const reason = 'This queue is itself the dead-letter queue of the alert rule target.';
+    acknowledgeNagRules(deadLetterQueue, { id: 'AwsSolutions-SQS3', reason }, { id: 'Serverless-SQSRedrivePolicy', reason });
+    this.workflow.onExecutionStatusChange('AlertOnFailure', new targets.SnsTopic(topic, { deadLetterQueue, retryAttempts: 10 }));
+    return topic;
+  }
+
+  /** Publishes an order event to the orders bus. */
+  private publish(id: string, detailType: string, detail: Record<string, unknown>): PublishEventStep {
+    return new PublishEventStep(this, id, { eventBus: this.ordersBus, source: ORDERS_SOURCE, detailType, detail: sfn.TaskInput.fromObject(detail) });
   }
 
   /** A LambdaStep running one handler of lambda/orders. */
@@ -160,6 +261,10 @@ export class OrderProcessingStack extends Stack {
       id: 'AwsSolutions-IAM5',
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*").',
       appliesTo: ['Resource::*'],
+    });
+    acknowledgeNagRules(fn, {
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously by a Step Functions task, which retries and catches its errors; a dead-letter queue applies to asynchronous invocations only.',
     });
     return fn;
   }

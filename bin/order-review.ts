@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ApprovalView } from '../lib';
-import { ExecutionResult, LocalApprovals, LocalStateMachine, RunOptions } from '../lib/testing';
+import { ExecutionResult, LocalApprovals, LocalExecution } from '../lib/testing';
 
 /** What the reviewer does with a flagged order (examples/review-decisions.json). */
 export interface ReviewDecision {
@@ -26,28 +26,27 @@ export function readReviewScript(file: string): ReviewScript {
 }
 
 /**
- * Runs one order through the workflow; when it waits for a manual review, decides it as the
- * reviewer script says (approve, reject, or let it expire without waiting).
+ * Follows an order's execution to its end; when it waits for a manual review, decides it as
+ * the reviewer script says (approve, reject, or let it expire without waiting). Start the
+ * execution with `approvals.functions` among its run options.
  *
- * @throws Error if an order is flagged for review and the script has no decision for it.
+ * @throws Error if the order is flagged for review and the script has no decision for it.
  */
-export async function runWithReview(
-  workflow: LocalStateMachine,
+export async function completeWithReview(
+  execution: LocalExecution,
   approvals: LocalApprovals,
-  order: { orderId: string },
+  orderId: string,
   script: ReviewScript,
-  options: RunOptions = {},
 ): Promise<ReviewedRun> {
-  const execution = workflow.start(order, { ...options, functions: { ...options.functions, ...approvals.functions } });
   const flagged = await Promise.race([
     execution.result.then(() => undefined),
     approvals.waitForRequest((request) => request.executionArn === execution.executionArn),
   ]);
   if (!flagged) return { result: await execution.result };
-  const decision = script.decisions[order.orderId];
+  const decision = script.decisions[orderId];
   if (!decision) {
     execution.abort();
-    throw new Error(`${order.orderId} waits for a review, but the reviewer script has no decision for it.`);
+    throw new Error(`${orderId} waits for a review, but the reviewer script has no decision for it.`);
   }
   const decidedBy = script.reviewer;
   if (decision.action === 'approve') approvals.approve(flagged.approvalId, { decidedBy, comment: decision.comment });

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { ApprovalView, costReport, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib';
 import { ExecutionResult, LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
-import { readReviewScript, runWithReview } from './order-review';
+import { orderPlacedEvent } from './order-events';
+import { completeWithReview, readReviewScript } from './order-review';
 import { compensationsOf, OrderOutcome, outcomeOf } from './order-outcome';
 
 /** What examples/order-outcomes.json documents for an order. */
@@ -20,6 +21,9 @@ interface OrderRun {
   readonly review?: ApprovalView;
   readonly expected?: ExpectedOutcome;
 }
+
+/** The EventBridge trigger that starts the order workflow. */
+const ORDER_PLACED_TRIGGER = 'OrderProcessing/OrderWorkflow/OrderPlaced';
 
 /** The Express duration the cost comparison assumes (local runs are far faster than AWS). */
 const EXPRESS_DURATION_SECONDS = 2;
@@ -49,11 +53,17 @@ async function main(): Promise<number> {
   for (const file of files) {
     const order = JSON.parse(readFileSync(path.join(options.orders, file), 'utf8'));
     const orderId: string = order.orderId ?? file;
-    const { result, review } = await runWithReview(workflow, approvals, order, reviews, { name: `${orderId}-local`, environment });
+    const [execution] = runner.startFromEvent(ORDER_PLACED_TRIGGER, orderPlacedEvent(order), {
+      name: `${orderId}-local`,
+      environment,
+      functions: approvals.functions,
+    });
+    if (!execution) throw new Error(`The OrderPlaced event of ${orderId} does not match the trigger's pattern.`);
+    const { result, review } = await completeWithReview(execution, approvals, orderId, reviews);
     runs.push({ orderId, result, review, expected: expected[orderId] });
   }
 
-  console.log(`Order workflow ${workflowPath}: ${runs.length} orders from ${options.orders}, run locally\n`);
+  console.log(`Order workflow ${workflowPath}: ${runs.length} orders from ${options.orders}, each delivered as an OrderPlaced event, run locally\n`);
   printTable(runs);
   printCost(workflow, runs);
   const mismatches = runs.filter((run) => run.expected && outcomeOf(run.result) !== run.expected.outcome);
@@ -71,11 +81,12 @@ function printTable(runs: OrderRun[]): void {
     run.result.error ?? '',
     run.review ? run.review.status.toLowerCase() : '-',
     compensationsOf(run.result).join(', ') || '-',
+    run.result.publishedEvents.map((event) => event.detailType).join(', ') || '-',
     String(run.result.retries.length),
     String(run.result.transitions),
     run.result.path.join(' → '),
   ]);
-  const header = ['ORDER', 'OUTCOME', 'ERROR', 'REVIEW', 'COMPENSATIONS', 'RETRIES', 'TRANSITIONS', 'PATH'];
+  const header = ['ORDER', 'OUTCOME', 'ERROR', 'REVIEW', 'COMPENSATIONS', 'PUBLISHED', 'RETRIES', 'TRANSITIONS', 'PATH'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   for (const row of [header, ...rows]) {
     console.log(row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '));

@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { compensationsOf, outcomeOf } from '../bin/order-outcome';
 import { OrderProcessingStack } from '../bin/order-processing-stack';
-import { readReviewScript, ReviewedRun, runWithReview } from '../bin/order-review';
+import { orderPlacedEvent } from '../bin/order-events';
+import { completeWithReview, readReviewScript, ReviewedRun } from '../bin/order-review';
 import { checkAslSchema } from '../lib';
-import { aslSnapshot, LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
+import { aslSnapshot, LocalApprovals, LocalRunner, LocalStateMachine, TaskFailure } from '../lib/testing';
 
 const ORDERS_DIR = path.join(__dirname, '..', 'examples', 'orders');
 const EXPECTED = JSON.parse(readFileSync(path.join(__dirname, '..', 'examples', 'order-outcomes.json'), 'utf8'));
@@ -18,7 +19,8 @@ const QUIET = { environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } };
 const NO_REVIEW = ['ReviewOrder', 'ReviewOrder: required?', 'ReviewOrder: not required'];
 const REVIEWED = ['ReviewOrder', 'ReviewOrder: required?', 'ReviewOrder: wait for decision'];
 const fulfilment = (review: string[]) => [
-  'ValidateOrder', 'CheckFraudRisk', 'ReserveInventory', ...review, 'ChargePayment', 'NotifyCustomer', 'SendConfirmation', 'UpdateAnalytics', 'CreateShipment', 'OrderCompleted',
+  'ValidateOrder', 'CheckFraudRisk', 'ReserveInventory', ...review, 'ChargePayment', 'NotifyCustomer', 'SendConfirmation', 'UpdateAnalytics', 'CreateShipment',
+  'PublishOrderCompleted', 'OrderCompleted',
 ];
 
 function readOrder(file: string): any {
@@ -34,14 +36,16 @@ describe('order workflow (example app)', () => {
   beforeAll(() => {
     app = new App();
     stack = new OrderProcessingStack(app, 'OrderProcessing');
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
     runner = LocalRunner.fromStack(stack);
     workflow = runner.stateMachine('OrderWorkflow');
   });
 
-  /** Runs an order; a flagged one is decided as examples/review-decisions.json says. */
+  /** Delivers an order's OrderPlaced event; a flagged order is decided as examples/review-decisions.json says. */
   function runOrder(order: { orderId: string }): Promise<ReviewedRun> {
-    return runWithReview(workflow, LocalApprovals.of(runner), order, REVIEWS, QUIET);
+    const approvals = LocalApprovals.of(runner);
+    const [execution] = runner.startFromEvent('OrderWorkflow/OrderPlaced', orderPlacedEvent(order), { ...QUIET, functions: approvals.functions });
+    return completeWithReview(execution, approvals, order.orderId, REVIEWS);
   }
 
   test('the flattened ASL matches the reviewed snapshot', () => {
@@ -54,7 +58,7 @@ describe('order workflow (example app)', () => {
     for (const machine of machines) expect(checkAslSchema(machine.definition)).toStrictEqual([]);
   });
 
-  test('cdk-nag AwsSolutions reports nothing unacknowledged, and every acknowledgement has a reason', () => {
+  test('cdk-nag AwsSolutions and Serverless (EventBusDLQ included) report nothing unacknowledged, and every acknowledgement has a reason', () => {
     // synth ran in beforeAll with the AwsSolutions plugin; a violation would have thrown there.
     const acknowledgements = stack.node.findAll().flatMap((construct) =>
       construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((entry) => entry.data),
@@ -104,7 +108,7 @@ describe('order workflow (example app)', () => {
   test('an invalid order ends in OrderInvalid with the input and every problem in the cause', async () => {
     const order = readOrder('ORD-1003.json');
     const { result } = await runOrder(order);
-    expect(result.path).toEqual(['ValidateOrder', 'OrderInvalid']);
+    expect(result.path).toEqual(['ValidateOrder', 'PublishOrderInvalid', 'OrderInvalid']);
     expect(result.error).toBe('ValidationError');
     const cause = JSON.parse(result.cause!);
     expect(cause.orderId).toBe('ORD-1003');
@@ -167,6 +171,57 @@ describe('order workflow (example app)', () => {
     expect(JSON.parse(rejected.result.cause!).sagaError).toMatchObject({ failedStep: 'ReviewOrder', Error: 'ApprovalRejected' });
     const expired = await runOrder(readOrder('ORD-1012.json'));
     expect(JSON.parse(expired.result.cause!).sagaError).toMatchObject({ failedStep: 'ReviewOrder', Error: 'ApprovalExpired' });
+  });
+
+  test('an OrderPlaced event runs the workflow on its detail, and the run publishes exactly one outcome event', async () => {
+    // GIVEN the sample event of examples/events
+    const event = JSON.parse(readFileSync(path.join(__dirname, '..', 'examples', 'events', 'order-placed.json'), 'utf8'));
+    // WHEN
+    const [execution] = runner.startFromEvent('OrderWorkflow/OrderPlaced', event, QUIET);
+    const result = await execution.result;
+    // THEN
+    expect(result.input).toEqual(event.detail);
+    expect(result.publishedEvents).toEqual([{
+      eventBusName: expect.stringMatching(/OrdersBus/),
+      source: 'shop.orders',
+      detailType: 'OrderCompleted',
+      detail: { orderId: 'ORD-1001', totalCents: 4599, currency: 'EUR', trackingNumber: 'PW0000001001' },
+      stateName: 'PublishOrderCompleted',
+    }]);
+  });
+
+  test.each([
+    ['ORD-1003.json', 'OrderFailed', { orderId: 'ORD-1003', reason: 'ValidationError' }],
+    ['ORD-1005.json', 'OrderCompensated', { orderId: 'ORD-1005', reason: 'PaymentDeclined', failedStep: 'ChargePayment' }],
+    ['ORD-1009.json', 'OrderFailed', { orderId: 'ORD-1009', reason: 'CompensationFailed', originalError: 'ShipmentFailed', failedStep: 'CreateShipment' }],
+  ])('%s publishes one %s with the reason', async (file, detailType, detail) => {
+    const { result } = await runOrder(readOrder(file));
+    expect(result.publishedEvents).toHaveLength(1);
+    expect(result.publishedEvents[0]).toMatchObject({ detailType, detail });
+  });
+
+  test('an event bus that keeps failing does not fail a fulfilled order; the publish error is kept', async () => {
+    const result = await workflow.run(readOrder('ORD-1001.json'), {
+      ...QUIET,
+      tasks: { PublishOrderCompleted: () => { throw new TaskFailure('EventBridge.InternalException', 'bus down'); } },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output.publishError.Error).toBe('EventBridge.InternalException');
+    expect(result.retries.filter((retry) => retry.stateName === 'PublishOrderCompleted')).toHaveLength(3);
+  });
+
+  test('events that do not match the trigger start nothing: another detail-type, an order without id', () => {
+    for (const file of ['order-cancelled.json', 'order-placed-without-order-id.json']) {
+      const event = JSON.parse(readFileSync(path.join(__dirname, '..', 'examples', 'events', file), 'utf8'));
+      expect(runner.startFromEvent('OrderWorkflow/OrderPlaced', event, QUIET)).toEqual([]);
+    }
+  });
+
+  test('failed, timed-out and aborted executions alert a topic through a rule with a dead-letter queue', () => {
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.states'], detail: Match.objectLike({ status: ['FAILED', 'TIMED_OUT', 'ABORTED'] }) }),
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^OrderAlerts') }, DeadLetterConfig: { Arn: Match.anyValue() }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 10 }) })],
+    });
   });
 
   test('the task token never reaches a state output, the execution output or the failure cause', async () => {

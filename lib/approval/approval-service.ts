@@ -266,6 +266,10 @@ export class ApprovalService extends Construct {
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*").',
       appliesTo: ['Resource::*'],
     });
+    acknowledgeNagRules(fn, {
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously (by a Step Functions task or API Gateway): errors return to the caller; a dead-letter queue applies to asynchronous invocations only.',
+    });
     return fn;
   }
 }
