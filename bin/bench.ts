@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { App } from 'aws-cdk-lib';
 import { Command } from 'commander';
-import { LocalRunner, LocalStateMachine } from '../lib/testing';
+import { LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
 import { OrderProcessingStack } from './order-processing-stack';
+import { completeWithReview, readReviewScript } from './order-review';
 
 /**
  * Benchmark of the example app: synth time, local executions per second (happy path and
@@ -17,20 +18,22 @@ const program = new Command()
   .option('--synth-runs <n>', 'in-process synths to time', '3')
   .option('--seconds <s>', 'seconds to spend on each execution benchmark', '3')
   .option('--orders <dir>', 'folder of order JSON files', 'examples/orders')
+  .option('--reviews <file>', 'what the reviewer decides for flagged orders', 'examples/review-decisions.json')
   .parse();
 
 const QUIET = { environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } };
 
 async function main(): Promise<void> {
-  const options = program.opts<{ synthRuns: string; seconds: string; orders: string }>();
+  const options = program.opts<{ synthRuns: string; seconds: string; orders: string; reviews: string }>();
   const orders = readdirSync(options.orders)
     .filter((file) => file.endsWith('.json'))
     .sort()
     .map((file) => JSON.parse(readFileSync(path.join(options.orders, file), 'utf8')));
 
   console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
-  const { workflow, timings } = synthesize(Number(options.synthRuns));
-  console.log(`(a) in-process synth of the example app (8 esbuild bundles), ${timings.length} runs`);
+  const { runner, timings } = synthesize(Number(options.synthRuns));
+  const workflow = runner.stateMachine('OrderProcessing/OrderWorkflow');
+  console.log(`(a) in-process synth of the example app (9 esbuild bundles), ${timings.length} runs`);
   console.log(`    min ${fmt(Math.min(...timings))} ms   median ${fmt(median(timings))} ms\n`);
 
   console.log(`(b) local executions per second, one at a time, ${options.seconds} s each`);
@@ -42,16 +45,19 @@ async function main(): Promise<void> {
   const memory = process.memoryUsage();
   console.log(`    process memory after the runs: rss ${mb(memory.rss)} MB, heap used ${mb(memory.heapUsed)} MB\n`);
 
-  console.log('(c) state transitions per example order (states entered + retries)');
+  console.log('(c) state transitions per example order (states entered + retries; flagged orders decided by the reviewer script)');
+  const approvals = LocalApprovals.of(runner);
+  const reviews = readReviewScript(options.reviews);
   for (const order of orders) {
-    const result = await workflow.run(order, QUIET);
+    const execution = workflow.start(order, { ...QUIET, functions: approvals.functions });
+    const { result } = await completeWithReview(execution, approvals, order.orderId, reviews);
     console.log(`    ${String(order.orderId).padEnd(9)} ${String(result.transitions).padStart(3)}  ${result.status}${result.error ? ` ${result.error}` : ''}`);
   }
 }
 
-function synthesize(runs: number): { workflow: LocalStateMachine; timings: number[] } {
+function synthesize(runs: number): { runner: LocalRunner; timings: number[] } {
   const timings: number[] = [];
-  let workflow: LocalStateMachine | undefined;
+  let runner: LocalRunner | undefined;
   for (let run = 0; run < runs; run++) {
     const outdir = mkdtempSync(path.join(tmpdir(), 'bench-'));
     const started = performance.now();
@@ -60,9 +66,9 @@ function synthesize(runs: number): { workflow: LocalStateMachine; timings: numbe
     app.synth();
     timings.push(performance.now() - started);
     if (run < runs - 1) rmSync(outdir, { recursive: true, force: true });
-    else workflow = LocalRunner.fromCloudAssembly(outdir).stateMachine('OrderProcessing/OrderWorkflow');
+    else runner = LocalRunner.fromCloudAssembly(outdir);
   }
-  return { workflow: workflow!, timings };
+  return { runner: runner!, timings };
 }
 
 async function throughput(workflow: LocalStateMachine, order: unknown, seconds: number): Promise<{ perSecond: number; meanMs: number }> {

@@ -7,12 +7,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   acknowledgeNagRules,
+  acknowledgeXRayWildcard,
   ApprovalService,
+  DeadLetterQueue,
   EventTrigger,
   HumanApproval,
   LambdaStep,
@@ -211,14 +212,8 @@ export class OrderProcessingStack extends Stack {
   /** Failed, timed-out and aborted executions alert a topic (via an EventBridge rule with its own dead-letter queue). */
   private alertOnFailedExecutions(): sns.Topic {
     const topic = new sns.Topic(this, 'OrderAlerts', { enforceSSL: true, displayName: 'Order workflow alerts' });
-    const deadLetterQueue = new sqs.Queue(this, 'OrderAlertsDeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    const reason = 'This queue is itself the dead-letter queue of the alert rule target.';
-    acknowledgeNagRules(deadLetterQueue, { id: 'AwsSolutions-SQS3', reason }, { id: 'Serverless-SQSRedrivePolicy', reason });
-    this.workflow.onExecutionStatusChange('AlertOnFailure', new targets.SnsTopic(topic, { deadLetterQueue, retryAttempts: 10 }));
+    const deadLetters = new DeadLetterQueue(this, 'OrderAlertsDeadLetters', 'Order workflow alerts');
+    this.workflow.onExecutionStatusChange('AlertOnFailure', new targets.SnsTopic(topic, { deadLetterQueue: deadLetters.queue, retryAttempts: 10 }));
     return topic;
   }
 
@@ -257,11 +252,7 @@ export class OrderProcessingStack extends Stack {
       environment: { POWERTOOLS_SERVICE_NAME: 'orders', POWERTOOLS_LOG_LEVEL: 'INFO' },
       bundling: { minify: true, sourceMap: true, logLevel: nodejs.LogLevel.WARNING },
     });
-    acknowledgeNagRules(role, {
-      id: 'AwsSolutions-IAM5',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*").',
-      appliesTo: ['Resource::*'],
-    });
+    acknowledgeXRayWildcard(role);
     acknowledgeNagRules(fn, {
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by a Step Functions task, which retries and catches its errors; a dead-letter queue applies to asynchronous invocations only.',

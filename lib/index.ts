@@ -20,6 +20,8 @@ export * from './publish-event-step';
 export * from './retry-policy';
 export * from './saga';
 export * from './state-names';
+export * from './triggers/dead-letter-queue';
+export * from './triggers/delivery-options';
 export * from './triggers/event-trigger';
 export * from './triggers/execution-status';
 export * from './triggers/workflow-schedule';

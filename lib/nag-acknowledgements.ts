@@ -39,6 +39,21 @@ export function acknowledgeNagRules(scope: IConstruct, ...acknowledgements: NagA
 }
 
 /**
+ * Acknowledges, on the role of a function with X-Ray tracing, the `Resource: "*"` that CDK
+ * grants for `xray:PutTraceSegments` and `xray:PutTelemetryRecords` (AwsSolutions-IAM5): those
+ * actions support no resource-level permissions.
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html
+ */
+export function acknowledgeXRayWildcard(role: IConstruct): void {
+  acknowledgeNagRules(role, {
+    id: 'AwsSolutions-IAM5',
+    reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*").',
+    appliesTo: ['Resource::*'],
+  });
+}
+
+/**
  * Writes a CloudFormation value as cdk-nag names it in a finding (`Resource::<value>`):
  * `Ref` as `<Id>`, `Fn::GetAtt` as `<Id.Attr>`, `Fn::Join` joined, other intrinsics as JSON.
  *

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { APPROVAL_NOTIFIER_METADATA } from '../assembly/metadata-keys';
-import { acknowledgeNagRules, nagResourceName } from '../nag-acknowledgements';
+import { acknowledgeNagRules, acknowledgeXRayWildcard, nagResourceName } from '../nag-acknowledgements';
 import { PENDING_INDEX } from './approval-record';
 import { handlerAssetPath, LIBRARY_HANDLERS } from './handler-assets';
 
@@ -261,11 +261,7 @@ export class ApprovalService extends Construct {
         ...environment,
       },
     });
-    acknowledgeNagRules(role, {
-      id: 'AwsSolutions-IAM5',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*").',
-      appliesTo: ['Resource::*'],
-    });
+    acknowledgeXRayWildcard(role);
     acknowledgeNagRules(fn, {
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously (by a Step Functions task or API Gateway): errors return to the caller; a dead-letter queue applies to asynchronous invocations only.',

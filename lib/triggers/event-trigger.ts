@@ -1,15 +1,14 @@
-import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { triggerDeadLetters } from './dead-letter-queue';
-import { checkDeliveryLimits, DEFAULT_MAX_EVENT_AGE, DEFAULT_RETRY_ATTEMPTS } from './delivery-limits';
+import { DeliveryOptions } from './delivery-options';
+import { resolveDelivery } from './resolve-delivery';
 
 /** Options of an {@link EventTrigger}, as `Workflow.addEventTrigger` takes them. */
-export interface EventTriggerOptions {
+export interface EventTriggerOptions extends DeliveryOptions {
   /** Which events start an execution. */
   readonly eventPattern: events.EventPattern;
   /**
@@ -29,21 +28,6 @@ export interface EventTriggerOptions {
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
    */
   readonly input?: events.RuleTargetInput;
-  /**
-   * Where starts that fail after the retries go.
-   * @default - a new encrypted queue (14 days) with an alarm on any message
-   */
-  readonly deadLetterQueue?: sqs.IQueue;
-  /**
-   * Retries of a start that fails (0–185).
-   * @default 10
-   */
-  readonly retryAttempts?: number;
-  /**
-   * How long a failing start is retried (1 minute to 24 hours).
-   * @default Duration.hours(4)
-   */
-  readonly maxEventAge?: Duration;
   /**
    * The rule name.
    * @default - generated
@@ -85,12 +69,9 @@ export class EventTrigger extends Construct {
   /** @throws WorkflowConfigurationError for retry settings outside EventBridge's bounds. */
   constructor(scope: Construct, id: string, props: EventTriggerProps) {
     super(scope, id);
-    const retryAttempts = props.retryAttempts ?? DEFAULT_RETRY_ATTEMPTS;
-    const maxEventAge = props.maxEventAge ?? DEFAULT_MAX_EVENT_AGE;
-    checkDeliveryLimits(this, retryAttempts, maxEventAge);
-    const deadLetters = triggerDeadLetters(this, `Event trigger ${this.node.path}`, props.deadLetterQueue);
-    this.deadLetterQueue = deadLetters.queue;
-    this.deadLetterAlarm = deadLetters.alarm;
+    const { retryAttempts, maxEventAge, deadLetterQueue, deadLetterAlarm } = resolveDelivery(this, props, `Event trigger ${this.node.path}`);
+    this.deadLetterQueue = deadLetterQueue;
+    this.deadLetterAlarm = deadLetterAlarm;
     this.rule = new events.Rule(this, 'Rule', {
       eventBus: props.eventBus,
       eventPattern: props.eventPattern,

@@ -1,15 +1,14 @@
-import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { triggerDeadLetters } from './dead-letter-queue';
-import { checkDeliveryLimits, DEFAULT_MAX_EVENT_AGE, DEFAULT_RETRY_ATTEMPTS } from './delivery-limits';
+import { DeliveryOptions } from './delivery-options';
+import { resolveDelivery } from './resolve-delivery';
 
 /** Options of a {@link WorkflowSchedule}, as `Workflow.addSchedule` takes them. */
-export interface WorkflowScheduleOptions {
+export interface WorkflowScheduleOptions extends DeliveryOptions {
   /**
    * When executions start, with its time zone, e.g.
    * `scheduler.ScheduleExpression.cron({ hour: '2', minute: '0', timeZone: TimeZone.EUROPE_LONDON })`.
@@ -21,21 +20,6 @@ export interface WorkflowScheduleOptions {
    * scheduled time identifies the run, so a step can be idempotent on it
    */
   readonly input?: scheduler.ScheduleTargetInput;
-  /**
-   * Where starts that fail after the retries go.
-   * @default - a new encrypted queue (14 days) with an alarm on any message
-   */
-  readonly deadLetterQueue?: sqs.IQueue;
-  /**
-   * Retries of a start that fails (0–185).
-   * @default 10
-   */
-  readonly retryAttempts?: number;
-  /**
-   * How long a failing start is retried (1 minute to 24 hours).
-   * @default Duration.hours(4)
-   */
-  readonly maxEventAge?: Duration;
   /**
    * A window in which the start may happen, to spread load.
    * @default - on time (TimeWindow.off())
@@ -77,12 +61,9 @@ export class WorkflowSchedule extends Construct {
   /** @throws WorkflowConfigurationError for retry settings outside Scheduler's bounds. */
   constructor(scope: Construct, id: string, props: WorkflowScheduleProps) {
     super(scope, id);
-    const retryAttempts = props.retryAttempts ?? DEFAULT_RETRY_ATTEMPTS;
-    const maxEventAge = props.maxEventAge ?? DEFAULT_MAX_EVENT_AGE;
-    checkDeliveryLimits(this, retryAttempts, maxEventAge);
-    const deadLetters = triggerDeadLetters(this, `Schedule ${this.node.path}`, props.deadLetterQueue);
-    this.deadLetterQueue = deadLetters.queue;
-    this.deadLetterAlarm = deadLetters.alarm;
+    const { retryAttempts, maxEventAge, deadLetterQueue, deadLetterAlarm } = resolveDelivery(this, props, `Schedule ${this.node.path}`);
+    this.deadLetterQueue = deadLetterQueue;
+    this.deadLetterAlarm = deadLetterAlarm;
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       schedule: props.schedule,
       description: props.description,
