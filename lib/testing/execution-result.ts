@@ -1,7 +1,7 @@
 import type { PublishedEvent } from './put-events-integration';
 
 /** How an execution ended, with Step Functions' status names. */
-export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+export type ExecutionResultStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /** A retry that happened during an execution. */
 export interface RetryRecord {
@@ -29,9 +29,13 @@ export interface CatchRecord {
 
 /** An event of the interpreter's history (`StateEntered`, `StateRetried`, ...), as aws-local-stepfunctions reports it. */
 export interface HistoryEvent {
+  /** `ExecutionStarted`, `StateEntered`, `StateExited`, `StateFailed`, `StateRetried`, `StateCaught`, ... */
   readonly type: string;
+  /** Milliseconds since the epoch. */
   readonly timestamp: number;
+  /** The state concerned: its name, type, input and (on exit) output. */
   readonly state?: { readonly name: string; readonly type: string; readonly input?: unknown; readonly output?: unknown };
+  /** Fields of particular events: `Error`, `Cause`, `retry`, `catch`, `index`, ... */
   readonly [field: string]: any;
 }
 
@@ -40,7 +44,7 @@ export interface ExecutionResult {
   /** The execution ARN (what `$$.Execution.Id` returned to the tasks). */
   readonly executionArn: string;
   /** SUCCEEDED, FAILED, TIMED_OUT or ABORTED. */
-  readonly status: ExecutionStatus;
+  readonly status: ExecutionResultStatus;
   /** The execution input. */
   readonly input: unknown;
   /** The output, for a succeeded execution. */
@@ -72,9 +76,13 @@ export interface ExecutionResult {
 
 /** What ended the execution, as the runner saw it. */
 export interface ExecutionEnd {
-  readonly status: ExecutionStatus;
+  /** How it ended. */
+  readonly status: ExecutionResultStatus;
+  /** The output, if it succeeded. */
   readonly output?: unknown;
+  /** The error name, if it failed. */
   readonly error?: string;
+  /** The cause, if it failed. */
   readonly cause?: string;
 }
 

@@ -11,16 +11,29 @@ import { SynthesizedFunction } from '../assembly/stack-resources';
  */
 export type LambdaHandler = (event: any, context: LambdaContext) => unknown;
 
-/** The subset of the Lambda context object the runner provides. */
+/**
+ * The subset of the Lambda context object the runner provides.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html
+ */
 export interface LambdaContext {
+  /** The function's name (locally: `<stack>-<logical id>`). */
   readonly functionName: string;
+  /** Always `$LATEST` locally. */
   readonly functionVersion: string;
+  /** The function's local ARN. */
   readonly invokedFunctionArn: string;
+  /** The function's `MemorySize`, as Lambda reports it (a string). */
   readonly memoryLimitInMB: string;
+  /** A new UUID per invocation. */
   readonly awsRequestId: string;
+  /** `/aws/lambda/<function name>`. */
   readonly logGroupName: string;
+  /** `local-runner`. */
   readonly logStreamName: string;
+  /** Accepted for compatibility; the runner does not wait for the event loop. */
   callbackWaitsForEmptyEventLoop: boolean;
+  /** Milliseconds left before the function's `Timeout`. */
   getRemainingTimeInMillis(): number;
 }
 

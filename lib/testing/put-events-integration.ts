@@ -4,8 +4,11 @@ import { TaskIntegration } from './task-dispatcher';
 
 /** An event a run published with `events:putEvents`. */
 export interface PublishedEvent {
+  /** The bus name or ARN the task named (`default` if none). */
   readonly eventBusName: string;
+  /** The event source. */
   readonly source: string;
+  /** The event detail-type. */
   readonly detailType: string;
   /** The detail, as JSON (Step Functions serializes an object detail). */
   readonly detail: unknown;
