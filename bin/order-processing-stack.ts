@@ -213,7 +213,9 @@ export class OrderProcessingStack extends Stack {
   private alertOnFailedExecutions(): sns.Topic {
     const topic = new sns.Topic(this, 'OrderAlerts', { enforceSSL: true, displayName: 'Order workflow alerts' });
     const deadLetters = new DeadLetterQueue(this, 'OrderAlertsDeadLetters', 'Order workflow alerts');
-    this.workflow.onExecutionStatusChange('AlertOnFailure', new targets.SnsTopic(topic, { deadLetterQueue: deadLetters.queue, retryAttempts: 10 }));
+    this.workflow.onExecutionStatusChange('AlertOnFailure', {
+      target: new targets.SnsTopic(topic, { deadLetterQueue: deadLetters.queue, retryAttempts: 10 }),
+    });
     return topic;
   }
 

@@ -15,7 +15,7 @@ import { HumanApproval } from './approval/human-approval';
 import { LambdaStep } from './lambda-step';
 import { acknowledgeNagRules, nagResourceName } from './nag-acknowledgements';
 import { EventTrigger, EventTriggerOptions } from './triggers/event-trigger';
-import { ExecutionStatus } from './triggers/execution-status';
+import { ExecutionStatus, ExecutionStatusChangeOptions } from './triggers/execution-status';
 import { WorkflowSchedule, WorkflowScheduleOptions } from './triggers/workflow-schedule';
 import { Finding, Severity } from './validation/rule';
 import { validateDefinition } from './validation/validate-definition';
@@ -215,15 +215,10 @@ export class Workflow extends Construct {
    * alert a topic when an execution fails, times out or is aborted. Step Functions sends these
    * events (best effort) for STANDARD workflows.
    *
-   * @param target where matching events go (give it a dead-letter queue)
-   * @param statuses the statuses to match
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
    */
-  public onExecutionStatusChange(
-    id: string,
-    target: events.IRuleTarget,
-    statuses: ExecutionStatus[] = [ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED],
-  ): events.Rule {
+  public onExecutionStatusChange(id: string, options: ExecutionStatusChangeOptions = {}): events.Rule {
+    const statuses = options.statuses ?? [ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED];
     if (this.stateMachineType === sfn.StateMachineType.EXPRESS) {
       Annotations.of(this).addWarningV2(
         'cdk-sfn-workflows:StatusChangeOnExpress',
@@ -231,13 +226,13 @@ export class Workflow extends Construct {
       );
     }
     return new events.Rule(this, id, {
-      description: `Execution status changes (${statuses.join(', ')}) of ${this.node.path}`,
+      description: options.description ?? `Execution status changes (${statuses.join(', ')}) of ${this.node.path}`,
       eventPattern: {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
         detail: { status: statuses, stateMachineArn: [this.stateMachine.stateMachineArn] },
       },
-      targets: [target],
+      targets: options.target ? [options.target] : undefined,
     });
   }
 

@@ -84,7 +84,7 @@ describe('lifecycle events', () => {
   test('onExecutionStatusChange routes FAILED, TIMED_OUT and ABORTED executions of this state machine', () => {
     const stack = newStack();
     const topic = new sns.Topic(stack, 'Alerts');
-    workflow(stack).onExecutionStatusChange('AlertOnFailure', new targets.SnsTopic(topic));
+    workflow(stack).onExecutionStatusChange('AlertOnFailure', { target: new targets.SnsTopic(topic) });
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         'source': ['aws.states'],
