@@ -71,11 +71,11 @@ export class OrderProcessingStack extends Stack {
     super(scope, id, props);
     this.ordersBus = new events.EventBus(this, 'OrdersBus');
     this.reviewerRole = new iam.Role(this, 'OrderReviewer', {
-      roleName: 'OrderReviewer',
+      roleName: `${this.stackName}-OrderReviewer`,
       assumedBy: new iam.AccountRootPrincipal(),
       description: 'Assumed by the people who review flagged orders',
     });
-    this.approvals = new ApprovalService(this, 'Approvals');
+    this.approvals = new ApprovalService(this, 'Approvals', { approvers: [this.reviewerRole] });
     this.fraudCheck = this.fraudCheckWorkflow();
 
     const validate = this.step('ValidateOrder', 'validate-order', { resultPath: '$.validation' });
@@ -152,7 +152,6 @@ export class OrderProcessingStack extends Stack {
   private reviewStep(): HumanApproval {
     return new HumanApproval(this, 'ReviewOrder', {
       service: this.approvals,
-      approvers: [this.reviewerRole],
       condition: sfn.Condition.booleanEquals('$.fraudCheck.output.reviewRequired', true),
       timeout: REVIEW_TIMEOUT,
       summary: sfn.TaskInput.fromObject({
@@ -212,7 +211,7 @@ export class OrderProcessingStack extends Stack {
   /** Failed, timed-out and aborted executions alert a topic (via an EventBridge rule with its own dead-letter queue). */
   private alertOnFailedExecutions(): sns.Topic {
     const topic = new sns.Topic(this, 'OrderAlerts', { enforceSSL: true, displayName: 'Order workflow alerts' });
-    const deadLetters = new DeadLetterQueue(this, 'OrderAlertsDeadLetters', 'Order workflow alerts');
+    const deadLetters = new DeadLetterQueue(this, 'OrderAlertsDeadLetters', { purpose: 'Order workflow alerts' });
     this.workflow.onExecutionStatusChange('AlertOnFailure', {
       target: new targets.SnsTopic(topic, { deadLetterQueue: deadLetters.queue, retryAttempts: 10 }),
     });

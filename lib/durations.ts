@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { WorkflowConfigurationError } from './errors';
 
@@ -32,4 +33,14 @@ export function requireWholeSeconds(
     );
   }
   return seconds;
+}
+
+/**
+ * `sfn.Timeout.duration(duration)` when it renders as whole seconds, else undefined: CDK would
+ * throw its own, less helpful error first; call {@link requireWholeSeconds} after `super()`
+ * for the clear one.
+ */
+export function taskTimeoutOf(duration: Duration | undefined): sfn.Timeout | undefined {
+  if (duration === undefined) return undefined;
+  return duration.isUnresolved() || duration.toMilliseconds() % 1000 === 0 ? sfn.Timeout.duration(duration) : undefined;
 }

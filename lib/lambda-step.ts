@@ -3,7 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { requireWholeSeconds } from './durations';
+import { requireWholeSeconds, taskTimeoutOf } from './durations';
 import { WorkflowConfigurationError } from './errors';
 import { RetryPolicy } from './retry-policy';
 
@@ -103,7 +103,7 @@ export class LambdaStep extends tasks.LambdaInvoke {
       }),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
-      taskTimeout: isWholeSeconds(props.timeout) ? sfn.Timeout.duration(props.timeout) : undefined,
+      taskTimeout: taskTimeoutOf(props.timeout),
       inputPath: props.inputPath,
       resultPath: props.resultPath,
       resultSelector: props.resultSelector,
@@ -136,14 +136,8 @@ export class LambdaStep extends tasks.LambdaInvoke {
       Annotations.of(this).addWarningV2(
         'cdk-sfn-workflows:LambdaOutlivesStepTimeout',
         `The function's timeout (${functionTimeout.toHumanString()}) is longer than the step timeout (${timeoutSeconds} s): ` +
-          'the step can time out and retry while the first invocation still runs. Make the step timeout at least the function timeout.',
+          'the step can fail with States.Timeout while the invocation still runs (and a retry would run it twice). Make the step timeout at least the function timeout.',
       );
     }
   }
-}
-
-
-/** Whether a duration renders as whole seconds (CDK throws before our clearer check otherwise). */
-function isWholeSeconds(duration: Duration | undefined): duration is Duration {
-  return duration !== undefined && (duration.isUnresolved() || duration.toMilliseconds() % 1000 === 0);
 }

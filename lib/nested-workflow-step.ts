@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { requireWholeSeconds } from './durations';
+import { requireWholeSeconds, taskTimeoutOf } from './durations';
 import { WorkflowConfigurationError } from './errors';
 import { RetryPolicy } from './retry-policy';
 import { Workflow } from './workflow';
@@ -71,14 +71,19 @@ export class NestedWorkflowStep extends tasks.StepFunctionsStartExecution {
 
   /** @throws WorkflowConfigurationError if `timeout` is missing or not whole seconds. */
   constructor(scope: Construct, id: string, props: NestedWorkflowStepProps) {
+    if (props.associateWithParent && props.input?.type !== sfn.InputType.OBJECT) {
+      throw new WorkflowConfigurationError(
+        scope,
+        `NestedWorkflowStep ${id}: associateWithParent needs an object input (the parent execution id is added to it).`,
+        'pass input: sfn.TaskInput.fromObject({ ... }), or leave associateWithParent off.',
+      );
+    }
     super(scope, id, {
       stateMachine: props.workflow.stateMachine,
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
       associateWithParent: props.associateWithParent,
       input: props.input ?? sfn.TaskInput.fromJsonPathAt('$'),
-      taskTimeout: props.timeout && !props.timeout.isUnresolved() && props.timeout.toMilliseconds() % 1000 === 0
-        ? sfn.Timeout.duration(props.timeout)
-        : undefined,
+      taskTimeout: taskTimeoutOf(props.timeout),
       resultSelector: { 'output.$': '$.Output', 'executionArn.$': '$.ExecutionArn' },
       resultPath: props.resultPath,
       inputPath: props.inputPath,

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { requireWholeSeconds } from './durations';
+import { requireWholeSeconds, taskTimeoutOf } from './durations';
 import { RetryPolicy } from './retry-policy';
 
 /** Properties of a {@link PublishEventStep}. */
@@ -56,28 +56,21 @@ export interface PublishEventStepProps {
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html
  */
 export class PublishEventStep extends tasks.EventBridgePutEvents {
-  /** The retriers of the default retry policy (EventBridge error names). */
-  public static readonly TRANSIENT_ERRORS = ['EventBridge.InternalException', 'EventBridge.ThrottlingException', 'EventBridge.FailedEntry'];
+  /** The error names the default retry policy retries: EventBridge's throttling and internal errors, and failed entries. */
+  public static readonly TRANSIENT_ERRORS: readonly string[] = Object.freeze(['EventBridge.InternalException', 'EventBridge.ThrottlingException', 'EventBridge.FailedEntry']);
 
   /** @throws WorkflowConfigurationError if `timeout` is not whole seconds, or the retry policy is out of bounds. */
   constructor(scope: Construct, id: string, props: PublishEventStepProps) {
     const timeout = props.timeout ?? Duration.seconds(10);
     super(scope, id, {
       entries: [{ eventBus: props.eventBus, source: props.source, detailType: props.detailType, detail: props.detail }],
-      taskTimeout: timeout.isUnresolved() || timeout.toMilliseconds() % 1000 === 0 ? sfn.Timeout.duration(timeout) : undefined,
+      taskTimeout: taskTimeoutOf(timeout),
       resultPath: props.resultPath ?? sfn.JsonPath.DISCARD,
       stateName: props.stateName,
       comment: props.comment,
     });
     requireWholeSeconds(this, 'timeout', timeout);
-    const retryPolicy = props.retryPolicy ?? RetryPolicy.custom({
-      errors: PublishEventStep.TRANSIENT_ERRORS,
-      interval: Duration.seconds(1),
-      maxAttempts: 3,
-      backoffRate: 2,
-      maxDelay: Duration.seconds(10),
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    const retryPolicy = props.retryPolicy ?? RetryPolicy.transient({ errors: [...PublishEventStep.TRANSIENT_ERRORS] });
     for (const retry of retryPolicy.bind(this)) this.addRetry(retry);
   }
 }

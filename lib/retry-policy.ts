@@ -40,10 +40,15 @@ export interface TransientRetryProps {
    */
   readonly jitterStrategy?: sfn.JitterType;
   /**
+   * The transient errors of the service the step calls.
+   * @default RetryPolicy.LAMBDA_TRANSIENT_ERRORS
+   */
+  readonly errors?: string[];
+  /**
    * More error names to retry with the same backoff, for example a handler's
    * `PaymentProviderUnavailable`. Only name errors that are safe to retry (the handler is
    * idempotent for them).
-   * @default - only the Lambda service errors in {@link RetryPolicy.LAMBDA_TRANSIENT_ERRORS}
+   * @default - none
    */
   readonly additionalErrors?: string[];
 }
@@ -60,22 +65,22 @@ export class RetryPolicy {
    *
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
    */
-  public static readonly LAMBDA_TRANSIENT_ERRORS: string[] = [
+  public static readonly LAMBDA_TRANSIENT_ERRORS: readonly string[] = Object.freeze([
     'Lambda.ClientExecutionTimeoutException',
     'Lambda.ServiceException',
     'Lambda.AWSLambdaException',
     'Lambda.SdkClientException',
     'Lambda.TooManyRequestsException',
-  ];
+  ]);
 
   /**
-   * Retries Lambda's transient errors (and any `additionalErrors`) with capped exponential
-   * backoff and full jitter. This is the default of {@link LambdaStep}.
+   * Retries transient errors (Lambda's by default, and any `additionalErrors`) with capped
+   * exponential backoff and full jitter. This is the default of {@link LambdaStep}.
    */
   public static transient(props: TransientRetryProps = {}): RetryPolicy {
     return new RetryPolicy([
       {
-        errors: [...RetryPolicy.LAMBDA_TRANSIENT_ERRORS, ...(props.additionalErrors ?? [])],
+        errors: [...(props.errors ?? RetryPolicy.LAMBDA_TRANSIENT_ERRORS), ...(props.additionalErrors ?? [])],
         interval: props.interval ?? Duration.seconds(1),
         maxAttempts: props.maxAttempts ?? 3,
         backoffRate: props.backoffRate ?? 2,
@@ -108,7 +113,7 @@ export class RetryPolicy {
    */
   public bind(scope: IConstruct): sfn.RetryProps[] {
     this.retries.forEach((retry, index) => validateRetry(scope, retry, `Retry[${index}]`));
-    return this.retries;
+    return this.retries.map((retry) => ({ ...retry, errors: [...(retry.errors ?? [])] }));
   }
 }
 

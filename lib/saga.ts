@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { WorkflowConfigurationError } from './errors';
@@ -69,7 +70,9 @@ export class Saga extends sfn.StateMachineFragment {
   /** The error name of {@link Saga.compensationFailedState}. */
   public static readonly COMPENSATION_FAILED_ERROR = 'CompensationFailed';
 
+  /** The action of the first step. */
   public readonly startState: sfn.State;
+  /** The end of the last step's action, where the chain continues on success. */
   public readonly endStates: sfn.INextable[];
   /** Where the execution ends after a failed step was compensated. */
   public readonly failState: sfn.Fail;
@@ -96,7 +99,7 @@ export class Saga extends sfn.StateMachineFragment {
     }
     const actions = props.steps.map((step, index) => this.catchable(step.action, `steps[${index}].action`));
     const compensations = props.steps.map((step, index) =>
-      step.compensation ? this.compensationOf(step.compensation, `steps[${index}].compensation`) : undefined,
+      step.compensation ? this.keepingState(step.compensation, `steps[${index}].compensation`) : undefined,
     );
 
     this.failState = new sfn.Fail(this, 'Failed', {
@@ -152,7 +155,7 @@ export class Saga extends sfn.StateMachineFragment {
   /** The hook, chained to the terminal state and catching into `hookError`; the terminal state if there is no hook. */
   private withHook(hook: sfn.IChainable | undefined, terminal: sfn.Fail, label: string): sfn.IChainable {
     if (!hook) return terminal;
-    const state = this.catchable(hook, label);
+    const state = this.keepingState(hook, label);
     (state as unknown as sfn.INextable).next(terminal);
     catchOf(state)(terminal, { errors: [sfn.Errors.ALL], resultPath: `${this.errorPath}.hookError` });
     return state;
@@ -184,13 +187,14 @@ export class Saga extends sfn.StateMachineFragment {
     return chainable;
   }
 
-  private compensationOf(chainable: sfn.IChainable, label: string): sfn.State {
+  /** A catchable state whose result does not replace the state (which holds the failure record). */
+  private keepingState(chainable: sfn.IChainable, label: string): sfn.State {
     const state = this.catchable(chainable, label);
-    const resultPath = (state.toStateJson() as { ResultPath?: string | null }).ResultPath;
+    const resultPath = Stack.of(this).resolve((state.toStateJson() as { ResultPath?: unknown }).ResultPath);
     if (resultPath === undefined || resultPath === '$') {
       throw new WorkflowConfigurationError(
         this,
-        `${label} (${state.stateId}) replaces the whole state with its result, so the compensations after it lose the data they need.`,
+        `${label} (${state.stateId}) replaces the whole state with its result, so the states after it lose the data they need and the saga its failure record.`,
         "give it a resultPath such as '$.refund', or sfn.JsonPath.DISCARD.",
       );
     }

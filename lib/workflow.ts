@@ -1,11 +1,10 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
-import { listStates } from './asl/definition';
 import { IDEMPOTENT_STATES_METADATA } from './assembly/metadata-keys';
 import { renderDefinition } from './asl/render';
 import { requireWholeSeconds } from './durations';
@@ -13,6 +12,7 @@ import { WorkflowConfigurationError } from './errors';
 import { MAX_STANDARD_DURATION } from './workflow-limits';
 import { HumanApproval } from './approval/human-approval';
 import { LambdaStep } from './lambda-step';
+import { definitionStates } from './definition-states';
 import { acknowledgeNagRules, nagResourceName } from './nag-acknowledgements';
 import { EventTrigger, EventTriggerOptions } from './triggers/event-trigger';
 import { ExecutionStatus, ExecutionStatusChangeOptions } from './triggers/execution-status';
@@ -86,6 +86,13 @@ export interface WorkflowProps {
    */
   readonly encryptionDataKeyReuse?: Duration;
   /**
+   * What happens to the log group created by default when it leaves the stack. Its name is
+   * fixed (under `/aws/vendedlogs/states/`), so a retained log group must be deleted before the
+   * stack is created again.
+   * @default RemovalPolicy.RETAIN - execution logs outlive the stack, for audit
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
    * The role the state machine assumes.
    * @default - a new role with the least privileges the states need
    */
@@ -156,9 +163,9 @@ export class Workflow extends Construct {
         : undefined,
       encryptionConfiguration: this.encryptionConfiguration(props),
     });
-    const stateNames = new Set(listStates(renderDefinition(this.stateMachine)).map((s) => s.name));
-    this.idempotentStates = statesOfType(this, stateNames, LambdaStep).filter((step) => step.idempotent).map((step) => step.stateId);
-    this.bindApprovals(statesOfType(this, stateNames, HumanApproval));
+    const states = definitionStates(props.definition);
+    this.idempotentStates = states.filter((s): s is LambdaStep => s instanceof LambdaStep && s.idempotent).map((step) => step.stateId);
+    this.bindApprovals(states.filter((s): s is HumanApproval => s instanceof HumanApproval), props.includeExecutionData ?? false);
     if (this.idempotentStates.length > 0) {
       (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(IDEMPOTENT_STATES_METADATA, this.idempotentStates);
     }
@@ -239,19 +246,29 @@ export class Workflow extends Construct {
   /**
    * Lets each HumanApproval's decision handler resume this state machine's executions
    * (`states:SendTask*`, scoped to its ARN), after checking the approval expires before the
-   * execution times out.
+   * execution times out. The grant is a policy of this workflow's stack attached to the
+   * handler's role, so a service in another stack creates no dependency cycle.
    */
-  private bindApprovals(approvals: HumanApproval[]): void {
+  private bindApprovals(approvals: HumanApproval[], includeExecutionData: boolean): void {
     for (const approval of approvals) {
-      if (!approval.timeout.isUnresolved() && !this.timeout.isUnresolved() && approval.timeout.toSeconds() > this.timeout.toSeconds()) {
+      if (!approval.timeout.isUnresolved() && !this.timeout.isUnresolved() && approval.timeout.toSeconds() >= this.timeout.toSeconds()) {
         throw new WorkflowConfigurationError(
           approval,
-          `The approval timeout (${approval.timeout.toHumanString()}) is longer than the workflow timeout (${this.timeout.toHumanString()}): the execution would time out before the request expires, and no ApprovalExpired path would run.`,
-          'shorten the approval timeout or lengthen the workflow timeout.',
+          `The approval timeout (${approval.timeout.toHumanString()}) is not shorter than the workflow timeout (${this.timeout.toHumanString()}): the execution would time out before the request expires and its ApprovalExpired path runs.`,
+          'make the approval timeout shorter than the workflow timeout, with room for the steps after it.',
         );
       }
-      this.grantTaskResponse(approval.service.decisionFunction);
+      if (includeExecutionData) {
+        Annotations.of(this).addWarningV2(
+          'cdk-sfn-workflows:ExecutionDataWithTaskToken',
+          `Logs include execution data, and the HumanApproval '${approval.stateId}' passes its task token in a task's parameters: the token would be logged. Keep includeExecutionData false.`,
+        );
+      }
     }
+    [...new Set(approvals.map((approval) => approval.service))].forEach((service, index) => {
+      const decisions = new iam.Policy(this, `ApprovalDecisions${index + 1}`, { roles: [service.decisionFunction.role!] });
+      this.stateMachine.grantTaskResponse(decisions);
+    });
   }
 
   /**
@@ -294,7 +311,7 @@ export class Workflow extends Construct {
     const findings = validateDefinition({
       definition: renderDefinition(this.stateMachine),
       stateMachineType: this.stateMachineType,
-      stateMachineName: this.stateMachineName,
+      stateMachineName: this.stateMachineName !== undefined && !Token.isUnresolved(this.stateMachineName) ? this.stateMachineName : undefined,
       idempotentStates: this.idempotentStates,
     });
     const acknowledged = acknowledgedRuleIds(this);
@@ -310,28 +327,37 @@ export class Workflow extends Construct {
   }
 
   private createLogGroup(props: WorkflowProps): logs.LogGroup {
+    const stack = Stack.of(this);
+    const logGroupName = `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`;
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`,
+      logGroupName,
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       encryptionKey: props.encryptionKey,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-    props.encryptionKey?.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`));
+    // CloudWatch Logs encrypts with the key only for this log group (kms:EncryptionContext:aws:logs:arn).
+    props.encryptionKey?.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
     return logGroup;
   }
 
   private encryptionConfiguration(props: WorkflowProps): sfn.EncryptionConfiguration | undefined {
-    if (!props.encryptionKey) return undefined;
+    if (!props.encryptionKey) {
+      if (props.encryptionDataKeyReuse) {
+        throw new WorkflowConfigurationError(this, 'encryptionDataKeyReuse is set without an encryptionKey, so it would be ignored.', 'pass encryptionKey too, or drop encryptionDataKeyReuse.');
+      }
+      return undefined;
+    }
     const reuse = props.encryptionDataKeyReuse ?? Duration.minutes(5);
     requireWholeSeconds(this, 'encryptionDataKeyReuse', reuse, { min: 60, max: 900 });
     return new sfn.CustomerManagedEncryptionConfiguration(props.encryptionKey, reuse);
   }
-}
-
-/** The states of a type, in the stack, whose names are in this definition. */
-function statesOfType<T extends sfn.State>(scope: IConstruct, stateNames: Set<string>, type: new (...args: any[]) => T): T[] {
-  return Stack.of(scope)
-    .node.findAll()
-    .filter((c): c is T => c instanceof type && stateNames.has(c.stateId));
 }
 
 /** Why a wildcard the state machine role holds is needed, when it is one CDK generates for it. */

@@ -1,7 +1,8 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
 import { ApprovalService, HumanApproval, HumanApprovalProps, Workflow } from '../lib';
 import { LocalApprovals, LocalDecisionError, LocalRunner } from '../lib/testing';
 import { newStack } from './helpers';
@@ -55,11 +56,21 @@ describe('ApprovalService and HumanApproval (synthesized)', () => {
   });
 
   test('the decision handler may send task responses to this state machine only, and read and update the table only', () => {
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => JSON.stringify(policy.Properties));
-    const decisionPolicy = policies.find((policy) => policy.includes('states:SendTaskSuccess'))!;
-    expect(decisionPolicy).toMatch(/"Action":\["states:SendTaskSuccess","states:SendTaskFailure","states:SendTaskHeartbeat"\],"Effect":"Allow","Resource":\{"Ref":"OrdersStateMachine/);
-    expect(decisionPolicy).toMatch(/"Action":\["dynamodb:GetItem","dynamodb:UpdateItem","dynamodb:Query"\]/);
-    expect(decisionPolicy).toContain('/index/status-expiresAt');
+    const decisionRole = { Ref: Match.stringLikeRegexp('^ApprovalsDecisionFunctionRole') };
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [decisionRole],
+      PolicyDocument: { Statement: [{ Action: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^OrdersStateMachine') } }] },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [decisionRole],
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+          Effect: 'Allow',
+          Resource: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ApprovalsTable'), 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ApprovalsTable'), 'Arn'] }, '/index/status-expiresAt']] }],
+        }]),
+      },
+    });
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
     const taskResponses = statements.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('states:SendTask')));
     expect(taskResponses.map((statement) => statement.Resource)).toEqual([{ Ref: expect.stringMatching(/^OrdersStateMachine/) }]);
@@ -85,20 +96,49 @@ describe('ApprovalService and HumanApproval (synthesized)', () => {
 describe('HumanApproval construction', () => {
   test('fails when the timeout or the summary is missing', () => {
     const stack = newStack();
-    const service = new ApprovalService(stack, 'Approvals');
+    const service = new ApprovalService(stack, 'Approvals', { approvers: [new iam.Role(stack, 'Reviewer', { assumedBy: new iam.AccountRootPrincipal() })] });
     expect(() => new HumanApproval(stack, 'A', { service, summary: SUMMARY } as any)).toThrow(/\[TestStack\/A\] HumanApproval has no timeout/);
     expect(() => new HumanApproval(stack, 'B', { service, timeout: Duration.days(1) } as any)).toThrow(/\[TestStack\/B\] HumanApproval has no summary/);
   });
 
   test('fails when the approval outlives the workflow', () => {
     expect(() => approvalWorkflow({ timeout: Duration.days(7) }, Duration.days(3))).toThrow(
-      /\[TestStack\/Review\] The approval timeout \(7 days\) is longer than the workflow timeout \(3 days\).*Fix: shorten the approval timeout/,
+      /\[TestStack\/Review\] The approval timeout \(7 days\) is not shorter than the workflow timeout \(3 days\).*Fix: make the approval timeout shorter/,
     );
+  });
+
+  test('fails when nobody could decide: no approvers on the step nor on the service', () => {
+    const stack = newStack();
+    const service = new ApprovalService(stack, 'Approvals');
+    expect(() => new HumanApproval(stack, 'Review', { service, timeout: Duration.days(1), summary: SUMMARY })).toThrow(
+      /\[TestStack\/Review\] HumanApproval has no approvers, and neither has its approval service/,
+    );
+  });
+
+  test('one approval service serves a workflow in another stack, without a dependency cycle', () => {
+    const app = new App();
+    const shared = new Stack(app, 'Shared');
+    const service = new ApprovalService(shared, 'Approvals', { approvers: [new iam.Role(shared, 'Reviewer', { assumedBy: new iam.AccountRootPrincipal() })] });
+    const orders = new Stack(app, 'Orders');
+    const approval = new HumanApproval(orders, 'Review', { service, timeout: Duration.days(1), summary: SUMMARY });
+    new Workflow(orders, 'Workflow', { definition: approval, timeout: Duration.days(2) });
+    expect(() => app.synth()).not.toThrow();
+    expect(orders.dependencies.map((stack) => stack.stackName)).toEqual(['Shared']);
+  });
+
+  test('a same-named state of another workflow is not taken for this workflow\'s approval', () => {
+    const stack = newStack();
+    const service = new ApprovalService(stack, 'Approvals', { approvers: [new iam.Role(stack, 'Reviewer', { assumedBy: new iam.AccountRootPrincipal() })] });
+    new Workflow(stack, 'Long', { definition: new HumanApproval(stack, 'Review', { service, timeout: Duration.days(2), summary: SUMMARY }), timeout: Duration.days(3) });
+    const other = new Construct(stack, 'Other');
+    expect(() => new Workflow(other, 'Short', { definition: new sfn.Pass(other, 'Review'), timeout: Duration.hours(1) })).not.toThrow();
+    const grants = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy).includes('states:SendTaskSuccess'));
+    expect(grants).toHaveLength(1);
   });
 
   test('fails synth in an EXPRESS workflow, saying to use STANDARD or a STANDARD parent', () => {
     const stack = newStack();
-    const service = new ApprovalService(stack, 'Approvals');
+    const service = new ApprovalService(stack, 'Approvals', { approvers: [new iam.Role(stack, 'Reviewer', { assumedBy: new iam.AccountRootPrincipal() })] });
     const approval = new HumanApproval(stack, 'Review', { service, timeout: Duration.minutes(4), summary: SUMMARY });
     new Workflow(stack, 'Orders', { definition: approval, timeout: Duration.minutes(5), stateMachineType: sfn.StateMachineType.EXPRESS });
     expect(() => Template.fromStack(stack)).toThrow(

@@ -139,6 +139,13 @@ describe('Saga construction', () => {
     );
   });
 
+  test('fails when a hook would replace the state (and with it the failure record)', () => {
+    const stack = newStack();
+    expect(() => new Saga(stack, 'Order', { steps: [{ action: inlineStep(stack, 'Reserve') }], onCompensated: inlineStep(stack, 'Announce') })).toThrow(
+      /onCompensated \(Announce\) replaces the whole state/,
+    );
+  });
+
   test('fails when two steps share a state name', () => {
     const stack = newStack();
     const saga = new Saga(stack, 'Order', {

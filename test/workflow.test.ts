@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -141,6 +141,16 @@ describe('Workflow', () => {
     const annotations = Annotations.fromStack(stack);
     annotations.hasWarning('/TestStack/Orders', Match.stringLikeRegexp("Workflow-ExpressIdempotency \\[state 'Charge'\\]"));
     expect(annotations.findWarning('/TestStack/Orders', Match.stringLikeRegexp("state 'Score'"))).toHaveLength(0);
+  });
+
+  test('a state machine name that is a token is left to CloudFormation', () => {
+    const stack = newStack();
+    workflow(stack, { stateMachineName: `${Aws.STACK_NAME}-orders` });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('fails when the data key reuse period is set without a key', () => {
+    expect(() => workflow(newStack(), { encryptionDataKeyReuse: Duration.minutes(10) })).toThrow(/encryptionDataKeyReuse is set without an encryptionKey/);
   });
 
   test('a rule acknowledged with a reason does not fail synth', () => {

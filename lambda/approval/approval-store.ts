@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ApprovalRecord, ApprovalStatus, PENDING_INDEX } from '../../lib/approval/approval-record';
 
 /** What a decision writes, from PENDING. */
@@ -45,16 +45,28 @@ export class ApprovalStore {
     return result.Item as ApprovalRecord | undefined;
   }
 
-  /** PENDING records not yet expired at `now`, soonest expiry first. */
+  /** PENDING records not yet expired at `now`, soonest expiry first (every page of the index). */
   public async listPending(now: Date): Promise<ApprovalRecord[]> {
-    const result = await this.client.send(new QueryCommand({
-      TableName: this.tableName,
-      IndexName: PENDING_INDEX,
-      KeyConditionExpression: '#status = :pending AND expiresAt > :now',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':pending': 'PENDING', ':now': now.toISOString() },
-    }));
-    return (result.Items ?? []) as ApprovalRecord[];
+    const records: ApprovalRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: PENDING_INDEX,
+        KeyConditionExpression: '#status = :pending AND expiresAt > :now',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'PENDING', ':now': now.toISOString() },
+        ExclusiveStartKey: startKey,
+      }));
+      records.push(...((page.Items ?? []) as ApprovalRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  /** Removes a request nobody was told about (its announcement failed), so it is never listed. */
+  public async remove(approvalId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { approvalId }, ConditionExpression: '#status = :pending', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':pending': 'PENDING' } }));
   }
 
   /**

@@ -48,14 +48,17 @@ export class DecisionService {
 
   /**
    * Records a decision and resumes the workflow: SendTaskSuccess for APPROVE, SendTaskFailure
-   * with `ApprovalRejected` for REJECT. A second decision gets 409, a late one 410.
+   * with `ApprovalRejected` for REJECT. A second decision gets 409, a late one 410. The same
+   * caller repeating the same decision (a retry after a timeout) sends it to Step Functions
+   * again instead of being refused, so a decision recorded but not delivered is not stuck.
    */
   public async decide(approvalId: string, callerArn: string, decision: ApprovalDecision, comment?: string): Promise<ApiResult> {
     const record = await this.store.get(approvalId);
+    const status = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
+    if (record && record.status === status && record.decidedBy === callerArn) return this.redeliver(record, decision);
     const refusal = this.refusal(record, approvalId, callerArn) ?? this.closed(record!);
     if (refusal) return refusal;
     const decidedAt = this.clock().toISOString();
-    const status = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
     if (!(await this.store.decide(approvalId, { status, decidedBy: callerArn, decidedAt, comment }))) {
       return this.closed((await this.store.get(approvalId))!) ?? conflict(`Approval ${approvalId} was decided meanwhile.`);
     }
@@ -65,7 +68,19 @@ export class DecisionService {
       return this.undeliverable(approvalId, decidedAt, error as Error);
     }
     logger.info('Approval decided', { approvalId, status, decidedBy: callerArn });
-    return ok({ approval: { ...viewOf(record!, this.clock()), status, decidedBy: callerArn, decidedAt, comment: comment ?? undefined } });
+    return ok({ approval: { ...viewOf(record!, this.clock()), status, decidedBy: callerArn, decidedAt, comment } });
+  }
+
+  /** Sends a recorded decision to Step Functions again; a task that no longer waits means it was delivered (or expired) before. */
+  private async redeliver(record: ApprovalRecord, decision: ApprovalDecision): Promise<ApiResult> {
+    try {
+      await this.resume(record.taskToken, decision, record.approvalId, record.decidedBy!, record.decidedAt!, record.comment);
+    } catch (error) {
+      if (!TOKEN_GONE.has((error as Error).name)) return this.undeliverable(record.approvalId, record.decidedAt!, error as Error);
+      return conflict(`Approval ${record.approvalId} was already ${record.status} by ${record.decidedBy} at ${record.decidedAt}; Step Functions no longer waits for it.`);
+    }
+    logger.info('Approval decision delivered again', { approvalId: record.approvalId, status: record.status });
+    return ok({ approval: viewOf(record, this.clock()) });
   }
 
   private async resume(taskToken: string, decision: ApprovalDecision, approvalId: string, decidedBy: string, decidedAt: string, comment?: string): Promise<void> {

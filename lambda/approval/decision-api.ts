@@ -14,7 +14,11 @@ let service: DecisionService | undefined;
  * with `{ "decision": "APPROVE" | "REJECT", "comment": "…" }`.
  */
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-  service ??= new DecisionService(new ApprovalStore(process.env.TABLE_NAME!, Number(process.env.RETENTION_SECONDS ?? 0)), new SFNClient({}));
+  service ??= new DecisionService(
+    new ApprovalStore(process.env.TABLE_NAME!, Number(process.env.RETENTION_SECONDS ?? 0)),
+    // well within the function's 10-second timeout, so a slow call fails visibly (503) rather than timing out
+    new SFNClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } }),
+  );
   const result = await route(service, event).catch((error: Error) => {
     logger.error('Decision API failed', { error: error.name, message: error.message });
     return { statusCode: 500, body: { message: 'Internal error; the approval is unchanged.' } };

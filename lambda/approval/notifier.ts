@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ApprovalRecord, ApprovalRequestEvent, newApprovalRecord } from '../../lib/approval/approval-record';
+import { ApprovalRecord, ApprovalRequestEvent, newApprovalRecord, NOTIFICATION_FAILED_ERROR } from '../../lib/approval/approval-record';
 import { ApprovalStore } from './approval-store';
 import { logger } from './logger';
 
@@ -21,15 +21,32 @@ const sns = new SNSClient({});
 const eventBridge = new EventBridgeClient({});
 
 /**
+ * The request could not be stored or announced (a throttled or unavailable AWS service). The
+ * HumanApproval step retries it; a retry carries a new task token, so a new request.
+ */
+export class ApprovalNotificationFailed extends Error {
+  public readonly name = NOTIFICATION_FAILED_ERROR;
+}
+
+/**
  * The HumanApproval task's notifier: stores the request (the only place the task token is
- * kept) and announces it on the SNS topic and/or event bus, by approval id.
+ * kept) and announces it on the SNS topic and/or event bus, by approval id. If the
+ * announcement fails, the stored request is removed (nobody could decide it) and the error is
+ * `ApprovalNotificationFailed`, which the step retries.
  */
 export const handler = async (event: ApprovalRequestEvent): Promise<{ approvalId: string; expiresAt: string }> => {
   const store = new ApprovalStore(requiredEnv('TABLE_NAME'), Number(process.env.RETENTION_SECONDS ?? 0));
   const record = newApprovalRecord(event, new Date());
-  await store.create(record);
-  const notification = notificationOf(record, requiredEnv('DECISION_API_URL'));
-  await announce(notification);
+  try {
+    await store.create(record);
+    await announce(notificationOf(record, requiredEnv('DECISION_API_URL'))).catch(async (error: Error) => {
+      await store.remove(record.approvalId);
+      throw error;
+    });
+  } catch (error) {
+    logger.error('Approval request not announced', { approvalId: record.approvalId, error: (error as Error).name });
+    throw new ApprovalNotificationFailed(`Could not store or announce approval ${record.approvalId}: ${(error as Error).name}`);
+  }
   logger.info('Approval requested', { approvalId: record.approvalId, stateName: record.stateName, executionArn: record.executionArn, expiresAt: record.expiresAt });
   return { approvalId: record.approvalId, expiresAt: record.expiresAt };
 };
@@ -57,7 +74,7 @@ async function announce(notification: ApprovalNotification): Promise<void> {
   if (process.env.TOPIC_ARN) {
     await sns.send(new PublishCommand({
       TopicArn: process.env.TOPIC_ARN,
-      Subject: `Approval requested: ${notification.stateName}`.slice(0, 100),
+      Subject: asciiSubject(`Approval requested: ${notification.stateName}`),
       Message: message,
     }));
   }
@@ -67,6 +84,11 @@ async function announce(notification: ApprovalNotification): Promise<void> {
     }));
     if (result.FailedEntryCount) throw new Error(`EventBridge rejected the approval event: ${result.Entries?.[0]?.ErrorCode}`);
   }
+}
+
+/** SNS subjects are printable ASCII, at most 100 characters. */
+function asciiSubject(text: string): string {
+  return text.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').slice(0, 100);
 }
 
 function requiredEnv(name: string): string {

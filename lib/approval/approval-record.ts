@@ -57,6 +57,9 @@ export const PENDING_INDEX = 'status-expiresAt';
 
 /** The error a rejected approval fails its step with. */
 export const APPROVAL_REJECTED_ERROR = 'ApprovalRejected';
+/** The notifier's error when it could not store or announce a request (retried by the step). */
+export const NOTIFICATION_FAILED_ERROR = 'ApprovalNotificationFailed';
+
 /** The error an expired approval fails its step with. */
 export const APPROVAL_EXPIRED_ERROR = 'ApprovalExpired';
 
@@ -100,14 +103,13 @@ export function rejectionCause(approvalId: string, decidedBy: string, decidedAt:
 }
 
 /**
- * Whether a caller may decide: no approvers listed, or the caller is one of them. An IAM role
+ * Whether a caller may decide: the caller is one of the approvers (none listed: nobody). An IAM role
  * session (`arn:aws:sts::<account>:assumed-role/<role>/<session>`) matches its role ARN; an
  * account root ARN (`arn:aws:iam::<account>:root`) matches every caller of that account.
  *
  * @param callerArn the authenticated caller, as API Gateway reports it (`requestContext.identity.userArn`)
  */
 export function mayDecide(approvers: string[], callerArn: string): boolean {
-  if (approvers.length === 0) return true;
   const caller = parseCaller(callerArn);
   return approvers.some((approver) => {
     if (approver === callerArn) return true;

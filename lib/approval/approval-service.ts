@@ -9,9 +9,26 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { APPROVAL_NOTIFIER_METADATA } from '../assembly/metadata-keys';
+import { WorkflowConfigurationError } from '../errors';
 import { acknowledgeNagRules, acknowledgeXRayWildcard, nagResourceName } from '../nag-acknowledgements';
 import { PENDING_INDEX } from './approval-record';
 import { handlerAssetPath, LIBRARY_HANDLERS } from './handler-assets';
+
+/**
+ * The ARN the decision handler compares callers with: a role's, a user's, or an ARN principal's.
+ *
+ * @throws WorkflowConfigurationError for another kind of principal.
+ */
+export function principalArn(scope: Construct, approver: iam.IGrantable): string {
+  if (approver.grantPrincipal instanceof iam.ArnPrincipal) return approver.grantPrincipal.arn;
+  if ('roleArn' in approver) return (approver as iam.IRole).roleArn;
+  if ('userArn' in approver) return (approver as iam.IUser).userArn;
+  throw new WorkflowConfigurationError(
+    scope,
+    `approver ${approver.grantPrincipal.toString()} is neither an IAM role, a user nor an ARN principal.`,
+    'pass iam.Role, iam.User or iam.ArnPrincipal approvers.',
+  );
+}
 
 /** The decision API's stage. */
 const API_STAGE = 'v1';
@@ -19,9 +36,9 @@ const API_STAGE = 'v1';
 /** Properties of an {@link ApprovalService}. */
 export interface ApprovalServiceProps {
   /**
-   * Principals allowed to call the decision API (`execute-api:Invoke`). A HumanApproval step
-   * can narrow who may decide it.
-   * @default - none: grant later with `grantDecide`
+   * Who may decide: they are granted the decision API (`execute-api:Invoke`), and they decide
+   * every HumanApproval that names no approvers of its own.
+   * @default - none: then name approvers on each HumanApproval
    */
   readonly approvers?: iam.IGrantable[];
   /**
@@ -59,6 +76,12 @@ export interface ApprovalServiceProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Create the account's API Gateway CloudWatch Logs role (`AWS::ApiGateway::Account`, a
+   * setting for the whole account and region), which execution logging of the decision API needs.
+   * @default - CDK's default for RestApi (the `@aws-cdk/aws-apigateway:disableCloudWatchRole` feature flag)
+   */
+  readonly cloudWatchRole?: boolean;
 }
 
 /**
@@ -84,6 +107,11 @@ export class ApprovalService extends Construct {
   public readonly decisionFunction: lambda.Function;
   /** The decision API. */
   public readonly api: apigateway.RestApi;
+  /**
+   * ARNs of the service-wide approvers; a HumanApproval without approvers of its own is
+   * decided by them.
+   */
+  public readonly approverArns: string[];
 
   constructor(scope: Construct, id: string, props: ApprovalServiceProps = {}) {
     super(scope, id);
@@ -100,7 +128,10 @@ export class ApprovalService extends Construct {
     this.grantTableAccess();
     this.notificationTopic.grantPublish(this.notifier);
     props.eventBus?.grantPutEventsTo(this.notifier);
-    for (const approver of props.approvers ?? []) this.grantDecide(approver);
+    this.approverArns = (props.approvers ?? []).map((approver) => {
+      this.grantDecide(approver);
+      return principalArn(this, approver);
+    });
   }
 
   /**
@@ -172,8 +203,7 @@ export class ApprovalService extends Construct {
     const api = new apigateway.RestApi(this, 'DecisionApi', {
       description: 'Human approval decisions (IAM-signed requests)',
       defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      cloudWatchRole: props.cloudWatchRole,
       deployOptions: {
         stageName: API_STAGE,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),

@@ -8,8 +8,8 @@ import { WorkflowConfigurationError } from '../errors';
 import { RetryPolicy } from '../retry-policy';
 import { fitStateName } from '../state-names';
 import { MAX_STANDARD_DURATION } from '../workflow-limits';
-import { APPROVAL_EXPIRED_ERROR, APPROVAL_REJECTED_ERROR } from './approval-record';
-import { ApprovalService } from './approval-service';
+import { APPROVAL_EXPIRED_ERROR, APPROVAL_REJECTED_ERROR, NOTIFICATION_FAILED_ERROR } from './approval-record';
+import { ApprovalService, principalArn } from './approval-service';
 
 /** Properties of a {@link HumanApproval}. */
 export interface HumanApprovalProps {
@@ -29,7 +29,7 @@ export interface HumanApprovalProps {
   /**
    * Who may decide this request (IAM roles, users or ARN principals); they are also granted
    * access to the decision API.
-   * @default - anyone the approval service lets call its API
+   * @default - the approval service's approvers
    */
   readonly approvers?: iam.IGrantable[];
   /**
@@ -53,6 +53,15 @@ export interface HumanApprovalProps {
    * @default - none
    */
   readonly comment?: string;
+}
+
+/** Options of {@link HumanApproval.onRejected} and {@link HumanApproval.onExpired}. */
+export interface ApprovalRouteOptions {
+  /**
+   * Where the error (`{ Error, Cause }`) goes in the state.
+   * @default '$' - the error replaces the state
+   */
+  readonly resultPath?: string;
 }
 
 /**
@@ -97,19 +106,31 @@ export class HumanApproval extends sfn.Parallel {
     const timeoutSeconds = requireWholeSeconds(this, 'timeout', props.timeout, { max: MAX_STANDARD_DURATION.toSeconds() });
     this.service = props.service;
     this.timeout = props.timeout;
-    const approvers = (props.approvers ?? []).map((approver) => this.approverArn(approver));
+    const approvers = props.approvers
+      ? props.approvers.map((approver) => {
+        this.service.grantDecide(approver);
+        return principalArn(this, approver);
+      })
+      : this.service.approverArns;
+    if (approvers.length === 0) {
+      throw new WorkflowConfigurationError(
+        this,
+        'HumanApproval has no approvers, and neither has its approval service: nobody could be checked as allowed to decide.',
+        'pass approvers (IAM roles or users) to the HumanApproval or to the ApprovalService.',
+      );
+    }
     this.waitForDecision = this.createWaitTask(props, approvers, timeoutSeconds);
     this.branch(props.condition ? this.askOnlyIf(props.condition) : this.waitForDecision);
   }
 
   /** Continues at `handler` when a reviewer rejects the request (error `ApprovalRejected`). */
-  public onRejected(handler: sfn.IChainable, props: { resultPath?: string } = {}): HumanApproval {
+  public onRejected(handler: sfn.IChainable, props: ApprovalRouteOptions = {}): HumanApproval {
     this.addCatch(handler, { ...props, errors: [HumanApproval.REJECTED_ERROR] });
     return this;
   }
 
   /** Continues at `handler` when nobody decides in time (error `ApprovalExpired`). */
-  public onExpired(handler: sfn.IChainable, props: { resultPath?: string } = {}): HumanApproval {
+  public onExpired(handler: sfn.IChainable, props: ApprovalRouteOptions = {}): HumanApproval {
     this.addCatch(handler, { ...props, errors: [HumanApproval.EXPIRED_ERROR] });
     return this;
   }
@@ -130,7 +151,7 @@ export class HumanApproval extends sfn.Parallel {
       taskTimeout: sfn.Timeout.duration(props.timeout),
       retryOnServiceExceptions: false,
     });
-    for (const retry of RetryPolicy.transient().bind(wait)) wait.addRetry(retry);
+    for (const retry of RetryPolicy.transient({ additionalErrors: [NOTIFICATION_FAILED_ERROR] }).bind(wait)) wait.addRetry(retry);
     const expired = new sfn.Fail(this, 'Expired', {
       stateName: fitStateName(`${this.stateId}: expired`),
       error: HumanApproval.EXPIRED_ERROR,
@@ -150,16 +171,4 @@ export class HumanApproval extends sfn.Parallel {
       .otherwise(notRequired);
   }
 
-  /** The ARN the decision handler compares callers with; also grants the approver the API. */
-  private approverArn(approver: iam.IGrantable): string {
-    this.service.grantDecide(approver);
-    if (approver.grantPrincipal instanceof iam.ArnPrincipal) return approver.grantPrincipal.arn;
-    if ('roleArn' in approver) return (approver as iam.IRole).roleArn;
-    if ('userArn' in approver) return (approver as iam.IUser).userArn;
-    throw new WorkflowConfigurationError(
-      this,
-      `approver ${approver.grantPrincipal.toString()} is neither an IAM role, a user nor an ARN principal.`,
-      'pass iam.Role, iam.User or iam.ArnPrincipal approvers.',
-    );
-  }
 }

@@ -4,6 +4,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeNagRules } from '../nag-acknowledgements';
 
+/** Properties of a {@link DeadLetterQueue}. */
+export interface DeadLetterQueueProps {
+  /**
+   * What failed deliveries the queue keeps, for the alarm description.
+   * @default - the construct path
+   */
+  readonly purpose?: string;
+}
+
 /**
  * A dead-letter queue for deliveries that failed after their retries (an EventBridge target,
  * a schedule): encrypted, TLS only, kept 14 days, with an alarm on any message, so a failed
@@ -17,9 +26,9 @@ export class DeadLetterQueue extends Construct {
   /** In alarm while the queue holds messages (no action until you add one). */
   public readonly alarm: cloudwatch.Alarm;
 
-  /** @param purpose what failed deliveries this queue keeps, for the alarm description */
-  constructor(scope: Construct, id: string, purpose: string) {
+  constructor(scope: Construct, id: string, props: DeadLetterQueueProps = {}) {
     super(scope, id);
+    const purpose = props.purpose ?? this.node.path;
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -31,6 +31,6 @@ export function resolveDelivery(scope: Construct, options: DeliveryOptions, purp
   }
   requireWholeSeconds(scope, 'maxEventAge', maxEventAge, { min: 60, max: 86_400 });
   if (options.deadLetterQueue) return { retryAttempts, maxEventAge, deadLetterQueue: options.deadLetterQueue };
-  const created = new DeadLetterQueue(scope, 'DeadLetterQueue', purpose);
+  const created = new DeadLetterQueue(scope, 'DeadLetterQueue', { purpose });
   return { retryAttempts, maxEventAge, deadLetterQueue: created.queue, deadLetterAlarm: created.alarm };
 }

@@ -7,7 +7,7 @@ import { ALL_RULES } from './rules';
  * @param rules the rules to run (`LINT_RULES` adds the ASL schema check)
  * @returns the findings, errors first, in rule order.
  */
-export function validateDefinition(context: RuleContext, rules: Rule[] = ALL_RULES): Finding[] {
+export function validateDefinition(context: RuleContext, rules: readonly Rule[] = ALL_RULES): Finding[] {
   const findings = rules.flatMap((rule) =>
     rule.check(context).map((problem) => ({ ruleId: rule.id, severity: rule.severity, see: rule.see, ...problem })),
   );

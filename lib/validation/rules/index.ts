@@ -8,7 +8,7 @@ import { definitionSize, inlineMapConcurrency, literalPayloadSize } from './size
 import { callbackTimeout, heartbeatBelowTimeout, taskTimeout, taskTimeoutWithinExecution } from './timeout-rules';
 
 /** The rules every Workflow runs at synth, in the order findings are reported. */
-export const ALL_RULES: Rule[] = [
+export const ALL_RULES: readonly Rule[] = Object.freeze([
   stateNameLength,
   stateNameUnique,
   stateMachineName,
@@ -29,11 +29,11 @@ export const ALL_RULES: Rule[] = [
   choiceDefault,
   loopWithoutExit,
   inlineMapConcurrency,
-];
+]);
 
 /**
  * The rules `cdk-sfn-workflows lint` runs on plain ASL: every rule plus the ASL schema and
  * path checks (asl-validator). A Workflow skips the schema check: CDK renders schema-valid ASL,
  * and the one thing it lets through (a state name over 80 characters) has its own rule.
  */
-export const LINT_RULES: Rule[] = [aslSchema, ...ALL_RULES, aslPaths];
+export const LINT_RULES: readonly Rule[] = Object.freeze([aslSchema, ...ALL_RULES, aslPaths]);

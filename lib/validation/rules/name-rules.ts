@@ -37,6 +37,9 @@ export const stateNameUnique: Rule = {
   },
 };
 
+/** The longest state machine name Step Functions accepts. */
+const MAX_STATE_MACHINE_NAME_LENGTH = 80;
+
 /** Characters a state machine name may not contain (besides whitespace and control characters). */
 const FORBIDDEN_NAME_CHARACTERS = /[\s?*<>{}[\]"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
@@ -48,8 +51,8 @@ export const stateMachineName: Rule = {
   see: 'https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html',
   check: ({ stateMachineName: name }) => {
     if (name === undefined) return [];
-    if (name.length < 1 || name.length > MAX_STATE_NAME_LENGTH) {
-      return [{ message: `State machine name '${name}' is ${name.length} characters long; it must be 1–80. Shorten it.` }];
+    if (name.length < 1 || name.length > MAX_STATE_MACHINE_NAME_LENGTH) {
+      return [{ message: `State machine name '${name}' is ${name.length} characters long; it must be 1–${MAX_STATE_MACHINE_NAME_LENGTH}. Shorten it.` }];
     }
     const bad = FORBIDDEN_NAME_CHARACTERS.exec(name);
     return bad ? [{ message: `State machine name '${name}' contains ${JSON.stringify(bad[0])}, which names may not contain. Use letters, digits, - and _.` }] : [];
