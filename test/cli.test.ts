@@ -84,7 +84,7 @@ describe('cdk-sfn-workflows cost', () => {
     expect(code).toBe(0);
     // Route → Vip: 2 transitions × 1,000 × $0.000025 = $0.05;
     // Express: 1,000 × $0.000001 + 1,000 × 0.5 s × 0.0625 GB × $0.00001667 = $0.0015
-    expect(output).toMatch(/Shop\/Orders\s+STANDARD\s+2\s+\$0\.0500\s+\$0\.0015\s+yes/);
+    expect(output).toMatch(/Shop\/Orders\s+STANDARD\s+2 \(5 with retries\)\s+\$0\.0500\s+\$0\.0015\s+yes/);
     expect(output).toContain('Prices for 1,000 executions, us-east-1 list prices as of 2026-11');
   });
 

@@ -13,10 +13,13 @@ const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
 /** The reports as a table, with the assumptions and the price table's date. */
 export function formatCostText(reports: NamedCostReport[], assumptions: { durationSeconds: number; memoryMb: number }): string {
   const executions = reports[0]?.report.executions ?? 0;
+  const { standard, express } = STEP_FUNCTIONS_PRICES;
   const header = ['STATE MACHINE', 'TYPE', 'TRANSITIONS', 'STANDARD', 'EXPRESS', 'EXPRESS POSSIBLE'];
   const rows = reports.map(({ source, stateMachineType, report }) => {
-    const { shortest, longest } = report.transitions;
-    const range = longest === undefined ? `${shortest}–unbounded` : shortest === longest ? `${shortest}` : `${shortest}–${longest}`;
+    const { shortest, longest, longestWithRetries } = report.transitions;
+    const range = longest === undefined
+      ? `${shortest}–unbounded`
+      : `${shortest === longest ? shortest : `${shortest}–${longest}`}${longestWithRetries !== longest ? ` (${longestWithRetries} with retries)` : ''}`;
     const standard = report.standardLongest && report.standardLongest.totalUsd !== report.standardShortest.totalUsd
       ? `${usd(report.standardShortest.totalUsd)}–${usd(report.standardLongest.totalUsd)}`
       : `${usd(report.standardShortest.totalUsd)}${report.standardLongest ? '' : '+'}`;
@@ -27,8 +30,9 @@ export function formatCostText(reports: NamedCostReport[], assumptions: { durati
   lines.push(
     '',
     `Prices for ${executions.toLocaleString('en-US')} executions, ${STEP_FUNCTIONS_PRICES.region} list prices as of ${STEP_FUNCTIONS_PRICES.asOf} (free tier not deducted).`,
-    'STANDARD: transitions of the shortest–longest path × $0.000025 (retries add transitions).',
-    `EXPRESS: $0.000001 per execution + ${assumptions.durationSeconds} s (rounded up to 100 ms) × ${assumptions.memoryMb} MB (rounded up to 64 MB) at the GB-second tier price.`,
+    `STANDARD: transitions of the shortest–longest path × $${standard.perTransition} (retries add transitions).`,
+    `EXPRESS: $${express.perRequest} per execution + ${assumptions.durationSeconds} s (rounded up to ${express.durationIncrementSeconds * 1000} ms) × ` +
+      `${assumptions.memoryMb} MB (rounded up to ${express.memoryIncrementMb} MB) at the GB-second tier price.`,
   );
   for (const { source, report } of reports) {
     for (const blocker of report.expressBlockers) lines.push(`  ${source} cannot be EXPRESS: ${blocker}`);
