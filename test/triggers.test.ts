@@ -133,6 +133,14 @@ describe('lifecycle events', () => {
       { eventBusName: expect.stringContaining('default'), source: 'shop.orders', detailType: 'OrderCompleted', detail: { orderId: 'ORD-7' }, stateName: 'PublishOrderCompleted' },
     ]);
   });
+
+  test('locally, an entry EventBridge would refuse fails the task with EventBridge.FailedEntry and publishes nothing', async () => {
+    const stack = newStack();
+    workflow(stack, new PublishEventStep(stack, 'Publish', { source: 'shop.orders', detailType: 'OrderCompleted', detail: sfn.TaskInput.fromJsonPathAt('$.detail') }));
+    const result = await LocalRunner.fromStack(stack).stateMachine().run({ detail: 'not an object' });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'EventBridge.FailedEntry', publishedEvents: [] });
+    expect(JSON.parse(result.cause!)).toEqual({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid.' }] });
+  });
 });
 
 describe('LocalRunner.startFromEvent', () => {
@@ -144,6 +152,11 @@ describe('LocalRunner.startFromEvent', () => {
     input: events.RuleTargetInput.fromObject({ order: events.EventField.fromPath('$.detail'), eventId: events.EventField.eventId, note: `from ${events.EventField.source}` }),
   });
   orders.addEventTrigger('Whole', { eventPattern: { source: ['shop.checkout'] } });
+  orders.addEventTrigger('Disabled', { eventPattern: { source: ['shop.checkout'] }, enabled: false });
+  orders.addEventTrigger('Coupon', {
+    eventPattern: { source: ['shop.checkout'] },
+    input: events.RuleTargetInput.fromObject({ coupon: `code ${events.EventField.fromPath('$.detail.coupon')}` }),
+  });
   const runner = LocalRunner.fromStack(stack);
   const event = (detail: Record<string, unknown>, source = 'shop.checkout') => ({ 'id': 'evt-1', 'source': source, 'detail-type': 'OrderPlaced', 'time': '2026-11-02T09:14:06Z', detail });
 
@@ -166,6 +179,15 @@ describe('LocalRunner.startFromEvent', () => {
     expect(runner.startFromEvent('Orders/Detail', event({ orderId: 'ORD-4', total: 0 }))).toEqual([]);
     expect(runner.startFromEvent('Orders/Transformed', event({ orderId: 'ORD-5', status: 'TEST' }))).toEqual([]);
     expect(runner.startFromEvent('Orders/Transformed', event({ orderId: 'ORD-6', status: 'NEW' }, 'other.app'))).toEqual([]);
+  });
+
+  test('a disabled rule starts nothing', () => {
+    expect(runner.startFromEvent('Orders/Disabled', event({ orderId: 'ORD-7' }))).toEqual([]);
+  });
+
+  test('a path that selects nothing becomes an empty text inside a string', async () => {
+    const [execution] = runner.startFromEvent('Orders/Coupon', event({ orderId: 'ORD-8' }));
+    expect((await execution.result).input).toMatchObject({ coupon: 'code ' });
   });
 
   test('fails on an unknown trigger, listing the rules it has', () => {

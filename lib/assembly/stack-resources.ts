@@ -127,6 +127,10 @@ export interface SynthesizedEventRule {
   readonly logicalId: string;
   /** The rule's construct path, when recorded. */
   readonly constructPath?: string;
+  /** The rule's literal `Name`, when it has one. */
+  readonly ruleName?: string;
+  /** False when the rule's `State` is `DISABLED`. */
+  readonly enabled: boolean;
   /** The event pattern, as EventBridge reads it (`detail-type`, not `detailType`). */
   readonly eventPattern: Record<string, unknown>;
   /** Its targets. */
@@ -140,6 +144,8 @@ export function eventRulesOf(stack: AssemblyStack): SynthesizedEventRule[] {
     .map(([logicalId, resource]) => ({
       logicalId,
       constructPath: constructPathOf(stack, logicalId),
+      ruleName: typeof resource.Properties!.Name === 'string' ? resource.Properties!.Name : undefined,
+      enabled: resource.Properties!.State !== 'DISABLED',
       eventPattern: resource.Properties!.EventPattern,
       targets: ((resource.Properties!.Targets ?? []) as Array<Record<string, any>>).map((target) => ({
         arn: flattenIntrinsic(target.Arn),

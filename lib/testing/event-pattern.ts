@@ -1,22 +1,44 @@
+const OPERATORS = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists'];
+
 /**
  * Whether an EventBridge event matches an event pattern. Supports what rules commonly use:
- * lists of values, `prefix`, `suffix`, `equals-ignore-case`, `anything-but` (a value, a list
- * or a prefix), `exists`, `numeric` ranges, `wildcard` and `$or`, on nested fields.
+ * lists of values, `prefix` and `suffix` (also with `equals-ignore-case`),
+ * `equals-ignore-case`, `anything-but` (a value, a list or a prefix), `exists`, `numeric`
+ * ranges, `wildcard` and `$or`, on nested fields and on arrays of objects.
  *
- * @throws Error naming an operator it does not support.
+ * @throws Error naming an operator it does not support, or a field that is neither an array
+ * nor an object, wherever it is in the pattern.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
  */
 export function matchesEventPattern(pattern: Record<string, unknown>, event: unknown): boolean {
+  checkPattern(pattern);
   return matchesObject(pattern, event);
 }
 
+/** Checks the whole pattern first, so that an unsupported part fails even where matching stops early. */
+function checkPattern(pattern: Record<string, unknown>): void {
+  for (const [key, expected] of Object.entries(pattern)) {
+    if (key === '$or') (expected as Array<Record<string, unknown>>).forEach(checkPattern);
+    else if (Array.isArray(expected)) expected.forEach(checkRule);
+    else if (expected && typeof expected === 'object') checkPattern(expected as Record<string, unknown>);
+    else throw new Error(`The event pattern field ${key} must be an array or an object (got ${JSON.stringify(expected)}).`);
+  }
+}
+
+function checkRule(rule: unknown): void {
+  if (rule === null || typeof rule !== 'object') return;
+  const operator = Object.keys(rule)[0];
+  if (!OPERATORS.includes(operator)) throw new Error(`The local runner does not support the event pattern operator ${JSON.stringify(operator)}.`);
+}
+
+/** An object pattern matches an object, or any object of an array. */
 function matchesObject(pattern: Record<string, unknown>, value: unknown): boolean {
+  if (Array.isArray(value)) return value.some((item) => matchesObject(pattern, item));
   return Object.entries(pattern).every(([key, expected]) => {
     if (key === '$or') return (expected as Array<Record<string, unknown>>).some((branch) => matchesObject(branch, value));
     const actual = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
     if (Array.isArray(expected)) return matchesAny(expected, actual);
-    if (expected && typeof expected === 'object') return matchesObject(expected as Record<string, unknown>, actual);
-    throw new Error(`The event pattern field ${key} must be an array or an object (got ${JSON.stringify(expected)}).`);
+    return matchesObject(expected as Record<string, unknown>, actual);
   });
 }
 
@@ -33,11 +55,9 @@ function matchesRule(rule: unknown, value: unknown): boolean {
   const text = typeof value === 'string' ? value : undefined;
   switch (operator) {
     case 'prefix':
-      return isOperator(argument, 'equals-ignore-case')
-        ? !!text?.toLowerCase().startsWith(String((argument as Record<string, unknown>)['equals-ignore-case']).toLowerCase())
-        : !!text?.startsWith(String(argument));
+      return text !== undefined && affixMatches(argument, (expected, ignoreCase) => fold(text, ignoreCase).startsWith(expected));
     case 'suffix':
-      return !!text?.endsWith(String(argument));
+      return text !== undefined && affixMatches(argument, (expected, ignoreCase) => fold(text, ignoreCase).endsWith(expected));
     case 'equals-ignore-case':
       return text?.toLowerCase() === String(argument).toLowerCase();
     case 'wildcard':
@@ -49,8 +69,19 @@ function matchesRule(rule: unknown, value: unknown): boolean {
     case 'exists':
       return (argument as boolean) === true;
     default:
-      throw new Error(`The local runner does not support the event pattern operator ${JSON.stringify(operator)}.`);
+      return false;
   }
+}
+
+/** `prefix`/`suffix` take a text, or `{ "equals-ignore-case": text }`. */
+function affixMatches(argument: unknown, test: (expected: string, ignoreCase: boolean) => boolean): boolean {
+  const ignoreCase = isOperator(argument, 'equals-ignore-case');
+  const expected = ignoreCase ? (argument as Record<string, unknown>)['equals-ignore-case'] : argument;
+  return test(fold(String(expected), ignoreCase), ignoreCase);
+}
+
+function fold(text: string, ignoreCase: boolean): string {
+  return ignoreCase ? text.toLowerCase() : text;
 }
 
 function anythingButExcludes(argument: unknown, value: unknown): boolean {

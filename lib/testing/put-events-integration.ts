@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ExecutionScope } from './local-state-machine';
-import { TaskIntegration } from './task-dispatcher';
+import { TaskFailure, TaskIntegration } from './task-dispatcher';
 
 /** An event a run published with `events:putEvents`. */
 export interface PublishedEvent {
@@ -18,15 +18,25 @@ export interface PublishedEvent {
 
 /**
  * Records the events of `events:putEvents` tasks in the execution's result instead of sending
- * them, and answers as EventBridge does (one event id per entry, no failed entries).
+ * them, and answers as EventBridge does: one event id per entry. An entry without `Source`,
+ * `DetailType` or a JSON object `Detail` is refused, and the task fails with
+ * `EventBridge.FailedEntry` (nothing of that call is recorded).
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html
  */
 export function putEventsIntegration(scope: ExecutionScope): TaskIntegration {
   return {
-    matches: (resource) => /^arn:aws:states:::events:putEvents$/.test(resource),
+    matches: (resource) => /^arn:aws:states:::events:putEvents(\.waitForTaskToken)?$/.test(resource),
     invoke: async ({ input, stateName }) => {
       const entries = (input.Entries ?? []) as Array<Record<string, unknown>>;
+      const failed = entries.map(entryProblem);
+      if (failed.some((problem) => problem !== undefined)) {
+        const response = {
+          Entries: failed.map((problem) => (problem ? { ErrorCode: 'InvalidArgument', ErrorMessage: problem } : { EventId: randomUUID() })),
+          FailedEntryCount: failed.filter((problem) => problem !== undefined).length,
+        };
+        throw new TaskFailure('EventBridge.FailedEntry', JSON.stringify(response));
+      }
       for (const entry of entries) {
         scope.publishedEvents.push({
           eventBusName: String(entry.EventBusName ?? 'default'),
@@ -39,4 +49,20 @@ export function putEventsIntegration(scope: ExecutionScope): TaskIntegration {
       return { Entries: entries.map(() => ({ EventId: randomUUID() })), FailedEntryCount: 0 };
     },
   };
+}
+
+function entryProblem(entry: Record<string, unknown>): string | undefined {
+  if (typeof entry.Source !== 'string' || entry.Source === '') return 'Parameter Source is not valid.';
+  if (typeof entry.DetailType !== 'string' || entry.DetailType === '') return 'Parameter DetailType is not valid.';
+  const detail = typeof entry.Detail === 'string' ? parseJson(entry.Detail) : entry.Detail;
+  if (!detail || typeof detail !== 'object' || Array.isArray(detail)) return 'Parameter Detail is not valid.';
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -9,12 +9,13 @@ import { SynthesizedRuleTarget } from '../assembly/stack-resources';
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  */
-export function ruleTargetInput(target: SynthesizedRuleTarget, event: Record<string, unknown>, ruleName: string): unknown {
+export function ruleTargetInput(target: SynthesizedRuleTarget, event: Record<string, unknown>, rule: RuleIdentity): unknown {
   if (target.input !== undefined) return JSON.parse(target.input);
-  if (target.inputPath !== undefined) return select(target.inputPath, event);
+  if (target.inputPath !== undefined) return select(target.inputPath, event) ?? null;
   if (!target.inputTransformer) return event;
   const values: Record<string, unknown> = {
-    'aws.events.rule-name': ruleName,
+    'aws.events.rule-name': rule.name,
+    'aws.events.rule-arn': rule.arn,
     'aws.events.event': event,
     'aws.events.event.json': event,
     'aws.events.event.ingestion-time': event.time,
@@ -24,13 +25,19 @@ export function ruleTargetInput(target: SynthesizedRuleTarget, event: Record<str
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    throw new Error(`The input transformer of rule ${rule.name} makes input that is not JSON, which StartExecution refuses: ${text}`);
   }
+}
+
+/** The rule a target belongs to, for the `aws.events.rule-*` variables. */
+export interface RuleIdentity {
+  readonly name: string;
+  readonly arn: string;
 }
 
 /**
  * Puts values into an input template: inside a JSON string a value goes in as text (escaped),
- * elsewhere as JSON.
+ * elsewhere as JSON; a path that selects nothing gives an empty text or `null`.
  */
 function fillTemplate(template: string, values: Record<string, unknown>): string {
   let output = '';
@@ -40,7 +47,7 @@ function fillTemplate(template: string, values: Record<string, unknown>): string
     const placeholder = char === '<' ? /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i)) : null;
     if (placeholder && placeholder[1] in values) {
       const value = values[placeholder[1]];
-      output += inString ? JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value)).slice(1, -1) : JSON.stringify(value ?? null);
+      output += inString ? JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value) ?? '').slice(1, -1) : JSON.stringify(value ?? null);
       i += placeholder[0].length - 1;
       continue;
     }
