@@ -186,6 +186,14 @@ describe('HumanApproval locally', () => {
     expect(result.catches.map((c) => c.error)).toEqual(['States.Timeout', 'ApprovalExpired']);
   });
 
+  test('a decision after the execution ended is refused with 410 and the request shows EXPIRED', async () => {
+    const { approvals, execution, request } = await started('ORD-5');
+    execution.abort();
+    expect((await execution.result).status).toBe('ABORTED');
+    expect(() => approvals.approve(request.approvalId, { decidedBy: REVIEWER })).toThrow(expect.objectContaining({ statusCode: 410 }));
+    expect(approvals.requests.find((r) => r.approvalId === request.approvalId)?.status).toBe('EXPIRED');
+  });
+
   test('a second decision is refused with 409 and changes nothing; an outsider gets 403', async () => {
     const { approvals, execution, request } = await started('ORD-4');
     expect(() => approvals.approve(request.approvalId, { decidedBy: 'arn:aws:sts::123456789012:assumed-role/Intern/sam' })).toThrow(

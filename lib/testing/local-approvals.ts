@@ -139,13 +139,24 @@ export class LocalApprovals {
     const decidedBy = decision.decidedBy ?? DEFAULT_REVIEWER;
     if (!mayDecide(record.approvers, decidedBy)) throw new LocalDecisionError(403, `${decidedBy} is not an approver of ${approvalId}.`);
     const decidedAt = new Date().toISOString();
-    this.records.set(approvalId, { ...record, status, decidedBy, decidedAt, comment: decision.comment });
-    if (status === 'APPROVED') {
-      this.runner.sendTaskSuccess(record.taskToken, JSON.stringify(approvedOutcome(approvalId, decidedBy, decidedAt, decision.comment)));
-    } else {
-      this.runner.sendTaskFailure(record.taskToken, APPROVAL_REJECTED_ERROR, rejectionCause(approvalId, decidedBy, decidedAt, decision.comment));
+    try {
+      this.sendDecision(record, status, decidedBy, decidedAt, decision.comment);
+    } catch (error) {
+      if ((error as Error).name !== 'TaskTimedOut') throw error;
+      this.records.set(approvalId, { ...record, status: 'EXPIRED' });
+      throw new LocalDecisionError(410, `Approval ${approvalId} no longer waits: its task timed out or its execution ended.`);
     }
+    this.records.set(approvalId, { ...record, status, decidedBy, decidedAt, comment: decision.comment });
     return viewOf(this.records.get(approvalId)!, new Date());
+  }
+
+  private sendDecision(record: ApprovalRecord, status: 'APPROVED' | 'REJECTED', decidedBy: string, decidedAt: string, comment?: string): void {
+    const { approvalId, taskToken } = record;
+    if (status === 'APPROVED') {
+      this.runner.sendTaskSuccess(taskToken, JSON.stringify(approvedOutcome(approvalId, decidedBy, decidedAt, comment)));
+    } else {
+      this.runner.sendTaskFailure(taskToken, APPROVAL_REJECTED_ERROR, rejectionCause(approvalId, decidedBy, decidedAt, comment));
+    }
   }
 
   /** The record of a request that can still be decided. */
