@@ -1,6 +1,7 @@
 import { AssemblyStack } from '../assembly/cloud-assembly';
 import { LocalLambdaFunction } from './lambda-runtime';
 import { functionsOf } from '../assembly/stack-resources';
+import { resolvePlaceholders } from './placeholders';
 
 /** Where the runner pretends the stacks are deployed. */
 export interface LocalEnvironment {
@@ -21,7 +22,7 @@ export class FunctionRegistry {
   constructor(stacks: AssemblyStack[], private readonly environment: LocalEnvironment) {
     for (const stack of stacks) {
       for (const fn of functionsOf(stack)) {
-        const local = new LocalLambdaFunction(fn, this.arnOf(stack, fn.logicalId));
+        const local = new LocalLambdaFunction(fn, this.arnOf(stack, fn.logicalId), (text) => resolvePlaceholders(text, stack, environment, this));
         this.byArn.set(local.arn, local);
         const keys = [fn.logicalId, fn.constructPath, fn.constructPath?.slice(stack.displayName.length + 1)];
         for (const key of keys) if (key && !this.byKey.has(key)) this.byKey.set(key, local);

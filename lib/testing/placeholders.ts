@@ -1,5 +1,10 @@
 import { AssemblyStack } from '../assembly/cloud-assembly';
-import { FunctionRegistry, LocalEnvironment } from './function-registry';
+import type { FunctionRegistry, LocalEnvironment } from './function-registry';
+
+/** Replaces the `${...}` placeholders of `text` that {@link resolvePlaceholder} resolves; the others stay. */
+export function resolvePlaceholders(text: string, stack: AssemblyStack, environment: LocalEnvironment, functions: FunctionRegistry): string {
+  return text.replace(/\$\{([^}"\\]+)\}/g, (match, ref: string) => resolvePlaceholder(ref, stack, environment, functions) ?? match);
+}
 
 /**
  * What a `${...}` placeholder of a flattened definition stands for locally: pseudo parameters,
