@@ -6,7 +6,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Workflow } from '../lib';
+import { RetryPolicy, Workflow } from '../lib';
 import { LocalRunner, TaskFailure } from '../lib/testing';
 import { inlineFunction, inlineStep, newStack } from './helpers';
 
@@ -252,7 +252,7 @@ describe('LocalRunner callbacks (.waitForTaskToken)', () => {
     expect(result.output.timeout.Error).toBe('States.Timeout');
   });
 
-  test('a missed heartbeat fails the task with States.HeartbeatTimeout; a heartbeat keeps it waiting', async () => {
+  test('a missed heartbeat fails the task with States.HeartbeatTimeout, which a States.Timeout catcher catches; a heartbeat keeps it waiting', async () => {
     const runner = callbackWorkflow(Duration.hours(2), Duration.minutes(10));
     const execution = runner.stateMachine().start({ question: 'q' });
     const task = await execution.waitForTaskToken();
@@ -261,7 +261,9 @@ describe('LocalRunner callbacks (.waitForTaskToken)', () => {
     await execution.advanceTime(Duration.minutes(9));
     expect(runner.pendingTasks).toHaveLength(1);
     await execution.advanceTime(Duration.minutes(1));
-    expect(await execution.result).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
+    const result = await execution.result;
+    expect(result.path).toEqual(['AwaitAnswer', 'NoAnswer']);
+    expect(result.output.timeout.Error).toBe('States.HeartbeatTimeout');
   });
 
   test('advancing time past the workflow timeout ends the execution TIMED_OUT', async () => {
@@ -270,5 +272,159 @@ describe('LocalRunner callbacks (.waitForTaskToken)', () => {
     await execution.waitForTaskToken();
     await execution.advanceTime(Duration.days(8));
     expect((await execution.result).status).toBe('TIMED_OUT');
+  });
+
+  test('a heartbeat missed in real time times the task out too', async () => {
+    const runner = callbackWorkflow(Duration.hours(1), Duration.seconds(1));
+    const result = await runner.stateMachine().run({ question: 'q' });
+    expect(result.path).toEqual(['AwaitAnswer', 'NoAnswer']);
+    expect(result.output.timeout.Error).toBe('States.HeartbeatTimeout');
+  });
+
+  test('the token is valid while the task sends it, and tests see the task once the send is done', async () => {
+    const runner = callbackWorkflow(Duration.hours(1));
+    const sent: string[] = [];
+    const execution = runner.stateMachine().start({ question: 'q' }, {
+      functions: { Notify: async (event) => { await new Promise((r) => setTimeout(r, 50)); sent.push(event.token); } },
+    });
+    const task = await execution.waitForTaskToken();
+    expect(sent).toEqual([task.taskToken]);
+    runner.sendTaskSuccess(task.taskToken, '{}');
+    expect((await execution.result).status).toBe('SUCCEEDED');
+  });
+
+  test('waitForTaskToken rejects when the execution ends without waiting', async () => {
+    const runner = callbackWorkflow(Duration.hours(1));
+    const execution = runner.stateMachine().start({ question: 'q' }, { functions: { Notify: () => { throw new Error('SNS down'); } } });
+    await expect(execution.waitForTaskToken('AwaitAnswer')).rejects.toThrow(/The execution ended \(FAILED\) before task 'AwaitAnswer' waited/);
+  });
+
+  test('dispose ends every wait', async () => {
+    const runner = callbackWorkflow(Duration.hours(1));
+    const execution = runner.stateMachine().start({ question: 'q' });
+    await execution.waitForTaskToken();
+    runner.dispose();
+    expect(runner.pendingTasks).toEqual([]);
+    expect((await execution.result).status).toBe('FAILED');
+  });
+});
+
+describe('LocalRunner where aws-local-stepfunctions differs from Step Functions', () => {
+  test('a Choice rule IsPresent: false matches a missing field', async () => {
+    const runner = runnerFor((stack) =>
+      new sfn.Choice(stack, 'HasCoupon?')
+        .when(sfn.Condition.isNotPresent('$.coupon'), new sfn.Pass(stack, 'FullPrice'))
+        .otherwise(new sfn.Pass(stack, 'Discounted')),
+    );
+    expect((await runner.stateMachine().run({})).path).toEqual(['HasCoupon?', 'FullPrice']);
+    expect((await runner.stateMachine().run({ coupon: 'X' })).path).toEqual(['HasCoupon?', 'Discounted']);
+  });
+
+  test('$$.Execution.Input inside a Parallel branch is the execution input, not the branch input', async () => {
+    const runner = runnerFor((stack) =>
+      new sfn.Parallel(stack, 'Both', { parameters: { 'part.$': '$.a' } }).branch(
+        new sfn.Pass(stack, 'Read', { parameters: { 'root.$': '$$.Execution.Input', 'branch.$': '$' } }),
+      ),
+    );
+    const result = await runner.stateMachine().run({ a: 1, b: 2 });
+    expect(result.output).toEqual([{ root: { a: 1, b: 2 }, branch: { part: 1 } }]);
+  });
+
+  test.each([
+    [false, sfn.Result.fromBoolean(false)],
+    [0, sfn.Result.fromNumber(0)],
+    ['', sfn.Result.fromString('')],
+  ])('a Pass state whose Result is %p returns it', async (value, result) => {
+    const runner = runnerFor((stack) => new sfn.Pass(stack, 'Constant', { result, resultPath: '$.value' }));
+    expect((await runner.stateMachine().run({ kept: true })).output).toEqual({ kept: true, value });
+  });
+
+  test('a Fail state with an intrinsic CausePath fails with the formatted cause', async () => {
+    const runner = runnerFor((stack) =>
+      new sfn.Fail(stack, 'Refuse', { error: 'OrderRefused', causePath: sfn.JsonPath.format('Order {} refused', sfn.JsonPath.stringAt('$.orderId')) }),
+    );
+    expect(await runner.stateMachine().run({ orderId: 'ORD-7' })).toMatchObject({ status: 'FAILED', error: 'OrderRefused', cause: 'Order ORD-7 refused' });
+  });
+
+  test('$$.State.EnteredTime stays the same across the retries of one entry', async () => {
+    const seen: string[] = [];
+    const runner = runnerFor((stack) =>
+      new tasks.LambdaInvoke(stack, 'Flaky', {
+        lambdaFunction: inlineFunction(stack, 'FlakyFunction'),
+        payload: sfn.TaskInput.fromObject({ 'entered': sfn.JsonPath.stringAt('$$.State.EnteredTime') }),
+        retryOnServiceExceptions: false,
+      }).addRetry({ errors: ['Busy'], maxAttempts: 2 }),
+    );
+    await runner.stateMachine().run({}, {
+      functions: {
+        FlakyFunction: (event) => {
+          seen.push(event.entered);
+          if (seen.length < 3) throw new TaskFailure('Busy');
+          return {};
+        },
+      },
+    });
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen).size).toBe(1);
+    expect(Date.parse(seen[0])).not.toBeNaN();
+  });
+
+  test('a replacement throwing States.Timeout is a timeout: States.TaskFailed does not catch it', async () => {
+    const runner = runnerFor((stack) => {
+      const step = inlineStep(stack, 'Call', { retryPolicy: RetryPolicy.none() });
+      step.addCatch(new sfn.Pass(stack, 'Failed'), { errors: ['States.TaskFailed'] });
+      step.addCatch(new sfn.Pass(stack, 'TimedOut'), { errors: ['States.Timeout'] });
+      return step;
+    });
+    const result = await runner.stateMachine().run({}, { tasks: { Call: () => { throw new TaskFailure('States.Timeout', 'took too long'); } } });
+    expect(result.path.slice(-1)).toEqual(['TimedOut']);
+  });
+});
+
+describe('LocalRunner Lambda runtime', () => {
+  test("each invocation sees only its own function's variables, references resolved, and Lambda's own; the process gets its variables back", async () => {
+    const before = { ...process.env };
+    const runner = runnerFor((stack) => {
+      const second = codeFunction(stack, 'Second', 'exports.handler = async (e) => ({ ...e, secondSees: process.env.ONLY_FIRST ?? null, name: process.env.AWS_LAMBDA_FUNCTION_NAME });');
+      const first = codeFunction(stack, 'First', 'exports.handler = async () => ({ firstSees: process.env.ONLY_FIRST, next: process.env.NEXT_FUNCTION });', {
+        environment: { ONLY_FIRST: 'yes', NEXT_FUNCTION: second.functionName },
+      });
+      return new tasks.LambdaInvoke(stack, 'CallFirst', { lambdaFunction: first, payloadResponseOnly: true })
+        .next(new tasks.LambdaInvoke(stack, 'CallSecond', { lambdaFunction: second, payloadResponseOnly: true }));
+    });
+    const result = await runner.stateMachine().run({});
+    expect(result.output).toEqual({
+      firstSees: 'yes',
+      next: expect.stringMatching(/^TestStack-Second[0-9A-F]{8}$/),
+      secondSees: null,
+      name: result.output.next,
+    });
+    expect(process.env).toEqual(before);
+  });
+
+  test("a handler that outlives the function's Timeout fails with Sandbox.Timedout", async () => {
+    const runner = runnerFor((stack) =>
+      new tasks.LambdaInvoke(stack, 'Slow', {
+        lambdaFunction: codeFunction(stack, 'SlowFn', 'exports.handler = () => new Promise((r) => setTimeout(r, 3000));', { timeout: Duration.seconds(1) }),
+        retryOnServiceExceptions: false,
+      }),
+    );
+    const result = await runner.stateMachine().run({});
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Sandbox.Timedout' });
+    expect(JSON.parse(result.cause!).errorMessage).toBe('Task timed out after 1.00 seconds');
+  });
+
+  test('a handler that is not exported fails with Runtime.HandlerNotFound, as in Lambda', async () => {
+    const runner = runnerFor((stack) =>
+      new tasks.LambdaInvoke(stack, 'Call', { lambdaFunction: codeFunction(stack, 'Fn', 'exports.main = async () => ({});'), retryOnServiceExceptions: false }),
+    );
+    expect(await runner.stateMachine().run({})).toMatchObject({ status: 'FAILED', error: 'Runtime.HandlerNotFound' });
+  });
+
+  test('a replacement for a state that is not a Task is refused, listing the Task states', async () => {
+    const runner = runnerFor((stack) => inlineStep(stack, 'Charge'));
+    await expect(runner.stateMachine().run({}, { tasks: { Chrage: () => ({}) } })).rejects.toThrow(
+      /RunOptions.tasks names 'Chrage', which is not a Task state\. Task states: Charge\./,
+    );
   });
 });

@@ -5,9 +5,11 @@ import { IntegrationFactory, LocalExecution, LocalStateMachine, RunOptions } fro
 import { nestedExecutionIntegration } from './nested-execution-integration';
 import { putEventsIntegration } from './put-events-integration';
 import { ruleTargetInput } from './rule-target-input';
+import { ProcessEnvironment } from './process-environment';
 import { PendingTask, TaskTokenBroker } from './task-token-broker';
 import { eventRulesOf, stateMachinesOf, SynthesizedEventRule, SynthesizedFunction } from '../assembly/stack-resources';
 import { matchesEventPattern } from './event-pattern';
+import { listStates } from '../asl/definition';
 
 /** Options of a {@link LocalRunner}. */
 export interface LocalRunnerOptions {
@@ -61,17 +63,27 @@ export class LocalRunner {
   public readonly stateMachines: LocalStateMachine[];
 
   private readonly functionRegistry: FunctionRegistry;
+  private readonly environment: LocalEnvironment;
   private readonly rules: Array<{ rule: SynthesizedEventRule; stack: AssemblyStack }>;
   private readonly broker = new TaskTokenBroker();
+  private readonly processEnvironment = new ProcessEnvironment();
+  private knownTaskStates?: Set<string>;
 
   /** @internal */
   private constructor(stacks: AssemblyStack[], options: LocalRunnerOptions) {
-    const environment: LocalEnvironment = {
+    this.environment = {
       region: options.region ?? stacks.find((s) => s.region)?.region ?? 'us-east-1',
       account: options.account ?? stacks.find((s) => s.account)?.account ?? '123456789012',
     };
-    this.functionRegistry = new FunctionRegistry(stacks, environment);
-    const services = { functions: this.functionRegistry, environment, integrations: this.integrations, broker: this.broker };
+    this.functionRegistry = new FunctionRegistry(stacks, this.environment);
+    const services = {
+      functions: this.functionRegistry,
+      environment: this.environment,
+      integrations: this.integrations,
+      broker: this.broker,
+      processEnvironment: this.processEnvironment,
+      taskStateNames: () => this.taskStateNames,
+    };
     this.stateMachines = stacks.flatMap((stack) => stateMachinesOf(stack).map((machine) => new LocalStateMachine(machine, services)));
     this.rules = stacks.flatMap((stack) => eventRulesOf(stack).map((rule) => ({ rule, stack })));
   }
@@ -84,17 +96,30 @@ export class LocalRunner {
    *
    * @param trigger the rule's construct path (or that of the `EventTrigger` holding it, with or
    * without the stack's path), or its logical id
-   * @returns the executions started; empty when the event does not match the pattern
-   * @throws Error if no rule, or several, match `trigger`, or the pattern uses an operator the
-   * runner does not support.
+   * @returns the executions started; empty when the rule is disabled or the event does not
+   * match the pattern. Targets that are not state machines are skipped.
+   * @throws Error if no rule, or several, match `trigger`; the pattern uses an operator the
+   * runner does not support; a state machine target is not in the assembly; or an input
+   * transformer makes input that is not JSON.
    */
   public startFromEvent(trigger: string, event: Record<string, unknown>, options: RunOptions = {}): LocalExecution[] {
     const { rule, stack } = this.findRule(trigger);
-    if (!matchesEventPattern(rule.eventPattern, event)) return [];
+    if (!rule.enabled || !matchesEventPattern(rule.eventPattern, event)) return [];
+    const ruleName = rule.ruleName ?? `${stack.stackName}-${rule.logicalId}`;
+    const identity = { name: ruleName, arn: `arn:aws:events:${this.environment.region}:${this.environment.account}:rule/${ruleName}` };
     return rule.targets.flatMap((target) => {
+      if (!this.isStateMachineReference(stack, target.arn)) return [];
       const machine = this.findStateMachine(stack, target.arn);
-      return machine ? [machine.start(ruleTargetInput(target, event, rule.logicalId), options)] : [];
+      if (!machine) throw new Error(`Rule ${rule.constructPath ?? rule.logicalId} targets state machine ${target.arn}, which is not in the assembly.`);
+      return [machine.start(ruleTargetInput(target, event, identity), options)];
     });
+  }
+
+  /** Whether a target ARN names a state machine: a reference to one in the stack, or a states ARN. */
+  private isStateMachineReference(stack: AssemblyStack, arn: string): boolean {
+    const logicalId = /^\$\{([^}.]+)\}$/.exec(arn)?.[1];
+    if (logicalId) return stack.template.Resources?.[logicalId]?.Type === 'AWS::StepFunctions::StateMachine';
+    return /^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:/.test(arn);
   }
 
   private findRule(trigger: string): { rule: SynthesizedEventRule; stack: AssemblyStack } {
@@ -116,6 +141,15 @@ export class LocalRunner {
   /** Callback tasks waiting for a task token, in every execution of this runner. */
   public get pendingTasks(): PendingTask[] {
     return this.broker.pendingTasks;
+  }
+
+  /**
+   * Ends every waiting callback task and puts back the environment variables the runner set.
+   * Call it after a test that leaves executions waiting.
+   */
+  public dispose(): void {
+    this.broker.dispose();
+    this.processEnvironment.restore();
   }
 
   /** Resolves when a callback task matching `filter` waits (at once if one already does). */
@@ -173,6 +207,14 @@ export class LocalRunner {
     const known = this.stateMachines.map((m) => m.synthesized.constructPath ?? m.synthesized.logicalId).join(', ') || 'none';
     const problem = matches.length === 0 ? 'No state machine matches' : 'Several state machines match';
     throw new Error(`${problem} ${id === undefined ? '(no id given)' : `'${id}'`}. State machines found: ${known}.`);
+  }
+
+  /** The names of the Task states of every state machine, for checking `RunOptions.tasks`. */
+  private get taskStateNames(): Set<string> {
+    this.knownTaskStates ??= new Set(
+      this.stateMachines.flatMap((machine) => listStates(machine.definition).filter(({ state }) => state.Type === 'Task').map(({ name }) => name)),
+    );
+    return this.knownTaskStates;
   }
 
   /** Integrations besides Lambda that every execution gets. */

@@ -5,7 +5,9 @@ import { AslDefinition } from '../asl/definition';
 import { buildExecutionResult, causeText, ExecutionEnd, ExecutionResult, HistoryEvent } from './execution-result';
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
 import { LambdaHandler, LocalLambdaFunction } from './lambda-runtime';
-import { resolvePlaceholder } from './placeholders';
+import { ROOT_INPUT, ROOT_START_TIME } from './context-markers';
+import { resolvePlaceholders } from './placeholders';
+import { ProcessEnvironment } from './process-environment';
 import type { PublishedEvent } from './put-events-integration';
 import { PreparedDefinition, prepareDefinition } from './prepare-definition';
 import { SynthesizedStateMachine } from '../assembly/stack-resources';
@@ -75,6 +77,10 @@ export interface LocalRunnerServices {
   readonly integrations: IntegrationFactory;
   /** Task tokens of callback tasks. */
   readonly broker: TaskTokenBroker;
+  /** The environment variables of the handlers. */
+  readonly processEnvironment: ProcessEnvironment;
+  /** The names of the Task states of every state machine of the assembly. */
+  readonly taskStateNames: () => Set<string>;
 }
 
 /** One execution, as the integrations that run its tasks see it. */
@@ -148,10 +154,18 @@ export class LocalStateMachine {
    */
   public start(input: unknown, options: RunOptions = {}): LocalExecution {
     const prepared = this.prepare();
+    this.checkTaskOverrides(options.tasks ?? {});
     const name = options.name ?? randomUUID();
     const executionArn = `arn:aws:states:${this.environment.region}:${this.environment.account}:execution:${this.name}:${name}`;
+    const startTime = new Date().toISOString();
     const context = {
-      Execution: { Id: executionArn, Name: name, RoleArn: `arn:aws:iam::${this.environment.account}:role/local-runner` },
+      Execution: {
+        Id: executionArn,
+        Name: name,
+        RoleArn: `arn:aws:iam::${this.environment.account}:role/local-runner`,
+        [ROOT_INPUT]: input,
+        [ROOT_START_TIME]: startTime,
+      },
       StateMachine: { Id: this.stateMachineArn, Name: this.name },
     };
     const scope: ExecutionScope = { machine: this, options, executionArn, childExecutions: [], publishedEvents: [] };
@@ -161,11 +175,13 @@ export class LocalStateMachine {
       functionOverrides: this.functionOverrides(options.functions ?? {}),
       taskOverrides: options.tasks ?? {},
       environment: options.environment ?? {},
+      processEnvironment: this.services.processEnvironment,
       integrations: this.services.integrations(scope),
       context,
       broker: this.services.broker,
     });
-    const savedEnvironment = { ...process.env };
+    const { broker, processEnvironment } = this.services;
+    processEnvironment.enter();
     const execution = this.interpreterFor(prepared).run(input as any, {
       overrides: {
         taskResourceLocalHandlers: taskHandlers as any,
@@ -174,16 +190,20 @@ export class LocalStateMachine {
       context,
     });
     const clock = { elapsedSeconds: 0, timedOut: false };
-    const broker = this.services.broker;
     const result = collect(execution, scope, input, clock).finally(() => {
-      restoreEnvironment(savedEnvironment);
+      processEnvironment.leave();
       broker.abandon(executionArn);
     });
     return {
       executionArn,
       result,
       abort: execution.abort,
-      waitForTaskToken: (stateName) => broker.waitForTask((task) => task.executionArn === executionArn && (!stateName || task.stateName === stateName)),
+      waitForTaskToken: (stateName) => Promise.race([
+        broker.waitForTask((task) => task.executionArn === executionArn && (!stateName || task.stateName === stateName)),
+        result.then((ended) => Promise.reject(new Error(
+          `The execution ended (${ended.status}) before ${stateName ? `task '${stateName}'` : 'a callback task'} waited for a task token.`,
+        ))),
+      ]),
       advanceTime: async (duration) => {
         clock.elapsedSeconds += duration.toSeconds();
         await broker.advanceTime(duration.toSeconds(), executionArn);
@@ -198,7 +218,7 @@ export class LocalStateMachine {
   private prepare(): PreparedDefinition {
     this.prepared ??= prepareDefinition(
       this.synthesized.definition,
-      (placeholder) => resolvePlaceholder(placeholder, this.synthesized.stack, this.environment, this.functions),
+      (text) => resolvePlaceholders(text, this.synthesized.stack, this.environment, this.functions),
       `state machine ${this.synthesized.constructPath ?? this.synthesized.logicalId}`,
     );
     return this.prepared;
@@ -212,6 +232,21 @@ export class LocalStateMachine {
   private interpreterFor(prepared: PreparedDefinition): StateMachine {
     this.interpreter ??= new StateMachine(JSON.parse(JSON.stringify(prepared.definition)));
     return this.interpreter;
+  }
+
+  /**
+   * A replacement for a state that is not a Task would never run: a typo the test should hear
+   * about. Replacements apply to nested executions too, so any state machine's Task counts.
+   */
+  private checkTaskOverrides(overrides: Record<string, TaskHandler>): void {
+    const known = this.services.taskStateNames();
+    const unknown = Object.keys(overrides).filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw new Error(
+        `RunOptions.tasks names ${unknown.map((n) => `'${n}'`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not a Task state. ` +
+          `Task states: ${[...known].join(', ')}.`,
+      );
+    }
   }
 
   private functionOverrides(overrides: Record<string, LambdaHandler>): Map<LocalLambdaFunction, LambdaHandler> {
@@ -266,9 +301,4 @@ function endOf(error: unknown): ExecutionEnd {
   if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
   const inner = (error as { cause?: Error }).cause ?? (error as Error);
   return { status: 'FAILED', error: inner.name, cause: causeText((inner as { cause?: unknown }).cause ?? inner.message) };
-}
-
-function restoreEnvironment(saved: Record<string, string | undefined>): void {
-  for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
-  Object.assign(process.env, saved);
 }

@@ -2,7 +2,7 @@ import { ExecutionResult } from './execution-result';
 import type { ExecutionScope, LocalStateMachine } from './local-state-machine';
 import { TaskFailure, TaskIntegration } from './task-dispatcher';
 
-const START_EXECUTION = /^arn:aws:states:::states:startExecution(\.sync(:2)?)?$/;
+const START_EXECUTION = /^arn:aws:states:::states:startExecution(\.sync(:2)?|\.waitForTaskToken)?$/;
 
 /** Finds the state machine a `StateMachineArn` parameter names, seen from the parent's stack. */
 export type StateMachineLookup = (parent: LocalStateMachine, stateMachineArn: string) => LocalStateMachine | undefined;
@@ -10,20 +10,26 @@ export type StateMachineLookup = (parent: LocalStateMachine, stateMachineArn: st
 /**
  * Runs `states:startExecution` tasks (nested workflows) on the child state machine, locally,
  * with the parent's run options. `.sync:2` returns the child's output as JSON, `.sync` as a
- * string, and the plain integration returns at once. A child that does not succeed fails a
- * `.sync` task with `States.TaskFailed` and the child's error and cause in the cause.
+ * string, and the plain and `.waitForTaskToken` integrations return at once. A child that
+ * does not succeed fails a `.sync` task with `States.TaskFailed` and the child's error and
+ * cause in the cause. An `Input` given as a JSON string is parsed, as Step Functions does.
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
  */
 export function nestedExecutionIntegration(scope: ExecutionScope, lookup: StateMachineLookup): TaskIntegration {
   return {
     matches: (resource) => START_EXECUTION.test(resource),
+    problem: (_, state) => {
+      const arn = (state.Parameters as Record<string, unknown> | undefined)?.StateMachineArn;
+      return typeof arn === 'string' && !lookup(scope.machine, arn) ? `state machine ${arn} is not in the cloud assembly` : undefined;
+    },
     invoke: async ({ state, input }) => {
       const child = lookup(scope.machine, String(input.StateMachineArn));
       if (!child) {
         throw new TaskFailure('StepFunctions.StateMachineDoesNotExistException', `No state machine ${input.StateMachineArn} in the cloud assembly.`);
       }
-      const execution = child.start(input.Input ?? {}, { ...scope.options, name: input.Name });
+      const childInput = typeof input.Input === 'string' ? JSON.parse(input.Input) : (input.Input ?? {});
+      const execution = child.start(childInput, { ...scope.options, name: input.Name });
       const recorded = execution.result.then((result) => {
         scope.childExecutions.push(result);
         return result;

@@ -5,8 +5,17 @@ interface Retrier {
   readonly MaxAttempts?: number;
 }
 
+/** Where an attempt stands in its entry into the state. */
+export interface Attempt {
+  /** 0 on the first attempt, then the retries so far. */
+  readonly retryCount: number;
+  /** When the state was entered (ISO 8601): the same for every retry. */
+  readonly enteredTime: string;
+}
+
 interface AttemptState {
   retryCount: number;
+  readonly enteredTime: string;
   readonly retrierAttempts: number[];
   inFlight: boolean;
   retryExpected: boolean;
@@ -24,19 +33,20 @@ interface AttemptState {
 export class RetryCounter {
   private readonly attempts = new Map<string, AttemptState>();
 
-  /** Records the start of an attempt and returns its retry count (0 for a first attempt). */
-  public begin(key: string, state: AslState): number {
+  /** Records the start of an attempt and returns its retry count (0 for a first attempt) and entry time. */
+  public begin(key: string, state: AslState): Attempt {
     const previous = this.attempts.get(key);
     if (previous?.inFlight) this.fail(key, state, 'States.Timeout');
     const current = this.attempts.get(key);
     if (current?.retryExpected) {
       current.retryExpected = false;
       current.inFlight = true;
-      return current.retryCount;
+      return { retryCount: current.retryCount, enteredTime: current.enteredTime };
     }
     const retriers = (state.Retry as Retrier[] | undefined) ?? [];
-    this.attempts.set(key, { retryCount: 0, retrierAttempts: retriers.map(() => 0), inFlight: true, retryExpected: false });
-    return 0;
+    const enteredTime = new Date().toISOString();
+    this.attempts.set(key, { retryCount: 0, enteredTime, retrierAttempts: retriers.map(() => 0), inFlight: true, retryExpected: false });
+    return { retryCount: 0, enteredTime };
   }
 
   /** Records a successful attempt. */
@@ -63,5 +73,5 @@ export class RetryCounter {
 
 function matches(pattern: string, errorName: string): boolean {
   if (pattern === errorName || pattern === 'States.ALL') return true;
-  return pattern === 'States.TaskFailed' && errorName !== 'States.Timeout';
+  return pattern === 'States.TaskFailed' && errorName !== 'States.Timeout' && errorName !== 'States.HeartbeatTimeout';
 }

@@ -1,9 +1,13 @@
 import { AslState } from '../asl/definition';
-import { failStateIntegration } from './fail-state-integration';
+import { fillContext } from './context-markers';
+import { constantResultIntegration, failStateIntegration } from './emulated-states';
 import { FunctionRegistry } from './function-registry';
 import { LambdaHandler, LocalLambdaFunction } from './lambda-runtime';
-import { CallbackLimits, CONTEXT_MARKER, PreparedDefinition } from './prepare-definition';
+import { PreparedDefinition } from './prepare-definition';
+import { ProcessEnvironment } from './process-environment';
 import { RetryCounter } from './retry-counter';
+import { CallbackLimits } from './state-rewrites';
+import { statesTimeoutError } from './states-timeout';
 import { TaskTokenBroker } from './task-token-broker';
 
 /** What a Task state's replacement receives besides its input. */
@@ -13,6 +17,8 @@ export interface TaskContext {
   /** 0 on the first attempt, then the retries so far. */
   readonly retryCount: number;
 }
+
+const TIMEOUT_ERRORS = ['States.Timeout', 'States.HeartbeatTimeout'];
 
 /**
  * A test's replacement for a Task state. For a Lambda task it receives the event the function
@@ -24,7 +30,8 @@ export type TaskHandler = (input: any, context: TaskContext) => unknown;
 
 /**
  * An error a {@link TaskHandler} or Lambda handler throws to fail a task with a given ASL
- * error name and cause.
+ * error name and cause. `States.Timeout` and `States.HeartbeatTimeout` fail the task as a
+ * timeout does: `States.TaskFailed` does not match them.
  */
 export class TaskFailure extends Error {
   /**
@@ -70,6 +77,8 @@ export interface TaskDispatcherProps {
   readonly taskOverrides: Record<string, TaskHandler>;
   /** Environment variables on top of each function's own. */
   readonly environment: Record<string, string>;
+  /** Where the functions' environment variables are set. */
+  readonly processEnvironment: ProcessEnvironment;
   /** Integrations besides Lambda (callbacks, nested executions, events), tried in order. */
   readonly integrations: TaskIntegration[];
   /** The execution's context object (`$$`). */
@@ -102,17 +111,17 @@ export function buildTaskHandlers(props: TaskDispatcherProps): Record<string, (i
     const run = limits ? waitForCallback(props, limits, send) : send;
     handlers[stateName] = async (input) => {
       const key = `${stateName}\u0000${JSON.stringify(input)}`;
-      const retryCount = retryCounter.begin(key, state);
+      const attempt = retryCounter.begin(key, state);
       const taskToken = limits ? props.broker.newToken() : undefined;
-      const context = { stateName, retryCount, taskToken };
-      const call = { stateName, state, input: fillContext(input, context), retryCount, context: props.context, taskToken };
+      const filled = fillContext(input, { stateName, ...attempt, taskToken });
       try {
-        const result = await run(call);
+        const result = await run({ stateName, state, input: filled, retryCount: attempt.retryCount, context: props.context, taskToken });
         retryCounter.succeed(key);
         return result;
       } catch (error) {
-        retryCounter.fail(key, state, (error as Error).name);
-        throw error;
+        const failure = await asInterpreterError(error);
+        retryCounter.fail(key, state, failure.name);
+        throw failure;
       }
     };
   }
@@ -121,6 +130,17 @@ export function buildTaskHandlers(props: TaskDispatcherProps): Record<string, (i
       "Pass a replacement in RunOptions.tasks (by state name) or RunOptions.functions (by function).");
   }
   return handlers;
+}
+
+/** A thrown timeout becomes the interpreter's timeout error, which `States.TaskFailed` does not match. */
+async function asInterpreterError(error: unknown): Promise<Error> {
+  const failure = error instanceof Error ? error : new TaskFailure('Error', String(error));
+  if (!TIMEOUT_ERRORS.includes(failure.name)) return failure;
+  const timeout = await statesTimeoutError();
+  if (failure.constructor === timeout.constructor) return failure;
+  timeout.name = failure.name;
+  timeout.message = failure.message;
+  return timeout;
 }
 
 /** The function that runs a task, or why there is none. */
@@ -137,20 +157,12 @@ function taskRunner(props: TaskDispatcherProps, stateName: string, state: AslSta
     return async ({ input, retryCount }) => {
       const event = envelope ? input.Payload : input;
       const handler: LambdaHandler | undefined = override ? (e) => override(e, { stateName, retryCount }) : functionOverride;
-      const payload = await fn.invoke(event, props.environment, handler);
+      const payload = await fn.invoke(event, { processEnvironment: props.processEnvironment, environment: props.environment, handler });
       return envelope ? { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 } : payload;
     };
   }
-  if (override) {
-    return async (call) => {
-      try {
-        return await override(call.input, { stateName, retryCount: call.retryCount });
-      } catch (error) {
-        throw error instanceof Error ? error : new TaskFailure('Error', String(error));
-      }
-    };
-  }
-  const integration = [failStateIntegration, ...props.integrations].find((i) => i.matches(resource));
+  if (override) return async (call) => override(call.input, { stateName, retryCount: call.retryCount });
+  const integration = [failStateIntegration, constantResultIntegration, ...props.integrations].find((i) => i.matches(resource));
   if (!integration) return 'no local integration for this resource';
   return integration.problem?.(stateName, state) ?? ((call) => integration.invoke(call));
 }
@@ -172,6 +184,7 @@ function waitForCallback(props: TaskDispatcherProps, limits: CallbackLimits, sen
       props.broker.cancel(taskToken);
       throw error;
     }
+    props.broker.announce(taskToken);
     return settled;
   };
 }
@@ -186,28 +199,4 @@ function lambdaTarget(functions: FunctionRegistry, state: AslState): { fn: Local
   }
   const fn = functions.resolve(resource);
   return fn ? { fn, envelope: false } : undefined;
-}
-
-/** The context values of one attempt that the interpreter does not provide. */
-interface AttemptContext {
-  readonly stateName: string;
-  readonly retryCount: number;
-  readonly taskToken?: string;
-}
-
-/** Replaces the context markers left by prepareDefinition with this attempt's values. */
-function fillContext(node: unknown, attempt: AttemptContext): any {
-  if (Array.isArray(node)) return node.map((item) => fillContext(item, attempt));
-  if (!node || typeof node !== 'object') return node;
-  const marker = (node as Record<string, unknown>)[CONTEXT_MARKER];
-  if (typeof marker === 'string') {
-    const values: Record<string, unknown> = {
-      '$$.State.Name': attempt.stateName,
-      '$$.State.RetryCount': attempt.retryCount,
-      '$$.State.EnteredTime': new Date().toISOString(),
-      '$$.Task.Token': attempt.taskToken,
-    };
-    return values[marker] ?? null;
-  }
-  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, fillContext(value, attempt)]));
 }

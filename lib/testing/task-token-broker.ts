@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { causeText } from './execution-result';
+import { MAX_INTERPRETER_TIMEOUT_SECONDS } from './state-rewrites';
 import { statesTimeoutError } from './states-timeout';
 
 /** A callback (`.waitForTaskToken`) task waiting for SendTaskSuccess or SendTaskFailure. */
@@ -36,27 +37,28 @@ interface Waiter {
   readonly task: PendingTask;
   readonly resolve: (output: unknown) => void;
   readonly reject: (error: Error) => void;
+  /** Whether the task's send is done, so that tests see it waiting. */
+  announced: boolean;
   /** Virtual seconds since the task started, and since its last heartbeat. */
   elapsed: number;
   sinceHeartbeat: number;
-  readonly timer?: NodeJS.Timeout;
+  timeoutTimer?: NodeJS.Timeout;
+  heartbeatTimer?: NodeJS.Timeout;
 }
-
-/** The longest delay Node's timers accept, in milliseconds (about 24.8 days). */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Issues task tokens to callback tasks and settles them as the task-token API would, with time
- * that a test can advance instead of waiting (a task also times out in real time).
+ * that a test can advance instead of waiting. A task also times out, and misses heartbeats, in
+ * real time.
  */
 export class TaskTokenBroker {
   private readonly waiting = new Map<string, Waiter>();
   private readonly closed = new Set<string>();
   private readonly listeners: Array<(task: PendingTask) => void> = [];
 
-  /** The tasks waiting now, oldest first. */
+  /** The tasks waiting now whose send is done, oldest first. */
   public get pendingTasks(): PendingTask[] {
-    return [...this.waiting.values()].map((waiter) => waiter.task);
+    return [...this.waiting.values()].filter((waiter) => waiter.announced).map((waiter) => waiter.task);
   }
 
   /** A new token (opaque, like Step Functions'). */
@@ -64,15 +66,26 @@ export class TaskTokenBroker {
     return randomBytes(96).toString('base64url');
   }
 
-  /** Registers a waiting task; the promise settles when the token is. */
+  /**
+   * Registers a task that is about to send its token: the token is valid at once (the receiver
+   * may answer before the send returns), and the promise settles when the token is. Tests see
+   * the task waiting once {@link announce} is called.
+   */
   public wait(task: PendingTask): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const timer = task.timeoutSeconds
-        ? setTimeout(() => void this.expire(task.taskToken), Math.min(task.timeoutSeconds * 1000, MAX_TIMER_MS)).unref()
-        : undefined;
-      this.waiting.set(task.taskToken, { task, resolve, reject, elapsed: 0, sinceHeartbeat: 0, timer });
-      this.listeners.splice(0).forEach((listener) => listener(task));
+      const waiter: Waiter = { task, resolve, reject, announced: false, elapsed: 0, sinceHeartbeat: 0 };
+      if (task.timeoutSeconds !== undefined) waiter.timeoutTimer = realTimer(task.timeoutSeconds, () => void this.expire(task.taskToken));
+      this.waiting.set(task.taskToken, waiter);
+      this.restartHeartbeat(waiter);
     });
+  }
+
+  /** Marks a task's send as done: it shows in pendingTasks and wakes those waiting for it. */
+  public announce(taskToken: string): void {
+    const waiter = this.waiting.get(taskToken);
+    if (!waiter) return;
+    waiter.announced = true;
+    for (const listener of this.listeners.splice(0)) listener(waiter.task);
   }
 
   /** Forgets a token whose task failed before waiting (its send failed). */
@@ -82,12 +95,17 @@ export class TaskTokenBroker {
 
   /**
    * Ends the waits of an execution that is over (aborted or timed out): their tokens close, and
-   * the interpreter's timers for them are released.
+   * their timers stop.
    */
   public abandon(executionArn: string): void {
     for (const waiter of [...this.waiting.values()].filter((w) => w.task.executionArn === executionArn)) {
       this.take(waiter.task.taskToken).reject(new Error('The execution ended.'));
     }
+  }
+
+  /** Ends every wait and stops every timer. */
+  public dispose(): void {
+    for (const taskToken of [...this.waiting.keys()]) this.take(taskToken).reject(new Error('The runner was disposed of.'));
   }
 
   /** Resolves when a task matching `filter` waits (at once if one already does). */
@@ -132,15 +150,14 @@ export class TaskTokenBroker {
    * @throws TaskTokenError (`InvalidToken`, `TaskTimedOut`)
    */
   public sendTaskHeartbeat(taskToken: string): void {
-    this.find(taskToken).sinceHeartbeat = 0;
+    const waiter = this.find(taskToken);
+    waiter.sinceHeartbeat = 0;
+    this.restartHeartbeat(waiter);
   }
 
   /** Fails the task with `States.Timeout`, as when its TimeoutSeconds elapse. */
   public async expire(taskToken: string): Promise<void> {
-    const waiter = this.waiting.get(taskToken);
-    if (!waiter) return;
-    const error = await statesTimeoutError();
-    if (this.waiting.has(taskToken)) this.take(taskToken).reject(error);
+    await this.failWithTimeout(taskToken, 'States.Timeout');
   }
 
   /**
@@ -157,9 +174,27 @@ export class TaskTokenBroker {
       if (timeoutSeconds !== undefined && waiter.elapsed >= timeoutSeconds) {
         await this.expire(taskToken);
       } else if (heartbeatSeconds !== undefined && waiter.sinceHeartbeat >= heartbeatSeconds) {
-        this.sendTaskFailure(taskToken, 'States.HeartbeatTimeout', `No heartbeat within ${heartbeatSeconds} s.`);
+        await this.failWithTimeout(taskToken, 'States.HeartbeatTimeout');
       }
     }
+  }
+
+  /**
+   * Fails a waiting task with a timeout: `States.TaskFailed` does not match either timeout,
+   * and handlers of `States.Timeout` also get the heartbeat's (see takeCallbackLimits).
+   */
+  private async failWithTimeout(taskToken: string, name: 'States.Timeout' | 'States.HeartbeatTimeout'): Promise<void> {
+    if (!this.waiting.has(taskToken)) return;
+    const error = await statesTimeoutError();
+    error.name = name;
+    if (this.waiting.has(taskToken)) this.take(taskToken).reject(error);
+  }
+
+  private restartHeartbeat(waiter: Waiter): void {
+    const { heartbeatSeconds, taskToken } = waiter.task;
+    if (heartbeatSeconds === undefined) return;
+    if (waiter.heartbeatTimer) clearTimeout(waiter.heartbeatTimer);
+    waiter.heartbeatTimer = realTimer(heartbeatSeconds, () => void this.failWithTimeout(taskToken, 'States.HeartbeatTimeout'));
   }
 
   private take(taskToken: string): Waiter {
@@ -177,8 +212,14 @@ export class TaskTokenBroker {
 
   private close(taskToken: string): void {
     const waiter = this.waiting.get(taskToken);
-    if (waiter?.timer) clearTimeout(waiter.timer);
+    if (waiter?.timeoutTimer) clearTimeout(waiter.timeoutTimer);
+    if (waiter?.heartbeatTimer) clearTimeout(waiter.heartbeatTimer);
     this.waiting.delete(taskToken);
     this.closed.add(taskToken);
   }
+}
+
+/** A timer that does not keep the process alive, capped at what Node's timers can hold. */
+function realTimer(seconds: number, fire: () => void): NodeJS.Timeout {
+  return setTimeout(fire, Math.min(seconds, MAX_INTERPRETER_TIMEOUT_SECONDS) * 1000).unref();
 }
