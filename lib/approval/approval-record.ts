@@ -11,9 +11,13 @@ export type ApprovalDecision = 'APPROVE' | 'REJECT';
  * keeps) and what the reviewer needs to decide.
  */
 export interface ApprovalRequestEvent {
+  /** The task token of the waiting step (`$$.Task.Token`): secret, kept only in the store. */
   readonly taskToken: string;
+  /** The execution waiting (`$$.Execution.Id`). */
   readonly executionArn: string;
+  /** The HumanApproval step's name (`$$.State.Name`). */
   readonly stateName: string;
+  /** What the reviewer decides on: the step's `summary`, evaluated on the state input. */
   readonly summary: unknown;
   /** IAM principal ARNs allowed to decide; empty: anyone the decision API lets in. */
   readonly approvers: string[];
@@ -23,17 +27,29 @@ export interface ApprovalRequestEvent {
 
 /** An approval as the store keeps it. The task token never leaves the store. */
 export interface ApprovalRecord {
+  /** The request's id in links and the decision API (see approvalIdFor): not the token. */
   readonly approvalId: string;
+  /** The task token the decision is sent with. */
   readonly taskToken: string;
+  /** The execution waiting. */
   readonly executionArn: string;
+  /** The HumanApproval step's name. */
   readonly stateName: string;
+  /** What the reviewer decides on. */
   readonly summary: unknown;
+  /** IAM principal ARNs allowed to decide. */
   readonly approvers: string[];
+  /** When the request was stored (ISO 8601). */
   readonly requestedAt: string;
+  /** When the request expires (ISO 8601): the step's timeout after the request. */
   readonly expiresAt: string;
+  /** PENDING until decided; EXPIRED once `expiresAt` has passed undecided. */
   readonly status: ApprovalStatus;
+  /** The ARN of the principal who decided, as API Gateway's IAM authorizer reports it. */
   readonly decidedBy?: string;
+  /** When it was decided (ISO 8601). */
   readonly decidedAt?: string;
+  /** The reviewer's comment. */
   readonly comment?: string;
 }
 
@@ -45,10 +61,15 @@ export type ApprovalView = Omit<ApprovalRecord, 'taskToken'>;
  * the same shape for every outcome, `null` where a field does not apply.
  */
 export interface ApprovalOutcome {
+  /** The request's id; null when no approval was required. */
   readonly approvalId: string | null;
+  /** APPROVED, or NOT_REQUIRED when the step's condition did not hold (rejection and expiry are errors). */
   readonly decision: 'APPROVED' | 'NOT_REQUIRED';
+  /** The ARN of the principal who approved. */
   readonly decidedBy: string | null;
+  /** When it was approved (ISO 8601). */
   readonly decidedAt: string | null;
+  /** The reviewer's comment. */
   readonly comment: string | null;
 }
 

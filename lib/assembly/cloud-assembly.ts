@@ -3,14 +3,19 @@ import * as path from 'node:path';
 
 /** A CloudFormation template as parsed JSON. */
 export interface CfnTemplate {
+  /** The resources, by logical id. */
   readonly Resources?: Record<string, CfnTemplateResource>;
+  /** The other sections (Parameters, Outputs, ...), as written. */
   readonly [section: string]: unknown;
 }
 
 /** One resource of a {@link CfnTemplate}. */
 export interface CfnTemplateResource {
+  /** The resource type, e.g. `AWS::StepFunctions::StateMachine`. */
   readonly Type: string;
+  /** Its properties, intrinsic functions unresolved. */
   readonly Properties?: Record<string, any>;
+  /** Its metadata (CDK writes `aws:cdk:path` and cdk-nag acknowledgements here). */
   readonly Metadata?: Record<string, any>;
 }
 

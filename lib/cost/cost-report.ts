@@ -65,6 +65,7 @@ export function costReport(definition: AslDefinition, options: CostReportOptions
 
 /** One execution as {@link priceRuns} needs it: its transitions (a LocalRunner result fits). */
 export interface PricedRun {
+  /** The state transitions the execution used (states entered plus retries). */
   readonly transitions: number;
 }
 

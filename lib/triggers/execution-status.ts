@@ -6,11 +6,18 @@ import * as events from 'aws-cdk-lib/aws-events';
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
  */
 export enum ExecutionStatus {
+  /** The execution started (or was redriven). */
   RUNNING = 'RUNNING',
+  /** It ended with output. */
   SUCCEEDED = 'SUCCEEDED',
+  /** It ended with an error that no catcher handled. */
   FAILED = 'FAILED',
+  /** It outlived the state machine's TimeoutSeconds. */
   TIMED_OUT = 'TIMED_OUT',
+  /** It was stopped (StopExecution). */
   ABORTED = 'ABORTED',
+  /** A redrive of a failed execution was requested and has not started yet. */
+  PENDING_REDRIVE = 'PENDING_REDRIVE',
 }
 
 /** Options of `Workflow.onExecutionStatusChange`. */
