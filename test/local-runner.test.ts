@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { RetryPolicy, Workflow } from '../lib';
@@ -297,6 +298,22 @@ describe('LocalRunner callbacks (.waitForTaskToken)', () => {
     const runner = callbackWorkflow(Duration.hours(1));
     const execution = runner.stateMachine().start({ question: 'q' }, { functions: { Notify: () => { throw new Error('SNS down'); } } });
     await expect(execution.waitForTaskToken('AwaitAnswer')).rejects.toThrow(/The execution ended \(FAILED\) before task 'AwaitAnswer' waited/);
+  });
+
+  test('a callback task of another service (SQS) is taken as sent, with the token in what it sent', async () => {
+    const runner = runnerFor((stack) =>
+      new tasks.SqsSendMessage(stack, 'AskWarehouse', {
+        queue: new sqs.Queue(stack, 'Requests', { enforceSSL: true }),
+        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        messageBody: sfn.TaskInput.fromObject({ token: sfn.JsonPath.taskToken }),
+        taskTimeout: sfn.Timeout.duration(Duration.hours(1)),
+      }),
+    );
+    const execution = runner.stateMachine().start({});
+    const task = await execution.waitForTaskToken('AskWarehouse');
+    expect(task.input.MessageBody).toEqual({ token: task.taskToken });
+    runner.sendTaskSuccess(task.taskToken, '{"picked":true}');
+    expect((await execution.result).output).toEqual({ picked: true });
   });
 
   test('dispose ends every wait', async () => {

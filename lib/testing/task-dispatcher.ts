@@ -87,6 +87,8 @@ export interface TaskDispatcherProps {
   readonly broker: TaskTokenBroker;
 }
 
+const NO_INTEGRATION = 'no local integration for this resource';
+
 const LAMBDA_INVOKE = /^arn:[^:]+:states:::lambda:invoke(\.waitForTaskToken)?$/;
 
 /**
@@ -103,7 +105,8 @@ export function buildTaskHandlers(props: TaskDispatcherProps): Record<string, (i
   for (const [stateName, state] of props.prepared.tasks) {
     const limits = props.prepared.callbackLimits.get(stateName);
     const found = taskRunner(props, stateName, state);
-    if (typeof found === 'string' && !limits) {
+    const takenAsSent = limits !== undefined && found === NO_INTEGRATION;
+    if (typeof found === 'string' && !takenAsSent) {
       problems.push(`Task '${stateName}' (${String(state.Resource)}): ${found}`);
       continue;
     }
@@ -163,7 +166,7 @@ function taskRunner(props: TaskDispatcherProps, stateName: string, state: AslSta
   }
   if (override) return async (call) => override(call.input, { stateName, retryCount: call.retryCount });
   const integration = [failStateIntegration, constantResultIntegration, ...props.integrations].find((i) => i.matches(resource));
-  if (!integration) return 'no local integration for this resource';
+  if (!integration) return NO_INTEGRATION;
   return integration.problem?.(stateName, state) ?? ((call) => integration.invoke(call));
 }
 
