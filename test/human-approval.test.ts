@@ -76,6 +76,19 @@ describe('ApprovalService and HumanApproval (synthesized)', () => {
     expect(taskResponses.map((statement) => statement.Resource)).toEqual([{ Ref: expect.stringMatching(/^OrdersStateMachine/) }]);
   });
 
+  test('the notifier may put a request and delete one it could not announce, on the table only', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^ApprovalsNotifierRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApprovalsTable'), 'Arn'] },
+        }]),
+      },
+    });
+  });
+
   test('the reviewer is granted the three decision API methods', () => {
     const reviewerPolicy = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Reviewer') }] } }));
     const text = JSON.stringify(reviewerPolicy);

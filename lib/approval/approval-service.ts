@@ -187,9 +187,12 @@ export class ApprovalService extends Construct {
     });
   }
 
-  /** Least privilege on the table: the notifier only puts, the decision handler reads and updates. */
+  /**
+   * Least privilege on the table: the notifier puts a request (and deletes it again when it
+   * cannot be announced), the decision handler reads and updates.
+   */
   private grantTableAccess(): void {
-    this.notifier.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));
+    this.notifier.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [this.table.tableArn] }));
     this.decisionFunction.addToRolePolicy(new iam.PolicyStatement({
       actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       resources: [this.table.tableArn, `${this.table.tableArn}/index/${PENDING_INDEX}`],
