@@ -51,7 +51,7 @@ export async function completeWithReview(
   const decidedBy = script.reviewer;
   if (decision.action === 'approve') approvals.approve(flagged.approvalId, { decidedBy, comment: decision.comment });
   if (decision.action === 'reject') approvals.reject(flagged.approvalId, { decidedBy, comment: decision.comment });
-  if (decision.action === 'expire') await approvals.expire(flagged.approvalId);
+  if (decision.action === 'expire') approvals.expire(flagged.approvalId);
   const result = await execution.result;
   return { result, review: approvals.requests.find((request) => request.approvalId === flagged.approvalId) };
 }

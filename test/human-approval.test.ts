@@ -193,7 +193,7 @@ describe('HumanApproval locally', () => {
 
   test('expiry, without waiting two days, goes to the expired route with ApprovalExpired', async () => {
     const { approvals, execution, request } = await started('ORD-3');
-    await approvals.expire(request.approvalId);
+    approvals.expire(request.approvalId);
     const result = await execution.result;
     expect(result.path).toEqual(['Review', 'Review: wait for decision', 'Review: expired', 'Expired']);
     expect(result.catches.map((c) => c.error)).toEqual(['States.Timeout', 'ApprovalExpired']);

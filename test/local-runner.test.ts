@@ -445,3 +445,21 @@ describe('LocalRunner Lambda runtime', () => {
     );
   });
 });
+
+describe('LocalRunner definitions the interpreter refuses', () => {
+  test('a definition aws-local-stepfunctions rejects fails at start, and later runs still put the environment back', async () => {
+    const stack = newStack();
+    new sfn.StateMachine(stack, 'Broken', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Bad', { parameters: { 'a.$': '$.[0]' } })) });
+    new Workflow(stack, 'Fine', {
+      definition: new tasks.LambdaInvoke(stack, 'Read', {
+        lambdaFunction: codeFunction(stack, 'Reader', 'exports.handler = async () => process.env.ONLY_HERE;', { environment: { ONLY_HERE: 'set' } }),
+        payloadResponseOnly: true,
+      }),
+      timeout: Duration.minutes(1),
+    });
+    const runner = LocalRunner.fromStack(stack);
+    expect(() => runner.stateMachine('Broken').start({})).toThrow(/State machine definition is invalid/);
+    expect((await runner.stateMachine('Fine').run({})).output).toBe('set');
+    expect(process.env.ONLY_HERE).toBeUndefined();
+  });
+});

@@ -1,5 +1,5 @@
 /** Marks a value the task dispatcher fills in from the attempt's context (`$$.State.*`, `$$.Task.Token`). */
-export const CONTEXT_MARKER = '__localRunnerContext';
+const CONTEXT_MARKER = '__localRunnerContext';
 
 /** Context paths a Task's `Parameters` may read that aws-local-stepfunctions does not provide. */
 export const TASK_CONTEXT_PATHS = ['$$.State.Name', '$$.State.EnteredTime', '$$.State.RetryCount', '$$.Task.Token'];

@@ -1,6 +1,7 @@
 import { evaluateIntrinsic } from './intrinsics';
 import { CONSTANT_RESULT_RESOURCE, FAIL_STATE_RESOURCE } from './state-rewrites';
-import { TaskFailure, TaskIntegration } from './task-dispatcher';
+import { TaskIntegration } from './task-dispatcher';
+import { TaskFailure } from './task-failure';
 
 interface FailFields {
   readonly Error?: string;
@@ -15,9 +16,9 @@ interface FailFields {
  */
 export const failStateIntegration: TaskIntegration = {
   matches: (resource) => resource === FAIL_STATE_RESOURCE,
-  invoke: async ({ input, context }) => {
+  invoke: async ({ input, scope: execution }) => {
     const { input: stateInput, fail } = input as { input: unknown; fail: FailFields };
-    const scope = { input: stateInput, context };
+    const scope = { input: stateInput, context: execution.context };
     const error = fail.ErrorPath !== undefined ? String(evaluateIntrinsic(fail.ErrorPath, scope)) : fail.Error;
     const cause = fail.CausePath !== undefined ? String(evaluateIntrinsic(fail.CausePath, scope)) : fail.Cause;
     throw new TaskFailure(error as string, cause as string);

@@ -92,7 +92,7 @@ export function buildExecutionResult(
   input: unknown,
   end: ExecutionEnd,
   events: HistoryEvent[],
-  effects: { childExecutions: ExecutionResult[]; publishedEvents: PublishedEvent[] } = { childExecutions: [], publishedEvents: [] },
+  effects: { childExecutions: ExecutionResult[]; publishedEvents: PublishedEvent[] },
 ): ExecutionResult {
   const entered = events.filter((event) => event.type === 'StateEntered');
   const lastFailure = new Map<string, { error: string; cause: string }>();

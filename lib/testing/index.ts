@@ -8,7 +8,7 @@ export { LocalStateMachine } from './local-state-machine';
 export type { LocalExecution, RunOptions } from './local-state-machine';
 export type { PublishedEvent } from './put-events-integration';
 export { aslSnapshot } from './snapshot';
-export { TaskFailure } from './task-dispatcher';
+export { TaskFailure } from './task-failure';
 export type { TaskContext, TaskHandler } from './task-dispatcher';
 export { TaskTokenError } from './task-token-broker';
 export type { PendingTask } from './task-token-broker';

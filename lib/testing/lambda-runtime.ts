@@ -42,7 +42,7 @@ export interface LambdaContext {
  * A function error as the Lambda runtime reports it: the error's `name` becomes the ASL
  * error, and the cause is the JSON `{ errorType, errorMessage, trace }` Step Functions shows.
  */
-export class LambdaFunctionError extends Error {
+class LambdaFunctionError extends Error {
   constructor(errorType: string, errorMessage: string, trace: string[]) {
     super(JSON.stringify({ errorType, errorMessage, trace }));
     this.name = errorType;
@@ -71,7 +71,7 @@ export class LocalLambdaFunction {
   constructor(
     public readonly fn: SynthesizedFunction,
     public readonly arn: string,
-    private readonly resolve: (text: string) => string = (text) => text,
+    private readonly resolve: (text: string) => string,
   ) {}
 
   /** The function's name locally (the last part of its ARN). */

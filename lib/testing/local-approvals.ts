@@ -120,10 +120,10 @@ export class LocalApprovals {
    *
    * @throws LocalDecisionError 404 for an unknown id, 409 if it was decided
    */
-  public async expire(approvalId: string): Promise<ApprovalView> {
+  public expire(approvalId: string): ApprovalView {
     const record = this.pending(approvalId);
     this.records.set(approvalId, { ...record, status: 'EXPIRED' });
-    await this.runner.expireTask(record.taskToken);
+    this.runner.expireTask(record.taskToken);
     return viewOf(this.records.get(approvalId)!, new Date());
   }
 

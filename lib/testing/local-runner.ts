@@ -1,7 +1,7 @@
 import { Stack, Stage } from 'aws-cdk-lib';
 import { AssemblyStack, readCloudAssembly } from '../assembly/cloud-assembly';
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
-import { IntegrationFactory, LocalExecution, LocalStateMachine, RunOptions } from './local-state-machine';
+import { LocalExecution, LocalRunnerServices, LocalStateMachine, RunOptions } from './local-state-machine';
 import { nestedExecutionIntegration } from './nested-execution-integration';
 import { putEventsIntegration } from './put-events-integration';
 import { ruleTargetInput } from './rule-target-input';
@@ -67,7 +67,6 @@ export class LocalRunner {
   private readonly rules: Array<{ rule: SynthesizedEventRule; stack: AssemblyStack }>;
   private readonly broker = new TaskTokenBroker();
   private readonly processEnvironment = new ProcessEnvironment();
-  private knownTaskStates?: Set<string>;
 
   /** @internal */
   private constructor(stacks: AssemblyStack[], options: LocalRunnerOptions) {
@@ -76,15 +75,16 @@ export class LocalRunner {
       account: options.account ?? stacks.find((s) => s.account)?.account ?? '123456789012',
     };
     this.functionRegistry = new FunctionRegistry(stacks, this.environment);
-    const services = {
+    const synthesized = stacks.flatMap(stateMachinesOf);
+    const services: LocalRunnerServices = {
       functions: this.functionRegistry,
       environment: this.environment,
       integrations: this.integrations,
       broker: this.broker,
       processEnvironment: this.processEnvironment,
-      taskStateNames: () => this.taskStateNames,
+      taskStateNames: new Set(synthesized.flatMap((machine) => listStates(machine.definition).filter(({ state }) => state.Type === 'Task').map(({ name }) => name))),
     };
-    this.stateMachines = stacks.flatMap((stack) => stateMachinesOf(stack).map((machine) => new LocalStateMachine(machine, services)));
+    this.stateMachines = synthesized.map((machine) => new LocalStateMachine(machine, services));
     this.rules = stacks.flatMap((stack) => eventRulesOf(stack).map((rule) => ({ rule, stack })));
   }
 
@@ -108,18 +108,13 @@ export class LocalRunner {
     const ruleName = rule.ruleName ?? `${stack.stackName}-${rule.logicalId}`;
     const identity = { name: ruleName, arn: `arn:aws:events:${this.environment.region}:${this.environment.account}:rule/${ruleName}` };
     return rule.targets.flatMap((target) => {
-      if (!this.isStateMachineReference(stack, target.arn)) return [];
       const machine = this.findStateMachine(stack, target.arn);
-      if (!machine) throw new Error(`Rule ${rule.constructPath ?? rule.logicalId} targets state machine ${target.arn}, which is not in the assembly.`);
-      return [machine.start(ruleTargetInput(target, event, identity), options)];
+      if (machine) return [machine.start(ruleTargetInput(target, event, identity), options)];
+      if (/^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:/.test(target.arn)) {
+        throw new Error(`Rule ${rule.constructPath ?? rule.logicalId} targets state machine ${target.arn}, which is not in the assembly.`);
+      }
+      return [];
     });
-  }
-
-  /** Whether a target ARN names a state machine: a reference to one in the stack, or a states ARN. */
-  private isStateMachineReference(stack: AssemblyStack, arn: string): boolean {
-    const logicalId = /^\$\{([^}.]+)\}$/.exec(arn)?.[1];
-    if (logicalId) return stack.template.Resources?.[logicalId]?.Type === 'AWS::StepFunctions::StateMachine';
-    return /^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:/.test(arn);
   }
 
   private findRule(trigger: string): { rule: SynthesizedEventRule; stack: AssemblyStack } {
@@ -181,8 +176,8 @@ export class LocalRunner {
    * Times out a waiting callback task now, as if its TimeoutSeconds had elapsed: it fails with
    * `States.Timeout`. Does nothing if the task no longer waits.
    */
-  public expireTask(taskToken: string): Promise<void> {
-    return this.broker.expire(taskToken);
+  public expireTask(taskToken: string): void {
+    this.broker.expire(taskToken);
   }
 
   /**
@@ -209,18 +204,10 @@ export class LocalRunner {
     throw new Error(`${problem} ${id === undefined ? '(no id given)' : `'${id}'`}. State machines found: ${known}.`);
   }
 
-  /** The names of the Task states of every state machine, for checking `RunOptions.tasks`. */
-  private get taskStateNames(): Set<string> {
-    this.knownTaskStates ??= new Set(
-      this.stateMachines.flatMap((machine) => listStates(machine.definition).filter(({ state }) => state.Type === 'Task').map(({ name }) => name)),
-    );
-    return this.knownTaskStates;
-  }
-
   /** Integrations besides Lambda that every execution gets. */
-  private readonly integrations: IntegrationFactory = (scope) => [
-    nestedExecutionIntegration(scope, (parent, arn) => this.findStateMachine(parent.synthesized.stack, arn)),
-    putEventsIntegration(scope),
+  private readonly integrations = [
+    nestedExecutionIntegration((parent, arn) => this.findStateMachine(parent.synthesized.stack, arn)),
+    putEventsIntegration,
   ];
 
   /** The state machine an ARN names: a `${LogicalId}` placeholder of `stack`, or a local ARN. */

@@ -30,7 +30,8 @@ export interface RunOptions {
    */
   readonly tasks?: Record<string, TaskHandler>;
   /**
-   * Environment variables for every handler, on top of each function's own.
+   * Environment variables for every Lambda function (and replacements of Lambda tasks), on top
+   * of each function's own.
    * @default - the functions' own environment only
    */
   readonly environment?: Record<string, string>;
@@ -74,13 +75,13 @@ export interface LocalRunnerServices {
   /** Region and account of the local ARNs. */
   readonly environment: LocalEnvironment;
   /** The integrations besides Lambda. */
-  readonly integrations: IntegrationFactory;
+  readonly integrations: readonly TaskIntegration[];
   /** Task tokens of callback tasks. */
   readonly broker: TaskTokenBroker;
   /** The environment variables of the handlers. */
   readonly processEnvironment: ProcessEnvironment;
   /** The names of the Task states of every state machine of the assembly. */
-  readonly taskStateNames: () => Set<string>;
+  readonly taskStateNames: ReadonlySet<string>;
 }
 
 /** One execution, as the integrations that run its tasks see it. */
@@ -91,14 +92,13 @@ export interface ExecutionScope {
   readonly options: RunOptions;
   /** The execution ARN. */
   readonly executionArn: string;
+  /** The execution's context object (`$$`): Execution, StateMachine. */
+  readonly context: Record<string, unknown>;
   /** Child executions started by the run's tasks, filled in as they end. */
   readonly childExecutions: ExecutionResult[];
   /** Events the run's tasks published. */
   readonly publishedEvents: PublishedEvent[];
 }
-
-/** Builds the integrations (besides Lambda) that run the tasks of one execution. */
-export type IntegrationFactory = (scope: ExecutionScope) => TaskIntegration[];
 
 /**
  * One synthesized state machine, ready to run in-process with aws-local-stepfunctions against
@@ -106,20 +106,13 @@ export type IntegrationFactory = (scope: ExecutionScope) => TaskIntegration[];
  */
 export class LocalStateMachine {
   private prepared?: PreparedDefinition;
-  private interpreter?: StateMachine;
-
-  private readonly functions: FunctionRegistry;
-  private readonly environment: LocalEnvironment;
 
   /** @internal */
   constructor(
     /** The state machine as synthesized. */
     public readonly synthesized: SynthesizedStateMachine,
     private readonly services: LocalRunnerServices,
-  ) {
-    this.functions = services.functions;
-    this.environment = services.environment;
-  }
+  ) {}
 
   /** The state machine's name locally: its literal name, else its logical id. */
   public get name(): string {
@@ -128,7 +121,8 @@ export class LocalStateMachine {
 
   /** The state machine ARN locally. */
   public get stateMachineArn(): string {
-    return `arn:aws:states:${this.environment.region}:${this.environment.account}:stateMachine:${this.name}`;
+    const { region, account } = this.services.environment;
+    return `arn:aws:states:${region}:${account}:stateMachine:${this.name}`;
   }
 
   /** The flattened ASL (references as `${LogicalId.Attribute}`), e.g. for a snapshot. */
@@ -155,40 +149,39 @@ export class LocalStateMachine {
   public start(input: unknown, options: RunOptions = {}): LocalExecution {
     const prepared = this.prepare();
     this.checkTaskOverrides(options.tasks ?? {});
+    const { broker, processEnvironment, functions, integrations, environment } = this.services;
     const name = options.name ?? randomUUID();
-    const executionArn = `arn:aws:states:${this.environment.region}:${this.environment.account}:execution:${this.name}:${name}`;
-    const startTime = new Date().toISOString();
+    const executionArn = `arn:aws:states:${environment.region}:${environment.account}:execution:${this.name}:${name}`;
     const context = {
       Execution: {
         Id: executionArn,
         Name: name,
-        RoleArn: `arn:aws:iam::${this.environment.account}:role/local-runner`,
+        RoleArn: `arn:aws:iam::${environment.account}:role/local-runner`,
         [ROOT_INPUT]: input,
-        [ROOT_START_TIME]: startTime,
+        [ROOT_START_TIME]: new Date().toISOString(),
       },
       StateMachine: { Id: this.stateMachineArn, Name: this.name },
     };
-    const scope: ExecutionScope = { machine: this, options, executionArn, childExecutions: [], publishedEvents: [] };
+    const scope: ExecutionScope = { machine: this, options, executionArn, context, childExecutions: [], publishedEvents: [] };
     const taskHandlers = buildTaskHandlers({
       prepared,
-      functions: this.functions,
+      functions,
       functionOverrides: this.functionOverrides(options.functions ?? {}),
       taskOverrides: options.tasks ?? {},
       environment: options.environment ?? {},
-      processEnvironment: this.services.processEnvironment,
-      integrations: this.services.integrations(scope),
-      context,
-      broker: this.services.broker,
+      processEnvironment,
+      integrations,
+      scope,
+      broker,
     });
-    const { broker, processEnvironment } = this.services;
-    processEnvironment.enter();
-    const execution = this.interpreterFor(prepared).run(input as any, {
+    const execution = prepared.interpreter.run(input as any, {
       overrides: {
         taskResourceLocalHandlers: taskHandlers as any,
-        ...(options.realDelays ? {} : zeroDelays(prepared)),
+        ...(options.realDelays ? {} : prepared.zeroDelays),
       },
       context,
     });
+    processEnvironment.enter();
     const clock = { elapsedSeconds: 0, timedOut: false };
     const result = collect(execution, scope, input, clock).finally(() => {
       processEnvironment.leave();
@@ -206,7 +199,7 @@ export class LocalStateMachine {
       ]),
       advanceTime: async (duration) => {
         clock.elapsedSeconds += duration.toSeconds();
-        await broker.advanceTime(duration.toSeconds(), executionArn);
+        broker.advanceTime(duration.toSeconds(), executionArn);
         if (prepared.timeoutSeconds !== undefined && clock.elapsedSeconds >= prepared.timeoutSeconds) {
           clock.timedOut = true;
           execution.abort();
@@ -218,20 +211,10 @@ export class LocalStateMachine {
   private prepare(): PreparedDefinition {
     this.prepared ??= prepareDefinition(
       this.synthesized.definition,
-      (text) => resolvePlaceholders(text, this.synthesized.stack, this.environment, this.functions),
+      (text) => resolvePlaceholders(text, this.synthesized.stack, this.services.environment, this.services.functions),
       `state machine ${this.synthesized.constructPath ?? this.synthesized.logicalId}`,
     );
     return this.prepared;
-  }
-
-  /**
-   * Building the interpreter validates the definition (~75 ms): done once per state machine.
-   * It gets a JSON copy: structuredClone would create objects of another realm under jest,
-   * which the interpreter does not recognize as plain objects in nested Parameters.
-   */
-  private interpreterFor(prepared: PreparedDefinition): StateMachine {
-    this.interpreter ??= new StateMachine(JSON.parse(JSON.stringify(prepared.definition)));
-    return this.interpreter;
   }
 
   /**
@@ -239,7 +222,7 @@ export class LocalStateMachine {
    * about. Replacements apply to nested executions too, so any state machine's Task counts.
    */
   private checkTaskOverrides(overrides: Record<string, TaskHandler>): void {
-    const known = this.services.taskStateNames();
+    const known = this.services.taskStateNames;
     const unknown = Object.keys(overrides).filter((name) => !known.has(name));
     if (unknown.length > 0) {
       throw new Error(
@@ -252,22 +235,15 @@ export class LocalStateMachine {
   private functionOverrides(overrides: Record<string, LambdaHandler>): Map<LocalLambdaFunction, LambdaHandler> {
     return new Map(
       Object.entries(overrides).map(([key, handler]) => {
-        const fn = this.functions.find(key);
+        const fn = this.services.functions.find(key);
         if (!fn) {
-          const known = this.functions.all.map((f) => f.fn.constructPath ?? f.fn.logicalId).join(', ');
+          const known = this.services.functions.all.map((f) => f.fn.constructPath ?? f.fn.logicalId).join(', ');
           throw new Error(`RunOptions.functions names '${key}', which matches no function. Known functions: ${known}.`);
         }
         return [fn, handler];
       }),
     );
   }
-}
-
-function zeroDelays(prepared: PreparedDefinition) {
-  return {
-    retryIntervalOverrides: Object.fromEntries(prepared.retryingStates.map((name) => [name, 0])),
-    waitTimeOverrides: Object.fromEntries(prepared.waitStates.map((name) => [name, 0])),
-  };
 }
 
 async function collect(

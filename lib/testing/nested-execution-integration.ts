@@ -1,6 +1,7 @@
 import { ExecutionResult } from './execution-result';
-import type { ExecutionScope, LocalStateMachine } from './local-state-machine';
-import { TaskFailure, TaskIntegration } from './task-dispatcher';
+import type { LocalStateMachine } from './local-state-machine';
+import { TaskIntegration } from './task-dispatcher';
+import { TaskFailure } from './task-failure';
 
 const START_EXECUTION = /^arn:aws:states:::states:startExecution(\.sync(:2)?|\.waitForTaskToken)?$/;
 
@@ -16,14 +17,14 @@ export type StateMachineLookup = (parent: LocalStateMachine, stateMachineArn: st
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
  */
-export function nestedExecutionIntegration(scope: ExecutionScope, lookup: StateMachineLookup): TaskIntegration {
+export function nestedExecutionIntegration(lookup: StateMachineLookup): TaskIntegration {
   return {
     matches: (resource) => START_EXECUTION.test(resource),
-    problem: (_, state) => {
+    problem: (_, state, machine) => {
       const arn = (state.Parameters as Record<string, unknown> | undefined)?.StateMachineArn;
-      return typeof arn === 'string' && !lookup(scope.machine, arn) ? `state machine ${arn} is not in the cloud assembly` : undefined;
+      return typeof arn === 'string' && !lookup(machine, arn) ? `state machine ${arn} is not in the cloud assembly` : undefined;
     },
-    invoke: async ({ state, input }) => {
+    invoke: async ({ state, input, scope }) => {
       const child = lookup(scope.machine, String(input.StateMachineArn));
       if (!child) {
         throw new TaskFailure('StepFunctions.StateMachineDoesNotExistException', `No state machine ${input.StateMachineArn} in the cloud assembly.`);

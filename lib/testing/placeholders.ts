@@ -12,7 +12,7 @@ export function resolvePlaceholders(text: string, stack: AssemblyStack, environm
  * `RoleName`, else its logical id). Other references stay placeholders (a nested state
  * machine is found by its `${LogicalId}`).
  */
-export function resolvePlaceholder(
+function resolvePlaceholder(
   placeholder: string,
   stack: AssemblyStack,
   environment: LocalEnvironment,

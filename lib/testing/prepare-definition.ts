@@ -1,3 +1,4 @@
+import { StateMachine } from 'aws-local-stepfunctions';
 import { AslDefinition, AslState, integrationPatternOf, listStates } from '../asl/definition';
 import { ROOT_INPUT, ROOT_START_TIME } from './context-markers';
 import { unsupportedFeatures } from './definition-refusals';
@@ -5,14 +6,12 @@ import { adaptState, CallbackLimits, clampTimeout, takeCallbackLimits } from './
 
 /** A definition ready for aws-local-stepfunctions, with what the runner needs to know about it. */
 export interface PreparedDefinition {
-  /** The adapted ASL (placeholders resolved, unsupported spots rewritten). */
-  readonly definition: AslDefinition;
+  /** The interpreter of the adapted ASL (placeholders resolved, unsupported spots rewritten). */
+  readonly interpreter: StateMachine;
   /** Every Task state by name, adapted, including those inside branches. */
   readonly tasks: Map<string, AslState>;
-  /** Names of states that have a `Retry` field. */
-  readonly retryingStates: string[];
-  /** Names of Wait states. */
-  readonly waitStates: string[];
+  /** The interpreter overrides that make retry intervals and Wait states take no time. */
+  readonly zeroDelays: { retryIntervalOverrides: Record<string, number>; waitTimeOverrides: Record<string, number> };
   /** The timeouts of each `.waitForTaskToken` task, by state name. */
   readonly callbackLimits: Map<string, CallbackLimits>;
   /** The execution timeout in seconds, as defined (the interpreter gets at most its timer limit). */
@@ -23,9 +22,10 @@ export interface PreparedDefinition {
  * Adapts a flattened definition for in-process execution: resolves `${...}` placeholders with
  * `resolvePlaceholders`, redirects `$$.Execution.Input`/`StartTime` to the
  * root execution's values, refuses what the interpreter would get silently wrong (see
- * unsupportedFeatures) and rewrites what the runner emulates (see adaptState).
+ * unsupportedFeatures) and rewrites what the runner emulates (see adaptState). Building the
+ * interpreter validates the definition (~75 ms), so it is done here, once per state machine.
  *
- * @throws Error naming each unsupported state and field.
+ * @throws Error naming each unsupported state and field, or the interpreter's validation error.
  */
 export function prepareDefinition(
   flattened: AslDefinition,
@@ -44,17 +44,17 @@ export function prepareDefinition(
     );
   }
   const tasks = new Map<string, AslState>();
-  const retryingStates: string[] = [];
-  const waitStates: string[] = [];
   const callbackLimits = new Map<string, CallbackLimits>();
+  const zeroDelays = { retryIntervalOverrides: {} as Record<string, number>, waitTimeOverrides: {} as Record<string, number> };
   for (const { name, container } of listStates(definition)) {
     const state = adaptState(container, name);
     if (state.Type === 'Task') tasks.set(name, state);
     if (state.Type === 'Task' && integrationPatternOf(state) === 'WAIT_FOR_TASK_TOKEN') callbackLimits.set(name, takeCallbackLimits(state));
-    if (Array.isArray(state.Retry)) retryingStates.push(name);
-    if (state.Type === 'Wait') waitStates.push(name);
+    if (Array.isArray(state.Retry)) zeroDelays.retryIntervalOverrides[name] = 0;
+    if (state.Type === 'Wait') zeroDelays.waitTimeOverrides[name] = 0;
   }
   const timeoutSeconds = definition.TimeoutSeconds;
   clampTimeout(definition as Record<string, unknown>);
-  return { definition, tasks, retryingStates, waitStates, callbackLimits, timeoutSeconds };
+  const interpreter = new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0]);
+  return { interpreter, tasks, zeroDelays, callbackLimits, timeoutSeconds };
 }

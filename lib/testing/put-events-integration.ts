@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ExecutionScope } from './local-state-machine';
-import { TaskFailure, TaskIntegration } from './task-dispatcher';
+import { TaskIntegration } from './task-dispatcher';
+import { TaskFailure } from './task-failure';
 
 /** An event a run published with `events:putEvents`. */
 export interface PublishedEvent {
@@ -24,32 +24,30 @@ export interface PublishedEvent {
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html
  */
-export function putEventsIntegration(scope: ExecutionScope): TaskIntegration {
-  return {
-    matches: (resource) => /^arn:aws:states:::events:putEvents(\.waitForTaskToken)?$/.test(resource),
-    invoke: async ({ input, stateName }) => {
-      const entries = (input.Entries ?? []) as Array<Record<string, unknown>>;
-      const failed = entries.map(entryProblem);
-      if (failed.some((problem) => problem !== undefined)) {
-        const response = {
-          Entries: failed.map((problem) => (problem ? { ErrorCode: 'InvalidArgument', ErrorMessage: problem } : { EventId: randomUUID() })),
-          FailedEntryCount: failed.filter((problem) => problem !== undefined).length,
-        };
-        throw new TaskFailure('EventBridge.FailedEntry', JSON.stringify(response));
-      }
-      for (const entry of entries) {
-        scope.publishedEvents.push({
-          eventBusName: String(entry.EventBusName ?? 'default'),
-          source: String(entry.Source),
-          detailType: String(entry.DetailType),
-          detail: typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : entry.Detail,
-          stateName,
-        });
-      }
-      return { Entries: entries.map(() => ({ EventId: randomUUID() })), FailedEntryCount: 0 };
-    },
-  };
-}
+export const putEventsIntegration: TaskIntegration = {
+  matches: (resource) => /^arn:aws:states:::events:putEvents(\.waitForTaskToken)?$/.test(resource),
+  invoke: async ({ input, stateName, scope }) => {
+    const entries = (input.Entries ?? []) as Array<Record<string, unknown>>;
+    const failed = entries.map(entryProblem);
+    if (failed.some((problem) => problem !== undefined)) {
+      const response = {
+        Entries: failed.map((problem) => (problem ? { ErrorCode: 'InvalidArgument', ErrorMessage: problem } : { EventId: randomUUID() })),
+        FailedEntryCount: failed.filter((problem) => problem !== undefined).length,
+      };
+      throw new TaskFailure('EventBridge.FailedEntry', JSON.stringify(response));
+    }
+    for (const entry of entries) {
+      scope.publishedEvents.push({
+        eventBusName: String(entry.EventBusName ?? 'default'),
+        source: String(entry.Source),
+        detailType: String(entry.DetailType),
+        detail: typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : entry.Detail,
+        stateName,
+      });
+    }
+    return { Entries: entries.map(() => ({ EventId: randomUUID() })), FailedEntryCount: 0 };
+  },
+};
 
 function entryProblem(entry: Record<string, unknown>): string | undefined {
   if (typeof entry.Source !== 'string' || entry.Source === '') return 'Parameter Source is not valid.';

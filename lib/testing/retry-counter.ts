@@ -1,4 +1,5 @@
 import { AslState } from '../asl/definition';
+import { TIMEOUT_ERRORS } from './states-timeout';
 
 interface Retrier {
   readonly ErrorEquals: string[];
@@ -73,5 +74,5 @@ export class RetryCounter {
 
 function matches(pattern: string, errorName: string): boolean {
   if (pattern === errorName || pattern === 'States.ALL') return true;
-  return pattern === 'States.TaskFailed' && errorName !== 'States.Timeout' && errorName !== 'States.HeartbeatTimeout';
+  return pattern === 'States.TaskFailed' && !TIMEOUT_ERRORS.includes(errorName);
 }

@@ -2,12 +2,14 @@ import { AslState } from '../asl/definition';
 import { fillContext } from './context-markers';
 import { constantResultIntegration, failStateIntegration } from './emulated-states';
 import { FunctionRegistry } from './function-registry';
+import type { ExecutionScope, LocalStateMachine } from './local-state-machine';
 import { LambdaHandler, LocalLambdaFunction } from './lambda-runtime';
 import { PreparedDefinition } from './prepare-definition';
 import { ProcessEnvironment } from './process-environment';
 import { RetryCounter } from './retry-counter';
 import { CallbackLimits } from './state-rewrites';
-import { statesTimeoutError } from './states-timeout';
+import { asInterpreterError } from './states-timeout';
+import { TaskFailure } from './task-failure';
 import { TaskTokenBroker } from './task-token-broker';
 
 /** What a Task state's replacement receives besides its input. */
@@ -18,8 +20,6 @@ export interface TaskContext {
   readonly retryCount: number;
 }
 
-const TIMEOUT_ERRORS = ['States.Timeout', 'States.HeartbeatTimeout'];
-
 /**
  * A test's replacement for a Task state. For a Lambda task it receives the event the function
  * would receive and returns what the function would return; for another integration it
@@ -28,28 +28,12 @@ const TIMEOUT_ERRORS = ['States.Timeout', 'States.HeartbeatTimeout'];
  */
 export type TaskHandler = (input: any, context: TaskContext) => unknown;
 
-/**
- * An error a {@link TaskHandler} or Lambda handler throws to fail a task with a given ASL
- * error name and cause. `States.Timeout` and `States.HeartbeatTimeout` fail the task as a
- * timeout does: `States.TaskFailed` does not match them.
- */
-export class TaskFailure extends Error {
-  /**
-   * @param error the ASL error name, e.g. `PaymentDeclined` or `States.Timeout`
-   * @param cause the message (for a Lambda task, the `errorMessage` of the cause)
-   */
-  constructor(error: string, cause = '') {
-    super(cause);
-    this.name = error;
-  }
-}
-
 /** Runs one Task state locally, given its resolved parameters. */
 export interface TaskIntegration {
   /** Whether this integration runs tasks with this `Resource`. */
   matches(resource: string): boolean;
-  /** Why a task with this state cannot run, or undefined when it can. */
-  problem?(stateName: string, state: AslState): string | undefined;
+  /** Why a task with this state of `machine` cannot run, or undefined when it can. */
+  problem?(stateName: string, state: AslState, machine: LocalStateMachine): string | undefined;
   /** Runs the task and returns its raw result (before `ResultSelector`). */
   invoke(call: TaskCall): Promise<unknown>;
 }
@@ -61,8 +45,8 @@ export interface TaskCall {
   /** The effective input: `Parameters` evaluated, context fields filled in. */
   readonly input: any;
   readonly retryCount: number;
-  /** The execution's context object (`$$`): Execution, StateMachine. */
-  readonly context: Record<string, unknown>;
+  /** The execution the task belongs to. */
+  readonly scope: ExecutionScope;
   /** The task token, for a `.waitForTaskToken` task. */
   readonly taskToken?: string;
 }
@@ -79,10 +63,10 @@ export interface TaskDispatcherProps {
   readonly environment: Record<string, string>;
   /** Where the functions' environment variables are set. */
   readonly processEnvironment: ProcessEnvironment;
-  /** Integrations besides Lambda (callbacks, nested executions, events), tried in order. */
-  readonly integrations: TaskIntegration[];
-  /** The execution's context object (`$$`). */
-  readonly context: Record<string, unknown>;
+  /** Integrations besides Lambda (nested executions, events), tried in order. */
+  readonly integrations: readonly TaskIntegration[];
+  /** The execution the tasks belong to. */
+  readonly scope: ExecutionScope;
   /** Issues and settles the task tokens of callback tasks. */
   readonly broker: TaskTokenBroker;
 }
@@ -118,7 +102,7 @@ export function buildTaskHandlers(props: TaskDispatcherProps): Record<string, (i
       const taskToken = limits ? props.broker.newToken() : undefined;
       const filled = fillContext(input, { stateName, ...attempt, taskToken });
       try {
-        const result = await run({ stateName, state, input: filled, retryCount: attempt.retryCount, context: props.context, taskToken });
+        const result = await run({ stateName, state, input: filled, retryCount: attempt.retryCount, scope: props.scope, taskToken });
         retryCounter.succeed(key);
         return result;
       } catch (error) {
@@ -133,17 +117,6 @@ export function buildTaskHandlers(props: TaskDispatcherProps): Record<string, (i
       "Pass a replacement in RunOptions.tasks (by state name) or RunOptions.functions (by function).");
   }
   return handlers;
-}
-
-/** A thrown timeout becomes the interpreter's timeout error, which `States.TaskFailed` does not match. */
-async function asInterpreterError(error: unknown): Promise<Error> {
-  const failure = error instanceof Error ? error : new TaskFailure('Error', String(error));
-  if (!TIMEOUT_ERRORS.includes(failure.name)) return failure;
-  const timeout = await statesTimeoutError();
-  if (failure.constructor === timeout.constructor) return failure;
-  timeout.name = failure.name;
-  timeout.message = failure.message;
-  return timeout;
 }
 
 /** The function that runs a task, or why there is none. */
@@ -167,7 +140,7 @@ function taskRunner(props: TaskDispatcherProps, stateName: string, state: AslSta
   if (override) return async (call) => override(call.input, { stateName, retryCount: call.retryCount });
   const integration = [failStateIntegration, constantResultIntegration, ...props.integrations].find((i) => i.matches(resource));
   if (!integration) return NO_INTEGRATION;
-  return integration.problem?.(stateName, state) ?? ((call) => integration.invoke(call));
+  return integration.problem?.(stateName, state, props.scope.machine) ?? ((call) => integration.invoke(call));
 }
 
 /**
@@ -178,7 +151,7 @@ function taskRunner(props: TaskDispatcherProps, stateName: string, state: AslSta
 function waitForCallback(props: TaskDispatcherProps, limits: CallbackLimits, send: (call: TaskCall) => Promise<unknown>) {
   return async (call: TaskCall): Promise<unknown> => {
     const taskToken = call.taskToken!;
-    const executionArn = String((props.context.Execution as { Id: string }).Id);
+    const executionArn = call.scope.executionArn;
     const sent = LAMBDA_INVOKE.test(String(call.state.Resource)) ? call.input.Payload : call.input;
     const settled = props.broker.wait({ taskToken, stateName: call.stateName, executionArn, input: sent, ...limits });
     try {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { causeText } from './execution-result';
 import { MAX_INTERPRETER_TIMEOUT_SECONDS } from './state-rewrites';
-import { statesTimeoutError } from './states-timeout';
+import { TaskFailure } from './task-failure';
 
 /** A callback (`.waitForTaskToken`) task waiting for SendTaskSuccess or SendTaskFailure. */
 export interface PendingTask {
@@ -74,7 +73,7 @@ export class TaskTokenBroker {
   public wait(task: PendingTask): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { task, resolve, reject, announced: false, elapsed: 0, sinceHeartbeat: 0 };
-      if (task.timeoutSeconds !== undefined) waiter.timeoutTimer = realTimer(task.timeoutSeconds, () => void this.expire(task.taskToken));
+      if (task.timeoutSeconds !== undefined) waiter.timeoutTimer = realTimer(task.timeoutSeconds, () => this.expire(task.taskToken));
       this.waiting.set(task.taskToken, waiter);
       this.restartHeartbeat(waiter);
     });
@@ -139,9 +138,7 @@ export class TaskTokenBroker {
    * @throws TaskTokenError (`InvalidToken`, `TaskTimedOut`)
    */
   public sendTaskFailure(taskToken: string, error = '', cause = ''): void {
-    const failure = new Error(causeText(cause));
-    failure.name = error;
-    this.take(taskToken).reject(failure);
+    this.take(taskToken).reject(new TaskFailure(error, cause));
   }
 
   /**
@@ -156,8 +153,8 @@ export class TaskTokenBroker {
   }
 
   /** Fails the task with `States.Timeout`, as when its TimeoutSeconds elapse. */
-  public async expire(taskToken: string): Promise<void> {
-    await this.failWithTimeout(taskToken, 'States.Timeout');
+  public expire(taskToken: string): void {
+    this.failWithTimeout(taskToken, 'States.Timeout');
   }
 
   /**
@@ -165,36 +162,33 @@ export class TaskTokenBroker {
    * TimeoutSeconds elapse fails with `States.Timeout`, each that misses a heartbeat with
    * `States.HeartbeatTimeout`.
    */
-  public async advanceTime(seconds: number, executionArn?: string): Promise<void> {
+  public advanceTime(seconds: number, executionArn?: string): void {
     for (const waiter of [...this.waiting.values()]) {
       if (executionArn && waiter.task.executionArn !== executionArn) continue;
       waiter.elapsed += seconds;
       waiter.sinceHeartbeat += seconds;
       const { timeoutSeconds, heartbeatSeconds, taskToken } = waiter.task;
       if (timeoutSeconds !== undefined && waiter.elapsed >= timeoutSeconds) {
-        await this.expire(taskToken);
+        this.expire(taskToken);
       } else if (heartbeatSeconds !== undefined && waiter.sinceHeartbeat >= heartbeatSeconds) {
-        await this.failWithTimeout(taskToken, 'States.HeartbeatTimeout');
+        this.failWithTimeout(taskToken, 'States.HeartbeatTimeout');
       }
     }
   }
 
   /**
-   * Fails a waiting task with a timeout: `States.TaskFailed` does not match either timeout,
-   * and handlers of `States.Timeout` also get the heartbeat's (see takeCallbackLimits).
+   * Fails a waiting task with a timeout (the dispatcher makes it one the interpreter treats as
+   * such; handlers of `States.Timeout` also get the heartbeat's, see takeCallbackLimits).
    */
-  private async failWithTimeout(taskToken: string, name: 'States.Timeout' | 'States.HeartbeatTimeout'): Promise<void> {
-    if (!this.waiting.has(taskToken)) return;
-    const error = await statesTimeoutError();
-    error.name = name;
-    if (this.waiting.has(taskToken)) this.take(taskToken).reject(error);
+  private failWithTimeout(taskToken: string, name: 'States.Timeout' | 'States.HeartbeatTimeout'): void {
+    if (this.waiting.has(taskToken)) this.take(taskToken).reject(new TaskFailure(name, `The task's ${name === 'States.Timeout' ? 'TimeoutSeconds' : 'HeartbeatSeconds'} elapsed.`));
   }
 
   private restartHeartbeat(waiter: Waiter): void {
     const { heartbeatSeconds, taskToken } = waiter.task;
     if (heartbeatSeconds === undefined) return;
     if (waiter.heartbeatTimer) clearTimeout(waiter.heartbeatTimer);
-    waiter.heartbeatTimer = realTimer(heartbeatSeconds, () => void this.failWithTimeout(taskToken, 'States.HeartbeatTimeout'));
+    waiter.heartbeatTimer = realTimer(heartbeatSeconds, () => this.failWithTimeout(taskToken, 'States.HeartbeatTimeout'));
   }
 
   private take(taskToken: string): Waiter {
