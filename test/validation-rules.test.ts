@@ -211,5 +211,21 @@ describe('validation rules', () => {
     const severities = findings.map((f) => f.severity);
     expect(severities).toEqual([...severities].sort());
     expect(severities).toContain('error');
+    expect(severities).toContain('warning');
+  });
+
+  test('each problem is reported once: asl-validator findings that another rule makes are left to that rule', () => {
+    const definition = {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', Next: 'Nope' },
+        B: { Type: 'Parallel', Branches: [single('A', { Type: 'Pass' })], End: true },
+      },
+    };
+    expect(validateDefinition({ definition }, LINT_RULES).map((f) => f.ruleId)).toEqual([
+      'Workflow-StateNameUnique',
+      'Workflow-TransitionTarget',
+      'Workflow-UnreachableState',
+    ]);
   });
 });

@@ -24,6 +24,14 @@ export interface AslSchemaOptions {
 /** Stands in for a `${LogicalId.Arn}` placeholder that makes up a whole `Resource`. */
 const PLACEHOLDER_RESOURCE = 'arn:aws:lambda:us-east-1:123456789012:function:placeholder';
 
+/** One error asl-validator reports. */
+export interface AslSchemaError {
+  /** asl-validator's error code, e.g. `SCHEMA_VALIDATION_FAILED` or `MISSING_TRANSITION_TARGET`. */
+  readonly code: string;
+  /** What is wrong, and where. */
+  readonly message: string;
+}
+
 /**
  * Checks a definition against the Amazon States Language JSON schema with asl-validator
  * (JSONPath and JSONata), including the syntax of its paths. Works on flattened definitions:
@@ -33,11 +41,27 @@ const PLACEHOLDER_RESOURCE = 'arn:aws:lambda:us-east-1:123456789012:function:pla
  * @see https://github.com/ChristopheBougere/asl-validator
  */
 export function checkAslSchema(definition: AslDefinition, options: AslSchemaOptions = {}): string[] {
+  return aslSchemaErrors(definition, options).map((error) => `${error.code}: ${error.message}`);
+}
+
+/** asl-validator rebuilds its schema on each call (~300 ms): results are kept per definition object. */
+const cache = new WeakMap<AslDefinition, Map<boolean, AslSchemaError[]>>();
+
+/** The errors of {@link checkAslSchema}, with their codes. */
+export function aslSchemaErrors(definition: AslDefinition, options: AslSchemaOptions = {}): AslSchemaError[] {
+  const checkPaths = options.checkPaths ?? true;
+  const results = cache.get(definition) ?? new Map<boolean, AslSchemaError[]>();
+  cache.set(definition, results);
+  if (!results.has(checkPaths)) results.set(checkPaths, runAslValidator(definition, checkPaths));
+  return results.get(checkPaths)!;
+}
+
+function runAslValidator(definition: AslDefinition, checkPaths: boolean): AslSchemaError[] {
   const text = JSON.stringify(definition)
     .replace(/"Resource":"\$\{[^}"]+\}"/g, `"Resource":"${PLACEHOLDER_RESOURCE}"`)
     .replace(/\$\{AWS::Partition\}/g, 'aws')
     .replace(/\$\{AWS::Region\}/g, 'us-east-1')
     .replace(/\$\{AWS::AccountId\}/g, '123456789012');
-  const result = aslValidator(JSON.parse(text), { checkArn: true, checkPaths: options.checkPaths ?? true });
-  return result.isValid ? [] : result.errors.map((error) => `${error['Error code']}: ${error.Message}`);
+  const result = aslValidator(JSON.parse(text), { checkArn: true, checkPaths });
+  return result.isValid ? [] : result.errors.map((error) => ({ code: error['Error code'], message: error.Message }));
 }
