@@ -32,6 +32,16 @@ describe('transition analysis', () => {
     const map: AslDefinition = { StartAt: 'Each', States: { Each: { Type: 'Map', ItemProcessor: { StartAt: 'W', States: { W: task() } }, End: true } } as any };
     expect(analyzeTransitions(map, { mapItems: 10 })).toMatchObject({ shortest: 11, longest: 11, dependsOnMapItems: true });
   });
+
+  test('only a Map state makes the count depend on map items, not data that looks like one', () => {
+    const pass: AslDefinition = { StartAt: 'P', States: { P: { Type: 'Pass', Result: { Type: 'Map' }, End: true } } };
+    expect(analyzeTransitions(pass).dependsOnMapItems).toBe(false);
+  });
+
+  test('a malformed Retry adds no retries instead of failing the analysis', () => {
+    const odd: AslDefinition = { StartAt: 'T', States: { T: { ...task(), Retry: {} } } as any };
+    expect(analyzeTransitions(odd).longestWithRetries).toBe(1);
+  });
 });
 
 describe('cost estimates (hand calculations, us-east-1 list prices)', () => {

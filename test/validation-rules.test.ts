@@ -214,6 +214,13 @@ describe('validation rules', () => {
     expect(severities).toContain('warning');
   });
 
+  test('a malformed Retry or Catch is a schema error, not a crash of the other rules', () => {
+    const definition = single('T', { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', TimeoutSeconds: 5, Retry: {}, Catch: 'x' });
+    const findings = validateDefinition({ definition }, LINT_RULES);
+    expect(findings.map((f) => f.ruleId)).toEqual(['Workflow-AslSchema']);
+    expect(findings[0].message).toMatch(/Retry/);
+  });
+
   test('each problem is reported once: asl-validator findings that another rule makes are left to that rule', () => {
     const definition = {
       StartAt: 'A',

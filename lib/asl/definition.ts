@@ -113,6 +113,38 @@ export function integrationPatternOf(state: AslState): 'REQUEST_RESPONSE' | 'RUN
   return 'REQUEST_RESPONSE';
 }
 
+/** A Task state that waits for a task token (`.waitForTaskToken`). */
+export function isCallbackTask(state: AslState): boolean {
+  return state.Type === 'Task' && integrationPatternOf(state) === 'WAIT_FOR_TASK_TOKEN';
+}
+
+/** A Map state that runs its items as child executions (distributed mode, or reading/writing S3). */
+export function isDistributedMap(state: AslState): boolean {
+  const processor = (state.ItemProcessor ?? {}) as { ProcessorConfig?: { Mode?: string } };
+  return state.Type === 'Map' && (processor.ProcessorConfig?.Mode === 'DISTRIBUTED' || state.ItemReader !== undefined || state.ResultWriter !== undefined);
+}
+
+/** `MaxAttempts` of a retrier that does not set it. @see https://states-language.net/spec.html#retrying-after-error */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/** One retrier or catcher as written: its fields unchecked. */
+export interface AslErrorHandler {
+  /** The error names it matches. */
+  readonly ErrorEquals?: string[];
+  /** Any other field (`MaxAttempts`, `Next`, `ResultPath`, ...). */
+  readonly [field: string]: unknown;
+}
+
+/** A state's `Retry` field; empty when absent or not an array. */
+export function retriersOf(state: AslState): AslErrorHandler[] {
+  return asArray(state.Retry);
+}
+
+/** A state's `Catch` field; empty when absent or not an array. */
+export function catchersOf(state: AslState): AslErrorHandler[] {
+  return asArray(state.Catch);
+}
+
 function asArray(value: unknown): Array<Record<string, unknown>> {
   return Array.isArray(value) ? (value as Array<Record<string, unknown>>) : [];
 }

@@ -1,4 +1,4 @@
-import { AslDefinition, AslState, nestedDefinitions } from '../asl/definition';
+import { AslDefinition, AslState, DEFAULT_MAX_ATTEMPTS, listStates, nestedDefinitions, retriersOf } from '../asl/definition';
 import { StateGraphView } from '../asl/graph';
 
 /** Options of {@link analyzeTransitions}. */
@@ -39,7 +39,7 @@ export function analyzeTransitions(definition: AslDefinition, options: Transitio
     shortest: shortest ?? 0,
     longest,
     longestWithRetries,
-    dependsOnMapItems: JSON.stringify(definition).includes('"Type":"Map"'),
+    dependsOnMapItems: listStates(definition).some(({ state }) => state.Type === 'Map'),
   };
 }
 
@@ -99,7 +99,7 @@ function stateCost(state: AslState, mode: Mode, mapItems: number, withRetries: b
     cost += state.Type === 'Map' ? inner * mapItems : inner;
   }
   if (withRetries) {
-    for (const retrier of (state.Retry as Array<{ MaxAttempts?: number }> | undefined) ?? []) cost += retrier.MaxAttempts ?? 3;
+    for (const retrier of retriersOf(state)) cost += typeof retrier.MaxAttempts === 'number' ? retrier.MaxAttempts : DEFAULT_MAX_ATTEMPTS;
   }
   return cost;
 }

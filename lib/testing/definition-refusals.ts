@@ -1,4 +1,4 @@
-import { AslDefinition, AslState, integrationPatternOf, listStates } from '../asl/definition';
+import { AslDefinition, AslState, isCallbackTask, isDistributedMap, listStates } from '../asl/definition';
 import { TASK_CONTEXT_PATHS } from './context-markers';
 
 /**
@@ -12,12 +12,12 @@ export function unsupportedFeatures(definition: AslDefinition): string[] {
   if (definition.QueryLanguage === 'JSONata') problems.push('the state machine uses JSONata (QueryLanguage)');
   for (const { name, state } of listStates(definition)) {
     const where = `state '${name}'`;
-    const callback = state.Type === 'Task' && integrationPatternOf(state) === 'WAIT_FOR_TASK_TOKEN';
+    const callback = isCallbackTask(state);
     if (state.QueryLanguage === 'JSONata') problems.push(`${where} uses JSONata (QueryLanguage)`);
     for (const field of ['Arguments', 'Output', 'Assign']) {
       if (state[field] !== undefined) problems.push(`${where} has ${field} (JSONata or variables)`);
     }
-    if (state.Type === 'Map' && isDistributedMap(state)) problems.push(`${where} is a distributed Map`);
+    if (isDistributedMap(state)) problems.push(`${where} is a distributed Map`);
     if (state.Type === 'Task' && state.Credentials !== undefined) problems.push(`${where} assumes other Credentials`);
     if (state.Type === 'Task' && !callback && (state.HeartbeatSeconds !== undefined || state.HeartbeatSecondsPath !== undefined)) {
       problems.push(`${where} sets HeartbeatSeconds on a task that is not a callback`);
@@ -28,11 +28,6 @@ export function unsupportedFeatures(definition: AslDefinition): string[] {
     problems.push(...contextProblems(state, where, callback));
   }
   return problems;
-}
-
-function isDistributedMap(state: AslState): boolean {
-  const processor = (state.ItemProcessor ?? {}) as { ProcessorConfig?: { Mode?: string } };
-  return processor.ProcessorConfig?.Mode === 'DISTRIBUTED' || state.ItemReader !== undefined || state.ResultWriter !== undefined;
 }
 
 /** Reads of `$$.State.*` / `$$.Task.*` the runner cannot provide where they occur. */

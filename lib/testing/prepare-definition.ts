@@ -1,5 +1,5 @@
 import { StateMachine } from 'aws-local-stepfunctions';
-import { AslDefinition, AslState, integrationPatternOf, listStates } from '../asl/definition';
+import { AslDefinition, AslState, isCallbackTask, listStates } from '../asl/definition';
 import { ROOT_INPUT, ROOT_START_TIME } from './context-markers';
 import { unsupportedFeatures } from './definition-refusals';
 import { adaptState, CallbackLimits, clampTimeout, takeCallbackLimits } from './state-rewrites';
@@ -49,7 +49,7 @@ export function prepareDefinition(
   for (const { name, container } of listStates(definition)) {
     const state = adaptState(container, name);
     if (state.Type === 'Task') tasks.set(name, state);
-    if (state.Type === 'Task' && integrationPatternOf(state) === 'WAIT_FOR_TASK_TOKEN') callbackLimits.set(name, takeCallbackLimits(state));
+    if (isCallbackTask(state)) callbackLimits.set(name, takeCallbackLimits(state));
     if (Array.isArray(state.Retry)) zeroDelays.retryIntervalOverrides[name] = 0;
     if (state.Type === 'Wait') zeroDelays.waitTimeOverrides[name] = 0;
   }

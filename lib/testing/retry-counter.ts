@@ -1,10 +1,6 @@
-import { AslState } from '../asl/definition';
+import { AslState, DEFAULT_MAX_ATTEMPTS, retriersOf } from '../asl/definition';
 import { TIMEOUT_ERRORS } from './states-timeout';
 
-interface Retrier {
-  readonly ErrorEquals: string[];
-  readonly MaxAttempts?: number;
-}
 
 /** Where an attempt stands in its entry into the state. */
 export interface Attempt {
@@ -44,7 +40,7 @@ export class RetryCounter {
       current.inFlight = true;
       return { retryCount: current.retryCount, enteredTime: current.enteredTime };
     }
-    const retriers = (state.Retry as Retrier[] | undefined) ?? [];
+    const retriers = retriersOf(state);
     const enteredTime = new Date().toISOString();
     this.attempts.set(key, { retryCount: 0, enteredTime, retrierAttempts: retriers.map(() => 0), inFlight: true, retryExpected: false });
     return { retryCount: 0, enteredTime };
@@ -60,9 +56,9 @@ export class RetryCounter {
     const current = this.attempts.get(key);
     if (!current?.inFlight) return;
     current.inFlight = false;
-    const retriers = (state.Retry as Retrier[] | undefined) ?? [];
-    const index = retriers.findIndex((retrier) => retrier.ErrorEquals.some((name) => matches(name, errorName)));
-    if (index >= 0 && current.retrierAttempts[index] < (retriers[index].MaxAttempts ?? 3)) {
+    const retriers = retriersOf(state);
+    const index = retriers.findIndex((retrier) => (retrier.ErrorEquals ?? []).some((name) => matches(name, errorName)));
+    if (index >= 0 && current.retrierAttempts[index] < ((retriers[index].MaxAttempts as number | undefined) ?? DEFAULT_MAX_ATTEMPTS)) {
       current.retrierAttempts[index]++;
       current.retryCount++;
       current.retryExpected = true;

@@ -1,4 +1,4 @@
-import { AslDefinition, AslState, integrationPatternOf } from '../asl/definition';
+import { AslDefinition, AslState, catchersOf, isCallbackTask, retriersOf } from '../asl/definition';
 import { inlineStaticContext, markContextFields } from './context-markers';
 
 /** The `Resource` of the Task the runner puts in place of a Fail state. */
@@ -35,13 +35,13 @@ export function adaptState(container: AslDefinition, name: string): AslState {
   if (states[name].Type === 'Pass' && 'Result' in states[name] && !states[name].Result) states[name] = constantAsTask(states[name]);
   const state = states[name];
   if (state.ResultPath === '$') delete state.ResultPath;
-  for (const catcher of (state.Catch as Array<Record<string, unknown>> | undefined) ?? []) {
+  for (const catcher of catchersOf(state as AslState) as Array<Record<string, unknown>>) {
     if (catcher.ResultPath === '$') delete catcher.ResultPath;
   }
   if (state.Type === 'Choice') state.Choices = (state.Choices as unknown[]).map(negateFalseTypeTests);
   if (state.Type === 'Task') {
     if (state.Parameters !== undefined) state.Parameters = markContextFields(state.Parameters);
-    if (integrationPatternOf(state as AslState) !== 'WAIT_FOR_TASK_TOKEN') {
+    if (!isCallbackTask(state as AslState)) {
       if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = MAX_INTERPRETER_TIMEOUT_SECONDS;
       clampTimeout(state);
     }
@@ -64,7 +64,7 @@ export function takeCallbackLimits(state: AslState): CallbackLimits {
   const limits = { timeoutSeconds: state.TimeoutSeconds as number | undefined, heartbeatSeconds: state.HeartbeatSeconds as number | undefined };
   delete mutable.HeartbeatSeconds;
   mutable.TimeoutSeconds = MAX_INTERPRETER_TIMEOUT_SECONDS;
-  for (const handler of [...((state.Retry as Array<{ ErrorEquals: string[] }>) ?? []), ...((state.Catch as Array<{ ErrorEquals: string[] }>) ?? [])]) {
+  for (const handler of [...retriersOf(state), ...catchersOf(state)] as Array<{ ErrorEquals: string[] }>) {
     if (handler.ErrorEquals.includes('States.Timeout') && !handler.ErrorEquals.includes('States.HeartbeatTimeout')) {
       handler.ErrorEquals = [...handler.ErrorEquals, 'States.HeartbeatTimeout'];
     }

@@ -1,4 +1,4 @@
-import { listStates } from '../../asl/definition';
+import { catchersOf, listStates, retriersOf } from '../../asl/definition';
 import { Rule, Severity } from '../rule';
 
 /** `MaxDelaySeconds` must be below this. */
@@ -36,7 +36,7 @@ export const retryFields: Rule = {
   see: 'https://states-language.net/spec.html#retrying-after-error',
   check: ({ definition }) =>
     listStates(definition).flatMap(({ name, state }) =>
-      ((state.Retry as Retrier[] | undefined) ?? []).flatMap((retrier, index) =>
+      (retriersOf(state) as Retrier[]).flatMap((retrier, index) =>
         retrierProblems(retrier).map((problem) => ({ stateName: name, message: `State '${name}' Retry[${index}]: ${problem}.` })),
       ),
     ),
@@ -51,7 +51,7 @@ export const errorsAllLast: Rule = {
   check: ({ definition }) =>
     listStates(definition).flatMap(({ name, state }) =>
       (['Retry', 'Catch'] as const).flatMap((field) => {
-        const handlers = (state[field] as Array<{ ErrorEquals?: string[] }> | undefined) ?? [];
+        const handlers = field === 'Retry' ? retriersOf(state) : catchersOf(state);
         return handlers.flatMap((handler, index) => {
           const errors = handler.ErrorEquals ?? [];
           if (!errors.includes('States.ALL')) return [];

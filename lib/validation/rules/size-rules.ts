@@ -1,4 +1,4 @@
-import { listStates } from '../../asl/definition';
+import { isDistributedMap, listStates } from '../../asl/definition';
 import { Rule, Severity } from '../rule';
 
 /** The largest definition Step Functions accepts, in bytes. */
@@ -9,9 +9,6 @@ export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const INLINE_MAP_MAX_CONCURRENCY = 40;
 
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
-
-const isDistributed = (state: Record<string, unknown>) =>
-  (state.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED';
 
 /** The definition must be at most 1 MB. */
 export const definitionSize: Rule = {
@@ -52,7 +49,7 @@ export const inlineMapConcurrency: Rule = {
   see: 'https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html',
   check: ({ definition }) =>
     listStates(definition)
-      .filter(({ state }) => state.Type === 'Map' && !isDistributed(state) && typeof state.MaxConcurrency === 'number' && state.MaxConcurrency > INLINE_MAP_MAX_CONCURRENCY)
+      .filter(({ state }) => state.Type === 'Map' && !isDistributedMap(state) && typeof state.MaxConcurrency === 'number' && state.MaxConcurrency > INLINE_MAP_MAX_CONCURRENCY)
       .map(({ name, state }) => ({
         stateName: name,
         message: `Map '${name}' asks for MaxConcurrency ${state.MaxConcurrency}, but an inline Map runs at most ${INLINE_MAP_MAX_CONCURRENCY} iterations at once. Use a distributed Map for more.`,

@@ -1,4 +1,4 @@
-import { integrationPatternOf, listStates } from '../../asl/definition';
+import { isCallbackTask, listStates } from '../../asl/definition';
 import { Rule, Severity } from '../rule';
 
 const hasTimeout = (state: Record<string, unknown>) => state.TimeoutSeconds !== undefined || state.TimeoutSecondsPath !== undefined;
@@ -11,7 +11,7 @@ export const taskTimeout: Rule = {
   see: 'https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html',
   check: ({ definition }) =>
     listStates(definition)
-      .filter(({ state }) => state.Type === 'Task' && !hasTimeout(state) && integrationPatternOf(state) !== 'WAIT_FOR_TASK_TOKEN')
+      .filter(({ state }) => state.Type === 'Task' && !hasTimeout(state) && !isCallbackTask(state))
       .map(({ name }) => ({
         stateName: name,
         message: `Task '${name}' has no TimeoutSeconds: if the service never answers, the execution waits until the workflow times out. Set a timeout a little above the task's expected duration.`,
@@ -26,7 +26,7 @@ export const callbackTimeout: Rule = {
   see: 'https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token',
   check: ({ definition }) =>
     listStates(definition)
-      .filter(({ state }) => state.Type === 'Task' && integrationPatternOf(state) === 'WAIT_FOR_TASK_TOKEN' && !hasTimeout(state))
+      .filter(({ state }) => isCallbackTask(state) && !hasTimeout(state))
       .map(({ name }) => ({
         stateName: name,
         message: `Task '${name}' waits for a task token and has no TimeoutSeconds: a lost token keeps the execution waiting until it times out (a year for STANDARD). Set TimeoutSeconds to how long the callback may take.`,
