@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { ApprovalView, costReport, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib';
+import { ApprovalView, expressBlockers, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib';
 import { ExecutionResult, LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
 import { orderPlacedEvent } from './order-events';
 import { completeWithReview, readReviewScript } from './order-review';
@@ -98,7 +98,7 @@ function printCost(workflow: LocalStateMachine, runs: OrderRun[]): void {
   const express = { durationSeconds: EXPRESS_DURATION_SECONDS };
   const batch = priceRuns(runs.map((run) => run.result), express);
   const perMillion = (usd: number) => formatUsd((usd / runs.length) * 1_000_000);
-  const blockers = costReport(workflow.definition).expressBlockers;
+  const blockers = expressBlockers(workflow.definition);
   console.log(
     `\nCost (${STEP_FUNCTIONS_PRICES.region} list prices, ${STEP_FUNCTIONS_PRICES.asOf}): ${batch.transitions} transitions for ${runs.length} orders.\n` +
       `  as STANDARD: ${formatUsd(batch.standard.totalUsd)} for the batch, ${perMillion(batch.standard.totalUsd)} per million such orders\n` +

@@ -1,15 +1,10 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
+import { MAX_RETRY_DELAY_SECONDS } from './asl/definition';
 import { requireWholeSeconds } from './durations';
 import { WorkflowConfigurationError } from './errors';
 
-/**
- * The largest `MaxDelaySeconds` ASL accepts (exclusive upper bound is 31,622,401).
- *
- * @see https://states-language.net/spec.html#retrying-after-error
- */
-export const MAX_RETRY_DELAY_SECONDS = 31_622_400;
 
 /** Options of {@link RetryPolicy.transient}. */
 export interface TransientRetryProps {

@@ -124,6 +124,13 @@ export function isDistributedMap(state: AslState): boolean {
   return state.Type === 'Map' && (processor.ProcessorConfig?.Mode === 'DISTRIBUTED' || state.ItemReader !== undefined || state.ResultWriter !== undefined);
 }
 
+/**
+ * The largest `MaxDelaySeconds` ASL accepts (exclusive upper bound is 31,622,401).
+ *
+ * @see https://states-language.net/spec.html#retrying-after-error
+ */
+export const MAX_RETRY_DELAY_SECONDS = 31_622_400;
+
 /** `MaxAttempts` of a retrier that does not set it. @see https://states-language.net/spec.html#retrying-after-error */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 

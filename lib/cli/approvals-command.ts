@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { regionOfApiUrl, sendSignedRequest, SignedResponse } from './signed-request';
+import type { Output } from './program';
 
 /** Options every approvals subcommand takes. */
 interface ApiOptions {
@@ -7,7 +8,6 @@ interface ApiOptions {
   readonly region?: string;
 }
 
-type Output = (text: string) => void;
 
 /**
  * Adds `approvals list | show <id> | approve <id> | reject <id>` to the program: the decision

@@ -52,15 +52,20 @@ export interface CostReport {
 export function costReport(definition: AslDefinition, options: CostReportOptions = {}): CostReport {
   const executions = options.executions ?? 1_000_000;
   const transitions = analyzeTransitions(definition, { mapItems: options.mapItems });
-  const context = { definition, stateMachineType: 'EXPRESS' };
   return {
     executions,
     transitions,
     standardShortest: estimateStandardCost(transitions.shortest, executions),
     standardLongest: transitions.longest === undefined ? undefined : estimateStandardCost(transitions.longest, executions),
     express: estimateExpressCost({ executions, durationSeconds: options.durationSeconds ?? 1, memoryMb: options.memoryMb }),
-    expressBlockers: [...expressIntegrationPattern.check(context), ...expressDuration.check(context)].map((problem) => problem.message),
+    expressBlockers: expressBlockers(definition),
   };
+}
+
+/** Why a definition could not run as EXPRESS (the EXPRESS rules' errors); empty when it could. */
+export function expressBlockers(definition: AslDefinition): string[] {
+  const context = { definition, stateMachineType: 'EXPRESS' };
+  return [...expressIntegrationPattern.check(context), ...expressDuration.check(context)].map((problem) => problem.message);
 }
 
 /** One execution as {@link priceRuns} needs it: its transitions (a LocalRunner result fits). */

@@ -2,7 +2,7 @@ import { integrationPatternOf, listStates } from '../../asl/definition';
 import { Rule, Severity } from '../rule';
 
 /** The longest an Express execution may run, in seconds. */
-export const EXPRESS_MAX_SECONDS = 300;
+const EXPRESS_MAX_SECONDS = 300;
 
 const isExpress = (type?: string) => type === 'EXPRESS';
 

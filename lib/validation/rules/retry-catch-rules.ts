@@ -1,8 +1,7 @@
-import { catchersOf, listStates, retriersOf } from '../../asl/definition';
+import { catchersOf, listStates, MAX_RETRY_DELAY_SECONDS, retriersOf } from '../../asl/definition';
 import { Rule, Severity } from '../rule';
 
 /** `MaxDelaySeconds` must be below this. */
-const MAX_DELAY_LIMIT = 31_622_401;
 
 interface Retrier {
   ErrorEquals?: unknown;
@@ -21,8 +20,8 @@ function retrierProblems(retrier: Retrier): string[] {
   if (interval !== undefined && (!isInteger(interval) || interval < 1)) problems.push(`IntervalSeconds ${JSON.stringify(interval)} must be a whole number >= 1`);
   if (attempts !== undefined && (!isInteger(attempts) || attempts < 0)) problems.push(`MaxAttempts ${JSON.stringify(attempts)} must be a whole number >= 0`);
   if (backoff !== undefined && (typeof backoff !== 'number' || backoff < 1)) problems.push(`BackoffRate ${JSON.stringify(backoff)} must be a number >= 1.0`);
-  if (maxDelay !== undefined && (!isInteger(maxDelay) || maxDelay <= 0 || maxDelay >= MAX_DELAY_LIMIT)) {
-    problems.push(`MaxDelaySeconds ${JSON.stringify(maxDelay)} must be a whole number above 0 and below ${MAX_DELAY_LIMIT}`);
+  if (maxDelay !== undefined && (!isInteger(maxDelay) || maxDelay <= 0 || maxDelay > MAX_RETRY_DELAY_SECONDS)) {
+    problems.push(`MaxDelaySeconds ${JSON.stringify(maxDelay)} must be a whole number from 1 to ${MAX_RETRY_DELAY_SECONDS}`);
   }
   if (jitter !== undefined && jitter !== 'FULL' && jitter !== 'NONE') problems.push(`JitterStrategy ${JSON.stringify(jitter)} must be FULL or NONE`);
   return problems;
@@ -32,7 +31,7 @@ function retrierProblems(retrier: Retrier): string[] {
 export const retryFields: Rule = {
   id: 'Workflow-RetryFields',
   severity: Severity.ERROR,
-  description: 'Retry fields are in range: IntervalSeconds >= 1, MaxAttempts >= 0, BackoffRate >= 1, 0 < MaxDelaySeconds < 31622401, JitterStrategy FULL or NONE.',
+  description: `Retry fields are in range: IntervalSeconds >= 1, MaxAttempts >= 0, BackoffRate >= 1, 0 < MaxDelaySeconds <= ${MAX_RETRY_DELAY_SECONDS}, JitterStrategy FULL or NONE.`,
   see: 'https://states-language.net/spec.html#retrying-after-error',
   check: ({ definition }) =>
     listStates(definition).flatMap(({ name, state }) =>

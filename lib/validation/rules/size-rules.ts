@@ -2,11 +2,11 @@ import { isDistributedMap, listStates } from '../../asl/definition';
 import { Rule, Severity } from '../rule';
 
 /** The largest definition Step Functions accepts, in bytes. */
-export const MAX_DEFINITION_BYTES = 1024 * 1024;
+const MAX_DEFINITION_BYTES = 1024 * 1024;
 /** The largest state input or output, in bytes (UTF-8). */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
+const MAX_PAYLOAD_BYTES = 256 * 1024;
 /** The most iterations an inline Map runs at once. */
-export const INLINE_MAP_MAX_CONCURRENCY = 40;
+const INLINE_MAP_MAX_CONCURRENCY = 40;
 
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
