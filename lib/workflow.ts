@@ -1,11 +1,11 @@
-import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
-import { IDEMPOTENT_STATES_METADATA } from './assembly/metadata-keys';
+import { ACKNOWLEDGED_RULES_METADATA, acknowledgedRuleId, IDEMPOTENT_STATES_METADATA } from './assembly/metadata-keys';
 import { renderDefinition } from './asl/render';
 import { requireWholeSeconds } from './durations';
 import { WorkflowConfigurationError } from './errors';
@@ -314,7 +314,7 @@ export class Workflow extends Construct {
       stateMachineName: this.stateMachineName !== undefined && !Token.isUnresolved(this.stateMachineName) ? this.stateMachineName : undefined,
       idempotentStates: this.idempotentStates,
     });
-    const acknowledged = acknowledgedRuleIds(this);
+    const acknowledged = acknowledgedRuleIds(this.stateMachine.node.defaultChild ?? this.stateMachine);
     const errors: string[] = [];
     for (const finding of findings.filter((f) => !acknowledged.has(f.ruleId))) {
       if (finding.severity === Severity.ERROR) {
@@ -379,16 +379,16 @@ function formatFinding(finding: Finding): string {
   return `${finding.ruleId}${state}: ${finding.message} (see ${finding.see}; acknowledge with Validations.of(workflow).acknowledge({ id: '${finding.ruleId}', reason }) if intended)`;
 }
 
-/** Rule ids acknowledged with `Validations.of(x).acknowledge` on the construct or an ancestor. */
+/**
+ * Rule ids acknowledged with `Validations.of(x).acknowledge` on the construct or an ancestor:
+ * the state machine resource's, as `cdk-sfn-workflows lint` reads them from the assembly.
+ */
 function acknowledgedRuleIds(scope: IConstruct): Set<string> {
-  const ids = new Set<string>();
-  for (const construct of scope.node.scopes) {
-    for (const entry of construct.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-      for (const id of Object.keys(entry.data as Record<string, string>)) {
-        ids.add(id.replace(/^[^:]+::/, ''));
-      }
-    }
-  }
-  return ids;
+  return new Set(
+    scope.node.scopes.flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === ACKNOWLEDGED_RULES_METADATA)
+        .flatMap((entry) => Object.keys(entry.data as Record<string, string>).map(acknowledgedRuleId)),
+    ),
+  );
 }

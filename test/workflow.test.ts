@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Workflow, WorkflowProps } from '../lib';
+import { ACKNOWLEDGED_RULES_METADATA, Workflow, WorkflowProps } from '../lib';
 import { inlineFunction, inlineStep, newStack } from './helpers';
 
 function workflow(stack: Stack, props: Partial<WorkflowProps> = {}): Workflow {
@@ -153,11 +153,19 @@ describe('Workflow', () => {
     expect(() => workflow(newStack(), { encryptionDataKeyReuse: Duration.minutes(10) })).toThrow(/encryptionDataKeyReuse is set without an encryptionKey/);
   });
 
-  test('a rule acknowledged with a reason does not fail synth', () => {
+  test.each([
+    ['the workflow', (wf: Workflow) => wf],
+    ['its state machine', (wf: Workflow) => wf.stateMachine],
+    ['the stack', (wf: Workflow) => Stack.of(wf)],
+  ])('a rule acknowledged with a reason on %s does not fail synth, as lint reads it', (_, target) => {
     const stack = newStack();
     const wf = workflow(stack, { definition: new sfn.Pass(stack, 'Long', { stateName: 'x'.repeat(81) }) });
-    Validations.of(wf).acknowledge({ id: 'Workflow-StateNameLength', reason: 'checked by hand for this test' });
+    Validations.of(target(wf)).acknowledge({ id: 'Workflow-StateNameLength', reason: 'checked by hand for this test' });
     expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('the acknowledgement metadata key is the one aws-cdk-lib writes', () => {
+    expect(ACKNOWLEDGED_RULES_METADATA).toBe(Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
   });
 
   test('acknowledges the role wildcards cdk-nag reports, each with a reason', () => {

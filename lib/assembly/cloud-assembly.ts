@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ACKNOWLEDGED_RULES_METADATA, acknowledgedRuleId } from './metadata-keys';
 
 /** A CloudFormation template as parsed JSON. */
 export interface CfnTemplate {
@@ -46,9 +47,6 @@ export interface AssemblyStack {
    */
   readonly acknowledgedRules: Map<string, string[]>;
 }
-
-/** Metadata type of `Validations.of(x).acknowledge(...)` entries. */
-const ACKNOWLEDGED_RULES = 'aws:cdk:acknowledged-rules';
 
 interface ManifestArtifact {
   readonly type: string;
@@ -134,8 +132,8 @@ function pathsAndAcknowledgements(directory: string, artifact: ManifestArtifact)
     const constructPath = metadataPath.replace(/^\//, '');
     for (const { type, data } of entries) {
       if (type === 'aws:cdk:logicalId' && typeof data === 'string') constructPaths.set(data, constructPath);
-      if (type === ACKNOWLEDGED_RULES && data && typeof data === 'object') {
-        const ids = Object.keys(data).map((id) => id.replace(/^[^:]+::/, ''));
+      if (type === ACKNOWLEDGED_RULES_METADATA && data && typeof data === 'object') {
+        const ids = Object.keys(data).map(acknowledgedRuleId);
         acknowledgedRules.set(constructPath, [...(acknowledgedRules.get(constructPath) ?? []), ...ids]);
       }
     }

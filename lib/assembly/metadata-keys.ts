@@ -1,4 +1,16 @@
 /**
+ * Metadata type of `Validations.of(x).acknowledge(...)` entries (aws-cdk-lib's
+ * `Validations.ACKNOWLEDGED_RULES_METADATA_KEY`, repeated so that the CLI need not load
+ * aws-cdk-lib).
+ */
+export const ACKNOWLEDGED_RULES_METADATA = 'aws:cdk:acknowledged-rules';
+
+/** The rule id of an acknowledgement entry: CDK prefixes some ids with a namespace (`Annotation::`). */
+export function acknowledgedRuleId(entryId: string): string {
+  return entryId.replace(/^[^:]+::/, '');
+}
+
+/**
  * Metadata key, on an `AWS::StepFunctions::StateMachine` resource, listing the states declared
  * idempotent; the linter reads it from the cloud assembly.
  */
