@@ -35,6 +35,25 @@ export function requireWholeSeconds(
   return seconds;
 }
 
+/** Why a construct needs its timeout, and how to give one: the message when it is missing. */
+export interface MissingTimeout {
+  /** What goes wrong without a timeout. */
+  readonly problem: string;
+  /** What to pass. */
+  readonly fix: string;
+}
+
+/**
+ * A required `timeout` prop as whole seconds (see {@link requireWholeSeconds}). Checked after
+ * `super()`, since the error names the construct's path.
+ *
+ * @throws WorkflowConfigurationError when the timeout is missing, fractional or out of bounds.
+ */
+export function requireTimeout(scope: IConstruct, timeout: Duration | undefined, missing: MissingTimeout, bounds: SecondsBounds = {}): number | undefined {
+  if (!timeout) throw new WorkflowConfigurationError(scope, missing.problem, missing.fix);
+  return requireWholeSeconds(scope, 'timeout', timeout, bounds);
+}
+
 /**
  * `sfn.Timeout.duration(duration)` when it renders as whole seconds, else undefined: CDK would
  * throw its own, less helpful error first; call {@link requireWholeSeconds} after `super()`

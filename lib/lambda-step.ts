@@ -3,8 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { requireWholeSeconds, taskTimeoutOf } from './durations';
-import { WorkflowConfigurationError } from './errors';
+import { requireTimeout, taskTimeoutOf } from './durations';
 import { RetryPolicy } from './retry-policy';
 
 /** Properties of a {@link LambdaStep}. */
@@ -114,18 +113,11 @@ export class LambdaStep extends tasks.LambdaInvoke {
     this.lambdaFunction = props.lambdaFunction;
     this.idempotent = props.idempotent ?? false;
 
-    if (!props.timeout) {
-      // Checked after super(): the error message needs this construct's path.
-      throw new WorkflowConfigurationError(
-        this,
-        'LambdaStep has no timeout: without one, a hung invocation holds the execution until the workflow times out.',
-        'pass timeout: Duration.seconds(n), at least the function timeout.',
-      );
-    }
-    const timeoutSeconds = requireWholeSeconds(this, 'timeout', props.timeout);
-    for (const retry of (props.retryPolicy ?? RetryPolicy.transient()).bind(this)) {
-      this.addRetry(retry);
-    }
+    const timeoutSeconds = requireTimeout(this, props.timeout, {
+      problem: 'LambdaStep has no timeout: without one, a hung invocation holds the execution until the workflow times out.',
+      fix: 'pass timeout: Duration.seconds(n), at least the function timeout.',
+    });
+    (props.retryPolicy ?? RetryPolicy.transient()).applyTo(this);
     this.warnIfFunctionOutlivesTimeout(timeoutSeconds);
   }
 

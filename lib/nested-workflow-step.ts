@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { requireWholeSeconds, taskTimeoutOf } from './durations';
+import { requireTimeout, taskTimeoutOf } from './durations';
 import { WorkflowConfigurationError } from './errors';
 import { RetryPolicy } from './retry-policy';
 import { Workflow } from './workflow';
@@ -91,11 +91,8 @@ export class NestedWorkflowStep extends tasks.StepFunctionsStartExecution {
       comment: props.comment,
     });
     this.workflow = props.workflow;
-    if (!props.timeout) {
-      throw new WorkflowConfigurationError(this, 'NestedWorkflowStep has no timeout.', "pass timeout: at least the child workflow's timeout.");
-    }
-    const seconds = requireWholeSeconds(this, 'timeout', props.timeout);
-    for (const retry of (props.retryPolicy ?? RetryPolicy.none()).bind(this)) this.addRetry(retry);
+    const seconds = requireTimeout(this, props.timeout, { problem: 'NestedWorkflowStep has no timeout.', fix: "pass timeout: at least the child workflow's timeout." });
+    (props.retryPolicy ?? RetryPolicy.none()).applyTo(this);
     this.allowExpressExecutions();
     if (seconds !== undefined && !props.workflow.timeout.isUnresolved() && seconds < props.workflow.timeout.toSeconds()) {
       Annotations.of(this).addWarningV2(

@@ -70,7 +70,6 @@ export class PublishEventStep extends tasks.EventBridgePutEvents {
       comment: props.comment,
     });
     requireWholeSeconds(this, 'timeout', timeout);
-    const retryPolicy = props.retryPolicy ?? RetryPolicy.transient({ errors: [...PublishEventStep.TRANSIENT_ERRORS] });
-    for (const retry of retryPolicy.bind(this)) this.addRetry(retry);
+    (props.retryPolicy ?? RetryPolicy.transient({ errors: [...PublishEventStep.TRANSIENT_ERRORS] })).applyTo(this);
   }
 }

@@ -101,14 +101,14 @@ export class RetryPolicy {
   private constructor(private readonly retries: sfn.RetryProps[]) {}
 
   /**
-   * Validates the retriers against the ASL bounds and returns them, ready for `addRetry`.
+   * Validates the retriers against the ASL bounds and adds them to a state, in order.
    *
-   * @param scope the state the policy applies to (named in error messages)
+   * @param state the state the policy applies to (named in error messages)
    * @throws WorkflowConfigurationError if a field is out of the range ASL accepts.
    */
-  public bind(scope: IConstruct): sfn.RetryProps[] {
-    this.retries.forEach((retry, index) => validateRetry(scope, retry, `Retry[${index}]`));
-    return this.retries.map((retry) => ({ ...retry, errors: [...(retry.errors ?? [])] }));
+  public applyTo(state: IConstruct & { addRetry(props?: sfn.RetryProps): unknown }): void {
+    this.retries.forEach((retry, index) => validateRetry(state, retry, `Retry[${index}]`));
+    for (const retry of this.retries) state.addRetry({ ...retry, errors: [...(retry.errors ?? [])] });
   }
 }
 

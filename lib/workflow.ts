@@ -7,7 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { ACKNOWLEDGED_RULES_METADATA, acknowledgedRuleId, IDEMPOTENT_STATES_METADATA } from './assembly/metadata-keys';
 import { renderDefinition } from './asl/render';
-import { requireWholeSeconds } from './durations';
+import { requireTimeout, requireWholeSeconds } from './durations';
 import { WorkflowConfigurationError } from './errors';
 import { MAX_STANDARD_DURATION } from './workflow-limits';
 import { HumanApproval } from './approval/human-approval';
@@ -134,14 +134,12 @@ export class Workflow extends Construct {
    */
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
-    if (!props.timeout) {
-      throw new WorkflowConfigurationError(
-        this,
-        'Workflow has no timeout: a stuck Standard execution would run for a year.',
-        'pass timeout: Duration.minutes(n), the longest an execution may take.',
-      );
-    }
-    requireWholeSeconds(this, 'timeout', props.timeout, { max: MAX_STANDARD_DURATION.toSeconds() });
+    requireTimeout(
+      this,
+      props.timeout,
+      { problem: 'Workflow has no timeout: a stuck Standard execution would run for a year.', fix: 'pass timeout: Duration.minutes(n), the longest an execution may take.' },
+      { max: MAX_STANDARD_DURATION.toSeconds() },
+    );
     this.timeout = props.timeout;
     this.stateMachineName = props.stateMachineName;
     this.stateMachineType = props.stateMachineType ?? sfn.StateMachineType.STANDARD;

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { requireWholeSeconds } from '../durations';
+import { requireTimeout } from '../durations';
 import { WorkflowConfigurationError } from '../errors';
 import { RetryPolicy } from '../retry-policy';
 import { fitStateName } from '../state-names';
@@ -97,13 +97,18 @@ export class HumanApproval extends sfn.Parallel {
       resultPath: props.resultPath ?? '$.approval',
       resultSelector: Object.fromEntries(['approvalId', 'decision', 'decidedBy', 'decidedAt', 'comment'].map((field) => [field, sfn.JsonPath.stringAt(`$[0].${field}`)])),
     });
-    if (!props.timeout) {
-      throw new WorkflowConfigurationError(this, 'HumanApproval has no timeout: an unanswered request would wait until the workflow times out.', 'pass timeout: how long reviewers have to decide, e.g. Duration.days(2).');
-    }
+    const timeoutSeconds = requireTimeout(
+      this,
+      props.timeout,
+      {
+        problem: 'HumanApproval has no timeout: an unanswered request would wait until the workflow times out.',
+        fix: 'pass timeout: how long reviewers have to decide, e.g. Duration.days(2).',
+      },
+      { max: MAX_STANDARD_DURATION.toSeconds() },
+    );
     if (!props.summary) {
       throw new WorkflowConfigurationError(this, 'HumanApproval has no summary: reviewers would not know what they decide.', 'pass summary: sfn.TaskInput.fromObject({ ... }) with the fields a reviewer needs.');
     }
-    const timeoutSeconds = requireWholeSeconds(this, 'timeout', props.timeout, { max: MAX_STANDARD_DURATION.toSeconds() });
     this.service = props.service;
     this.timeout = props.timeout;
     const approvers = props.approvers
@@ -151,7 +156,7 @@ export class HumanApproval extends sfn.Parallel {
       taskTimeout: sfn.Timeout.duration(props.timeout),
       retryOnServiceExceptions: false,
     });
-    for (const retry of RetryPolicy.transient({ additionalErrors: [NOTIFICATION_FAILED_ERROR] }).bind(wait)) wait.addRetry(retry);
+    RetryPolicy.transient({ additionalErrors: [NOTIFICATION_FAILED_ERROR] }).applyTo(wait);
     const expired = new sfn.Fail(this, 'Expired', {
       stateName: fitStateName(`${this.stateId}: expired`),
       error: HumanApproval.EXPIRED_ERROR,
