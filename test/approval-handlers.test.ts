@@ -85,7 +85,7 @@ async function capturingLogs<T>(run: () => Promise<T>): Promise<{ value: T; logs
 }
 
 function decisionService(now: () => Date = () => new Date()): DecisionService {
-  return new DecisionService(new ApprovalStore(TABLE, 0, dynamo.client), new SFNClient({}), now);
+  return new DecisionService(new ApprovalStore(TABLE, dynamo.client), new SFNClient({}), now);
 }
 
 describe('approval notifier', () => {
@@ -95,7 +95,7 @@ describe('approval notifier', () => {
     // WHEN
     const { value, logs } = await capturingLogs(() => notify(event));
     // THEN the record holds the token
-    const stored = await new ApprovalStore(TABLE, 0, dynamo.client).get(value.approvalId);
+    const stored = await new ApprovalStore(TABLE, dynamo.client).get(value.approvalId);
     expect(stored).toMatchObject({ approvalId: value.approvalId, taskToken: event.taskToken, status: 'PENDING', approvers: [REVIEWER_ROLE] });
     // and the notification, the return value and the logs do not
     const published = sns.commandCalls(PublishCommand);
@@ -134,7 +134,7 @@ describe('decision service (real conditional writes on a DynamoDB-compatible ser
     const [call] = sfn.commandCalls(SendTaskSuccessCommand);
     expect(call.args[0].input.taskToken).toBe(taskToken);
     expect(JSON.parse(call.args[0].input.output!)).toMatchObject({ approvalId, decision: 'APPROVED', decidedBy: REVIEWER, comment: 'looks fine' });
-    expect(await new ApprovalStore(TABLE, 0, dynamo.client).get(approvalId)).toMatchObject({ status: 'APPROVED', decidedBy: REVIEWER });
+    expect(await new ApprovalStore(TABLE, dynamo.client).get(approvalId)).toMatchObject({ status: 'APPROVED', decidedBy: REVIEWER });
     expect(JSON.stringify(result.value.body)).not.toContain(taskToken);
     expect(result.logs).not.toContain(taskToken);
   });
@@ -155,7 +155,7 @@ describe('decision service (real conditional writes on a DynamoDB-compatible ser
     expect(second.value).toEqual({ statusCode: 409, body: { message: expect.stringMatching(/was already APPROVED by .*OrderReviewer\/dana/) } });
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
     expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
-    expect(await new ApprovalStore(TABLE, 0, dynamo.client).get(approvalId)).toMatchObject({ status: 'APPROVED' });
+    expect(await new ApprovalStore(TABLE, dynamo.client).get(approvalId)).toMatchObject({ status: 'APPROVED' });
   });
 
   test('of two concurrent decisions exactly one wins', async () => {
@@ -181,7 +181,7 @@ describe('decision service (real conditional writes on a DynamoDB-compatible ser
     sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('Task Timed Out'), { name: 'TaskTimedOut' }));
     const { value } = await capturingLogs(() => decisionService().decide(approvalId, REVIEWER, 'APPROVE'));
     expect(value).toEqual({ statusCode: 410, body: { message: expect.stringContaining('TaskTimedOut') } });
-    expect(await new ApprovalStore(TABLE, 0, dynamo.client).get(approvalId)).toMatchObject({ status: 'EXPIRED' });
+    expect(await new ApprovalStore(TABLE, dynamo.client).get(approvalId)).toMatchObject({ status: 'EXPIRED' });
   });
 
   test('a transient Step Functions failure is a 503 and leaves the approval pending for a retry', async () => {
@@ -189,7 +189,7 @@ describe('decision service (real conditional writes on a DynamoDB-compatible ser
     sfn.on(SendTaskSuccessCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).resolves({});
     const first = await capturingLogs(() => decisionService().decide(approvalId, REVIEWER, 'APPROVE'));
     expect(first.value.statusCode).toBe(503);
-    expect(await new ApprovalStore(TABLE, 0, dynamo.client).get(approvalId)).toMatchObject({ status: 'PENDING' });
+    expect(await new ApprovalStore(TABLE, dynamo.client).get(approvalId)).toMatchObject({ status: 'PENDING' });
     const retry = await capturingLogs(() => decisionService().decide(approvalId, REVIEWER, 'APPROVE'));
     expect(retry.value.statusCode).toBe(200);
   });

@@ -114,6 +114,12 @@ describe('HumanApproval construction', () => {
     expect(() => new HumanApproval(stack, 'B', { service, timeout: Duration.days(1) } as any)).toThrow(/\[TestStack\/B\] HumanApproval has no summary/);
   });
 
+  test('fails when the record retention is not whole seconds, naming the service', () => {
+    expect(() => new ApprovalService(newStack(), 'Approvals', { recordRetention: Duration.millis(1500) })).toThrow(
+      /\[TestStack\/Approvals\] recordRetention must be a whole number of seconds/,
+    );
+  });
+
   test('fails when the approval outlives the workflow', () => {
     expect(() => approvalWorkflow({ timeout: Duration.days(7) }, Duration.days(3))).toThrow(
       /\[TestStack\/Review\] The approval timeout \(7 days\) is not shorter than the workflow timeout \(3 days\).*Fix: make the approval timeout shorter/,

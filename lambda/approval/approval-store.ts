@@ -19,19 +19,21 @@ export class ApprovalStore {
 
   constructor(
     private readonly tableName: string,
-    private readonly retentionSeconds: number,
     client: DynamoDBClient = new DynamoDBClient({}),
   ) {
     this.client = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  /** Stores a new request; storing the same request again (a retried notification) changes nothing. */
-  public async create(record: ApprovalRecord): Promise<void> {
+  /**
+   * Stores a new request, kept `retentionSeconds` after it expires (DynamoDB TTL); storing the
+   * same request again (a retried notification) changes nothing.
+   */
+  public async create(record: ApprovalRecord, retentionSeconds: number): Promise<void> {
     const expiresAtEpoch = Math.floor(Date.parse(record.expiresAt) / 1000);
     try {
       await this.client.send(new PutCommand({
         TableName: this.tableName,
-        Item: { ...record, ttl: expiresAtEpoch + this.retentionSeconds },
+        Item: { ...record, ttl: expiresAtEpoch + retentionSeconds },
         ConditionExpression: 'attribute_not_exists(approvalId)',
       }));
     } catch (error) {

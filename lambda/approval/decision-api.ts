@@ -1,10 +1,9 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { APPROVAL_DECISIONS, ApprovalDecision, MAX_COMMENT_LENGTH } from '../../lib/approval/approval-record';
 import { ApprovalStore } from './approval-store';
 import { ApiResult, DecisionService } from './decide';
 import { logger } from './logger';
-
-const MAX_COMMENT_LENGTH = 1000;
 
 let service: DecisionService | undefined;
 
@@ -15,7 +14,7 @@ let service: DecisionService | undefined;
  */
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   service ??= new DecisionService(
-    new ApprovalStore(process.env.TABLE_NAME!, Number(process.env.RETENTION_SECONDS ?? 0)),
+    new ApprovalStore(process.env.TABLE_NAME!),
     // well within the function's 10-second timeout, so a slow call fails visibly (503) rather than timing out
     new SFNClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } }),
   );
@@ -45,14 +44,14 @@ export async function route(decisions: DecisionService, event: APIGatewayProxyEv
   }
 }
 
-function parseDecision(text: string | null): { decision: 'APPROVE' | 'REJECT'; comment?: string } | ApiResult {
+function parseDecision(text: string | null): { decision: ApprovalDecision; comment?: string } | ApiResult {
   let body: any;
   try {
     body = JSON.parse(text ?? '');
   } catch {
     return badRequest('The body must be JSON: {"decision":"APPROVE"|"REJECT","comment":"..."}.');
   }
-  if (body?.decision !== 'APPROVE' && body?.decision !== 'REJECT') return badRequest('decision must be APPROVE or REJECT.');
+  if (!APPROVAL_DECISIONS.includes(body?.decision)) return badRequest(`decision must be ${APPROVAL_DECISIONS.join(' or ')}.`);
   if (body.comment !== undefined && (typeof body.comment !== 'string' || body.comment.length > MAX_COMMENT_LENGTH)) {
     return badRequest(`comment must be a string of at most ${MAX_COMMENT_LENGTH} characters.`);
   }

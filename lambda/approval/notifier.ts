@@ -35,10 +35,10 @@ export class ApprovalNotificationFailed extends Error {
  * `ApprovalNotificationFailed`, which the step retries.
  */
 export const handler = async (event: ApprovalRequestEvent): Promise<{ approvalId: string; expiresAt: string }> => {
-  const store = new ApprovalStore(requiredEnv('TABLE_NAME'), Number(process.env.RETENTION_SECONDS ?? 0));
+  const store = new ApprovalStore(requiredEnv('TABLE_NAME'));
   const record = newApprovalRecord(event, new Date());
   try {
-    await store.create(record);
+    await store.create(record, Number(requiredEnv('RETENTION_SECONDS')));
     await announce(notificationOf(record, requiredEnv('DECISION_API_URL'))).catch(async (error: Error) => {
       await store.remove(record.approvalId);
       throw error;

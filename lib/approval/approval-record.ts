@@ -3,8 +3,14 @@ import { createHash } from 'node:crypto';
 /** Where an approval request stands. */
 export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
 
+/** The decisions the decision API accepts. */
+export const APPROVAL_DECISIONS = ['APPROVE', 'REJECT'] as const;
+
 /** A reviewer's decision, as the decision API accepts it. */
-export type ApprovalDecision = 'APPROVE' | 'REJECT';
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
+
+/** The longest comment the decision API accepts, in characters. */
+export const MAX_COMMENT_LENGTH = 1000;
 
 /**
  * What the HumanApproval task sends its notifier: the task token (which only the approval store

@@ -11,7 +11,8 @@ import { Construct } from 'constructs';
 import { APPROVAL_NOTIFIER_METADATA } from '../assembly/metadata-keys';
 import { WorkflowConfigurationError } from '../errors';
 import { acknowledgeNagRules, acknowledgeXRayWildcard, nagResourceName } from '../nag-acknowledgements';
-import { PENDING_INDEX } from './approval-record';
+import { APPROVAL_DECISIONS, MAX_COMMENT_LENGTH, PENDING_INDEX } from './approval-record';
+import { requireWholeSeconds } from '../durations';
 import { handlerAssetPath, LIBRARY_HANDLERS } from './handler-assets';
 
 /**
@@ -113,13 +114,17 @@ export class ApprovalService extends Construct {
    */
   public readonly approverArns: string[];
 
+  /** @throws WorkflowConfigurationError if `recordRetention` is not whole seconds, or an approver is not an IAM principal with an ARN. */
   constructor(scope: Construct, id: string, props: ApprovalServiceProps = {}) {
     super(scope, id);
     this.table = this.createTable(props);
     this.notificationTopic = props.notificationTopic ?? new sns.Topic(this, 'Notifications', { enforceSSL: true });
-    this.decisionFunction = this.libraryFunction('DecisionFunction', 'approval-decision', props);
+    this.decisionFunction = this.libraryFunction('DecisionFunction', 'approval-decision');
     this.api = this.createApi(props);
-    this.notifier = this.libraryFunction('Notifier', 'approval-notifier', props, {
+    const recordRetention = props.recordRetention ?? Duration.days(90);
+    requireWholeSeconds(this, 'recordRetention', recordRetention, { min: 0 });
+    this.notifier = this.libraryFunction('Notifier', 'approval-notifier', {
+      RETENTION_SECONDS: String(recordRetention.toSeconds()),
       DECISION_API_URL: this.apiUrl(),
       TOPIC_ARN: this.notificationTopic.topicArn,
       ...(props.eventBus ? { EVENT_BUS_NAME: props.eventBus.eventBusName } : {}),
@@ -227,8 +232,8 @@ export class ApprovalService extends Construct {
         required: ['decision'],
         additionalProperties: false,
         properties: {
-          decision: { type: apigateway.JsonSchemaType.STRING, enum: ['APPROVE', 'REJECT'] },
-          comment: { type: apigateway.JsonSchemaType.STRING, maxLength: 1000 },
+          decision: { type: apigateway.JsonSchemaType.STRING, enum: [...APPROVAL_DECISIONS] },
+          comment: { type: apigateway.JsonSchemaType.STRING, maxLength: MAX_COMMENT_LENGTH },
         },
       },
     });
@@ -270,7 +275,6 @@ export class ApprovalService extends Construct {
   private libraryFunction(
     id: string,
     name: keyof typeof LIBRARY_HANDLERS,
-    props: ApprovalServiceProps,
     environment: Record<string, string> = {},
   ): lambda.Function {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS });
@@ -288,8 +292,6 @@ export class ApprovalService extends Construct {
       role,
       environment: {
         TABLE_NAME: this.table.tableName,
-        RETENTION_SECONDS: String((props.recordRetention ?? Duration.days(90)).toSeconds()),
-        POWERTOOLS_SERVICE_NAME: 'approvals',
         NODE_OPTIONS: '--enable-source-maps',
         ...environment,
       },

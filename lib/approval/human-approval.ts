@@ -97,7 +97,7 @@ export class HumanApproval extends sfn.Parallel {
       resultPath: props.resultPath ?? '$.approval',
       resultSelector: Object.fromEntries(['approvalId', 'decision', 'decidedBy', 'decidedAt', 'comment'].map((field) => [field, sfn.JsonPath.stringAt(`$[0].${field}`)])),
     });
-    const timeoutSeconds = requireTimeout(
+    requireTimeout(
       this,
       props.timeout,
       {
@@ -124,7 +124,7 @@ export class HumanApproval extends sfn.Parallel {
         'pass approvers (IAM roles or users) to the HumanApproval or to the ApprovalService.',
       );
     }
-    this.waitForDecision = this.createWaitTask(props, approvers, timeoutSeconds);
+    this.waitForDecision = this.createWaitTask(props, approvers);
     this.branch(props.condition ? this.askOnlyIf(props.condition) : this.waitForDecision);
   }
 
@@ -140,7 +140,7 @@ export class HumanApproval extends sfn.Parallel {
     return this;
   }
 
-  private createWaitTask(props: HumanApprovalProps, approvers: string[], timeoutSeconds: number | undefined): tasks.LambdaInvoke {
+  private createWaitTask(props: HumanApprovalProps, approvers: string[]): tasks.LambdaInvoke {
     const wait = new tasks.LambdaInvoke(this, 'WaitForDecision', {
       stateName: fitStateName(`${this.stateId}: wait for decision`),
       lambdaFunction: this.service.notifier,
@@ -151,7 +151,7 @@ export class HumanApproval extends sfn.Parallel {
         stateName: sfn.JsonPath.stringAt('$$.State.Name'),
         summary: props.summary.value,
         approvers,
-        timeoutSeconds: timeoutSeconds ?? props.timeout.toSeconds(),
+        timeoutSeconds: props.timeout.toSeconds(),
       }),
       taskTimeout: sfn.Timeout.duration(props.timeout),
       retryOnServiceExceptions: false,
