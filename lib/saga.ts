@@ -128,8 +128,8 @@ export class Saga extends sfn.StateMachineFragment {
    * to when step k fails: the compensation of the nearest earlier step that has one.
    */
   private wireCompensations(compensations: Array<sfn.State | undefined>, failed: sfn.IChainable, compensationFailed: sfn.IChainable): sfn.IChainable[] {
-    const keys = uniqueKeys(compensations);
-    const present = compensations.flatMap((c, index) => (c ? [`${this.errorPath}.compensationErrors.${keys[index]}`] : []));
+    const errorPaths = uniqueKeys(compensations).map((key) => key && `${this.errorPath}.compensationErrors.${key}`);
+    const present = errorPaths.filter((path): path is string => path !== undefined);
     let entry: sfn.IChainable = present.length === 0 ? failed : this.compensationCheck(present, failed, compensationFailed);
     const entries: sfn.IChainable[] = [];
     compensations.forEach((compensation, index) => {
@@ -138,7 +138,7 @@ export class Saga extends sfn.StateMachineFragment {
       (compensation as unknown as sfn.INextable).next(entry);
       catchOf(compensation)(entry, {
         errors: [sfn.Errors.ALL],
-        resultPath: `${this.errorPath}.compensationErrors.${keys[index]}`,
+        resultPath: errorPaths[index],
       });
       entry = compensation;
     });
@@ -206,13 +206,17 @@ function catchOf(state: sfn.State): (handler: sfn.IChainable, props: sfn.CatchPr
   return (handler, props) => (state as unknown as { addCatch(h: sfn.IChainable, p: sfn.CatchProps): void }).addCatch(handler, props);
 }
 
-/** JSONPath keys for the compensations' state names, made unique with an index suffix when two collide. */
-function uniqueKeys(states: Array<sfn.State | undefined>): string[] {
+/**
+ * JSONPath keys for the compensations' state names (undefined where a step has none), made
+ * unique with a number suffix when two collide.
+ */
+function uniqueKeys(states: Array<sfn.State | undefined>): Array<string | undefined> {
   const seen = new Set<string>();
-  return states.map((state, index) => {
-    if (!state) return '';
-    let key = jsonPathKey(state.stateId);
-    if (seen.has(key)) key = `${key}_${index + 1}`;
+  return states.map((state) => {
+    if (!state) return undefined;
+    const base = jsonPathKey(state.stateId);
+    let key = base;
+    for (let n = 2; seen.has(key); n++) key = `${base}_${n}`;
     seen.add(key);
     return key;
   });

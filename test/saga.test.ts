@@ -154,6 +154,21 @@ describe('Saga construction', () => {
     expect(() => workflowOf(stack, saga)).toThrow(/State with name 'Charge' occurs in both/);
   });
 
+  test('every failed compensation keeps its own error, even when their names make the same JSONPath key', async () => {
+    // GIVEN compensation names that all become the key Undo_A ('Undo A', 'Undo-A') or would collide with its suffix ('Undo_A_3')
+    const stack = newStack();
+    const undoNames = ['Undo A', 'Undo_A_3', 'Undo-A'];
+    const steps = undoNames.map((undo, index) => ({ action: inlineStep(stack, `Do${index}`), compensation: inlineStep(stack, undo, { resultPath: sfn.JsonPath.DISCARD }) }));
+    workflowOf(stack, new Saga(stack, 'Order', { steps: [...steps, { action: inlineStep(stack, 'Last') }] }));
+    const machine = LocalRunner.fromStack(stack).stateMachine();
+    // WHEN the last action and every compensation fail
+    const tasks = Object.fromEntries(undoNames.map((name, index) => [name, failWith(`Undo${index}Failed`)]));
+    const result = await machine.run({}, { tasks: { ...tasks, Last: failWith('LastFailed') } });
+    // THEN one record per compensation
+    const errors = JSON.parse(result.cause!).sagaError.compensationErrors as Record<string, { Error: string }>;
+    expect(Object.values(errors).map((e) => e.Error).sort()).toEqual(['Undo0Failed', 'Undo1Failed', 'Undo2Failed']);
+  });
+
   test('generated state names stay within 80 characters and unique, even for two sagas with long names in one machine', () => {
     // GIVEN
     const stack = newStack();
