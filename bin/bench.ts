@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { App } from 'aws-cdk-lib';
 import { Command } from 'commander';
 import { LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
+import { ORDER_WORKFLOW, readOrders, runExampleOrder, SILENT_LOGS } from './example-orders';
 import { OrderProcessingStack } from './order-processing-stack';
-import { completeWithReview, readReviewScript } from './order-review';
+import { readReviewScript } from './order-review';
 
 /**
  * Benchmark of the example app: synth time, local executions per second (happy path and
@@ -21,18 +22,14 @@ const program = new Command()
   .option('--reviews <file>', 'what the reviewer decides for flagged orders', 'examples/review-decisions.json')
   .parse();
 
-const QUIET = { environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } };
 
 async function main(): Promise<void> {
   const options = program.opts<{ synthRuns: string; seconds: string; orders: string; reviews: string }>();
-  const orders = readdirSync(options.orders)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => JSON.parse(readFileSync(path.join(options.orders, file), 'utf8')));
+  const orders = readOrders(options.orders).map(({ order }) => order);
 
   console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
   const { runner, timings } = synthesize(Number(options.synthRuns));
-  const workflow = runner.stateMachine('OrderProcessing/OrderWorkflow');
+  const workflow = runner.stateMachine(ORDER_WORKFLOW);
   console.log(`(a) in-process synth of the example app (9 esbuild bundles), ${timings.length} runs`);
   console.log(`    min ${fmt(Math.min(...timings))} ms   median ${fmt(median(timings))} ms\n`);
 
@@ -49,8 +46,7 @@ async function main(): Promise<void> {
   const approvals = LocalApprovals.of(runner);
   const reviews = readReviewScript(options.reviews);
   for (const order of orders) {
-    const execution = workflow.start(order, { ...QUIET, functions: approvals.functions });
-    const { result } = await completeWithReview(execution, approvals, order.orderId, reviews);
+    const { result } = await runExampleOrder(runner, approvals, order, reviews, { environment: SILENT_LOGS });
     console.log(`    ${String(order.orderId).padEnd(9)} ${String(result.transitions).padStart(3)}  ${result.status}${result.error ? ` ${result.error}` : ''}`);
   }
 }
@@ -72,11 +68,11 @@ function synthesize(runs: number): { runner: LocalRunner; timings: number[] } {
 }
 
 async function throughput(workflow: LocalStateMachine, order: unknown, seconds: number): Promise<{ perSecond: number; meanMs: number }> {
-  for (let i = 0; i < 20; i++) await workflow.run(order, QUIET);
+  for (let i = 0; i < 20; i++) await workflow.run(order, { environment: SILENT_LOGS });
   let count = 0;
   const started = performance.now();
   while (performance.now() - started < seconds * 1000) {
-    await workflow.run(order, QUIET);
+    await workflow.run(order, { environment: SILENT_LOGS });
     count++;
   }
   const elapsed = performance.now() - started;

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
   acknowledgeNagRules,
@@ -260,4 +261,14 @@ export class OrderProcessingStack extends Stack {
     });
     return fn;
   }
+}
+
+/**
+ * Adds the example stack (`OrderProcessing`) to an app, checked at synth by cdk-nag's
+ * AwsSolutions and Serverless packs: `cdk synth` and the tests check the same app.
+ */
+export function addOrderProcessing(app: App, props: StackProps = {}): OrderProcessingStack {
+  const stack = new OrderProcessingStack(app, 'OrderProcessing', props);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return stack;
 }

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ApprovalView, expressBlockers, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib';
 import { ExecutionResult, LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
-import { orderPlacedEvent } from './order-events';
-import { completeWithReview, readReviewScript } from './order-review';
+import { ORDER_WORKFLOW, readOrders, runExampleOrder, SILENT_LOGS } from './example-orders';
+import { readReviewScript } from './order-review';
 import { compensationsOf, OrderOutcome, outcomeOf } from './order-outcome';
 
 /** What examples/order-outcomes.json documents for an order. */
@@ -22,9 +21,6 @@ interface OrderRun {
   readonly expected?: ExpectedOutcome;
 }
 
-/** The EventBridge trigger that starts the order workflow. */
-const ORDER_PLACED_TRIGGER = 'OrderProcessing/OrderWorkflow/OrderPlaced';
-
 /** The Express duration the cost comparison assumes (local runs are far faster than AWS). */
 const EXPRESS_DURATION_SECONDS = 2;
 
@@ -40,30 +36,20 @@ const program = new Command()
 
 async function main(): Promise<number> {
   const options = program.opts<{ assembly: string; orders: string; expected: string; reviews: string; verbose: boolean }>();
-  const workflowPath = 'OrderProcessing/OrderWorkflow';
   const runner = LocalRunner.fromCloudAssembly(options.assembly);
-  const workflow = runner.stateMachine(workflowPath);
+  const workflow = runner.stateMachine(ORDER_WORKFLOW);
   const approvals = LocalApprovals.of(runner);
   const reviews = readReviewScript(options.reviews);
   const expected = JSON.parse(readFileSync(options.expected, 'utf8')) as Record<string, ExpectedOutcome>;
-  const files = readdirSync(options.orders).filter((file) => file.endsWith('.json')).sort();
-  const environment: Record<string, string> = options.verbose ? {} : { POWERTOOLS_LOG_LEVEL: 'SILENT' };
+  const environment = options.verbose ? {} : SILENT_LOGS;
 
   const runs: OrderRun[] = [];
-  for (const file of files) {
-    const order = JSON.parse(readFileSync(path.join(options.orders, file), 'utf8'));
-    const orderId: string = order.orderId ?? file;
-    const [execution] = runner.startFromEvent(ORDER_PLACED_TRIGGER, orderPlacedEvent(order), {
-      name: `${orderId}-local`,
-      environment,
-      functions: approvals.functions,
-    });
-    if (!execution) throw new Error(`The OrderPlaced event of ${orderId} does not match the trigger's pattern.`);
-    const { result, review } = await completeWithReview(execution, approvals, orderId, reviews);
-    runs.push({ orderId, result, review, expected: expected[orderId] });
+  for (const { order } of readOrders(options.orders)) {
+    const { result, review } = await runExampleOrder(runner, approvals, order, reviews, { name: `${order.orderId}-local`, environment });
+    runs.push({ orderId: order.orderId, result, review, expected: expected[order.orderId] });
   }
 
-  console.log(`Order workflow ${workflowPath}: ${runs.length} orders from ${options.orders}, each delivered as an OrderPlaced event, run locally\n`);
+  console.log(`Order workflow ${ORDER_WORKFLOW}: ${runs.length} orders from ${options.orders}, each delivered as an OrderPlaced event, run locally\n`);
   printTable(runs);
   printCost(workflow, runs);
   const mismatches = runs.filter((run) => run.expected && outcomeOf(run.result) !== run.expected.outcome);

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { runCli } from '../lib/cli/program';
+import { cli } from './support/cli';
 
 interface Received {
   readonly method: string;
@@ -24,12 +24,6 @@ async function fakeApi(reply: (request: Received) => { status: number; body: unk
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`, received, server };
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; output: string }> {
-  const lines: string[] = [];
-  const code = await runCli(argv, (text) => lines.push(text));
-  return { code, output: lines.join('\n') };
 }
 
 describe('cdk-sfn-workflows approvals', () => {

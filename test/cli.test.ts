@@ -4,16 +4,10 @@ import * as path from 'node:path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Workflow } from '../lib';
-import { runCli } from '../lib/cli/program';
 import { inlineStep } from './helpers';
+import { cli } from './support/cli';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'asl');
-
-async function cli(...argv: string[]): Promise<{ code: number; output: string }> {
-  const lines: string[] = [];
-  const code = await runCli(argv, (text) => lines.push(text));
-  return { code, output: lines.join('\n') };
-}
 
 function writeDefinition(definition: unknown): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'lint-')), 'workflow.asl.json');
@@ -21,8 +15,15 @@ function writeDefinition(definition: unknown): string {
   return file;
 }
 
-/** A cloud assembly with one STANDARD workflow whose Choice has no Default (a warning), acknowledged or not. */
+const assemblies = new Map<boolean, string>();
+
+/** A cloud assembly with one STANDARD workflow whose Choice has no Default (a warning), acknowledged or not; synthesized once each. */
 function assemblyWithChoice(acknowledge: boolean): string {
+  if (!assemblies.has(acknowledge)) assemblies.set(acknowledge, synthAssemblyWithChoice(acknowledge));
+  return assemblies.get(acknowledge)!;
+}
+
+function synthAssemblyWithChoice(acknowledge: boolean): string {
   const outdir = mkdtempSync(path.join(tmpdir(), 'assembly-'));
   const app = new App({ outdir });
   const stack = new Stack(app, 'Shop');

@@ -9,27 +9,22 @@ import { newStack } from './helpers';
 
 const SUMMARY = sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') });
 
-interface Fixture {
-  readonly stack: Stack;
-  readonly service: ApprovalService;
-  readonly approval: HumanApproval;
-  readonly reviewer: iam.Role;
-}
-
 /** A STANDARD workflow: Review → Approved, with rejected and expired routed to their own states. */
-function approvalWorkflow(props: Partial<HumanApprovalProps> = {}, workflowTimeout = Duration.days(3)): Fixture {
+function approvalWorkflow(props: Partial<HumanApprovalProps> = {}, workflowTimeout = Duration.days(3)): Stack {
   const stack = newStack();
   const reviewer = new iam.Role(stack, 'Reviewer', { roleName: 'Reviewer', assumedBy: new iam.AccountRootPrincipal() });
   const service = new ApprovalService(stack, 'Approvals');
   const approval = new HumanApproval(stack, 'Review', { service, timeout: Duration.days(2), summary: SUMMARY, approvers: [reviewer], ...props });
   approval.onRejected(new sfn.Pass(stack, 'Rejected')).onExpired(new sfn.Pass(stack, 'Expired'));
   new Workflow(stack, 'Orders', { definition: approval.next(new sfn.Pass(stack, 'Approved')), timeout: workflowTimeout });
-  return { stack, service, approval, reviewer };
+  return stack;
 }
 
+/** The default approval workflow, built and synthesized once for the template and the local runs. */
+const DEFAULT_STACK = approvalWorkflow();
+
 describe('ApprovalService and HumanApproval (synthesized)', () => {
-  const { stack } = approvalWorkflow();
-  const template = Template.fromStack(stack);
+  const template = Template.fromStack(DEFAULT_STACK);
 
   test('the approval store: on demand, encrypted, point-in-time recovery, TTL, retained', () => {
     template.hasResource('AWS::DynamoDB::GlobalTable', {
@@ -167,8 +162,7 @@ describe('HumanApproval construction', () => {
 });
 
 describe('HumanApproval locally', () => {
-  const fixture = approvalWorkflow();
-  const runner = LocalRunner.fromStack(fixture.stack);
+  const runner = LocalRunner.fromStack(DEFAULT_STACK);
   const machine = runner.stateMachine('Orders');
   const REVIEWER = 'arn:aws:sts::123456789012:assumed-role/Reviewer/dana';
 
@@ -230,7 +224,7 @@ describe('HumanApproval locally', () => {
   });
 
   test('with a condition that does not hold, no request is made and the decision is NOT_REQUIRED', async () => {
-    const { stack } = approvalWorkflow({ condition: sfn.Condition.booleanEquals('$.flagged', true) });
+    const stack = approvalWorkflow({ condition: sfn.Condition.booleanEquals('$.flagged', true) });
     const local = LocalRunner.fromStack(stack);
     const approvals = LocalApprovals.of(local);
     const result = await local.stateMachine('Orders').run({ orderId: 'ORD-5', flagged: false }, { functions: approvals.functions });

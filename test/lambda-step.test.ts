@@ -1,9 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaStep, RetryPolicy, Workflow } from '../lib';
-import { inlineFunction, inlineStep, newStack } from './helpers';
+import { codeFunction, inlineFunction, inlineStep, newStack } from './helpers';
 
 /** The rendered ASL of the only state of a one-step workflow. */
 function renderStep(make: (stack: ReturnType<typeof newStack>) => sfn.State): any {
@@ -102,12 +101,7 @@ describe('LambdaStep', () => {
   test('warns when the function can outlive the step timeout', () => {
     // GIVEN
     const stack = newStack();
-    const fn = new lambda.Function(stack, 'Slow', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => 1;'),
-      timeout: Duration.seconds(30),
-    });
+    const fn = codeFunction(stack, 'Slow', 'exports.handler = async () => 1;', { timeout: Duration.seconds(30) });
     // WHEN
     new LambdaStep(stack, 'Charge', { lambdaFunction: fn, timeout: Duration.seconds(10) });
     // THEN

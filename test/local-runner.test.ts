@@ -3,28 +3,18 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { RetryPolicy, Workflow } from '../lib';
 import { LocalRunner, TaskFailure } from '../lib/testing';
-import { inlineFunction, inlineStep, newStack } from './helpers';
+import { codeFunction, inlineFunction, inlineStep, newStack } from './helpers';
 
 /** A runner over one workflow built by `define` in a fresh stack. */
 function runnerFor(define: (stack: Stack) => sfn.IChainable, timeout = Duration.minutes(5)): LocalRunner {
   const stack = newStack();
   new Workflow(stack, 'Workflow', { definition: define(stack), timeout });
   return LocalRunner.fromStack(stack);
-}
-
-function codeFunction(stack: Stack, id: string, code: string, props: Partial<lambda.FunctionProps> = {}): lambda.Function {
-  return new lambda.Function(stack, id, {
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline(code),
-    ...props,
-  });
 }
 
 describe('LocalRunner', () => {

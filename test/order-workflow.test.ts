@@ -1,20 +1,20 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { ORDER_PLACED_TRIGGER, readOrders, runExampleOrder, SILENT_LOGS } from '../bin/example-orders';
 import { compensationsOf, outcomeOf } from '../bin/order-outcome';
-import { OrderProcessingStack } from '../bin/order-processing-stack';
-import { orderPlacedEvent } from '../bin/order-events';
-import { completeWithReview, readReviewScript, ReviewedRun } from '../bin/order-review';
+import { addOrderProcessing, OrderProcessingStack, ORDERS_SOURCE } from '../bin/order-processing-stack';
+import { readReviewScript, ReviewedRun } from '../bin/order-review';
 import { checkAslSchema } from '../lib';
 import { aslSnapshot, LocalApprovals, LocalRunner, LocalStateMachine, TaskFailure } from '../lib/testing';
 
-const ORDERS_DIR = path.join(__dirname, '..', 'examples', 'orders');
-const EXPECTED = JSON.parse(readFileSync(path.join(__dirname, '..', 'examples', 'order-outcomes.json'), 'utf8'));
-const ORDER_FILES = readdirSync(ORDERS_DIR).filter((file) => file.endsWith('.json')).sort();
-const REVIEWS = readReviewScript(path.join(__dirname, '..', 'examples', 'review-decisions.json'));
-const QUIET = { environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } };
+const EXAMPLES = path.join(__dirname, '..', 'examples');
+const EXPECTED = JSON.parse(readFileSync(path.join(EXAMPLES, 'order-outcomes.json'), 'utf8'));
+const ORDERS = new Map(readOrders(path.join(EXAMPLES, 'orders')).map(({ file, order }) => [file, order]));
+const ORDER_FILES = [...ORDERS.keys()];
+const REVIEWS = readReviewScript(path.join(EXAMPLES, 'review-decisions.json'));
+const QUIET = { environment: SILENT_LOGS };
 
 const NO_REVIEW = ['ReviewOrder', 'ReviewOrder: required?', 'ReviewOrder: not required'];
 const REVIEWED = ['ReviewOrder', 'ReviewOrder: required?', 'ReviewOrder: wait for decision'];
@@ -24,7 +24,7 @@ const fulfilment = (review: string[]) => [
 ];
 
 function readOrder(file: string): any {
-  return JSON.parse(readFileSync(path.join(ORDERS_DIR, file), 'utf8'));
+  return ORDERS.get(file);
 }
 
 describe('order workflow (example app)', () => {
@@ -35,17 +35,14 @@ describe('order workflow (example app)', () => {
 
   beforeAll(() => {
     app = new App();
-    stack = new OrderProcessingStack(app, 'OrderProcessing');
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+    stack = addOrderProcessing(app);
     runner = LocalRunner.fromStack(stack);
     workflow = runner.stateMachine('OrderWorkflow');
   });
 
   /** Delivers an order's OrderPlaced event; a flagged order is decided as examples/review-decisions.json says. */
   function runOrder(order: { orderId: string }): Promise<ReviewedRun> {
-    const approvals = LocalApprovals.of(runner);
-    const [execution] = runner.startFromEvent('OrderWorkflow/OrderPlaced', orderPlacedEvent(order), { ...QUIET, functions: approvals.functions });
-    return completeWithReview(execution, approvals, order.orderId, REVIEWS);
+    return runExampleOrder(runner, LocalApprovals.of(runner), order, REVIEWS, QUIET);
   }
 
   test('the flattened ASL matches the reviewed snapshot', () => {
@@ -59,7 +56,7 @@ describe('order workflow (example app)', () => {
   });
 
   test('cdk-nag AwsSolutions and Serverless (EventBusDLQ included) report nothing unacknowledged, and every acknowledgement has a reason', () => {
-    // synth ran in beforeAll with the AwsSolutions plugin; a violation would have thrown there.
+    // synth ran in beforeAll with both packs as validation plugins: an unacknowledged finding throws ValidationFailed there.
     const acknowledgements = stack.node.findAll().flatMap((construct) =>
       construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((entry) => entry.data),
     );
@@ -175,15 +172,15 @@ describe('order workflow (example app)', () => {
 
   test('an OrderPlaced event runs the workflow on its detail, and the run publishes exactly one outcome event', async () => {
     // GIVEN the sample event of examples/events
-    const event = JSON.parse(readFileSync(path.join(__dirname, '..', 'examples', 'events', 'order-placed.json'), 'utf8'));
+    const event = JSON.parse(readFileSync(path.join(EXAMPLES, 'events', 'order-placed.json'), 'utf8'));
     // WHEN
-    const [execution] = runner.startFromEvent('OrderWorkflow/OrderPlaced', event, QUIET);
+    const [execution] = runner.startFromEvent(ORDER_PLACED_TRIGGER, event, QUIET);
     const result = await execution.result;
     // THEN
     expect(result.input).toEqual(event.detail);
     expect(result.publishedEvents).toEqual([{
       eventBusName: expect.stringMatching(/OrdersBus/),
-      source: 'shop.orders',
+      source: ORDERS_SOURCE,
       detailType: 'OrderCompleted',
       detail: { orderId: 'ORD-1001', totalCents: 4599, currency: 'EUR', trackingNumber: 'PW0000001001' },
       stateName: 'PublishOrderCompleted',
@@ -212,8 +209,8 @@ describe('order workflow (example app)', () => {
 
   test('events that do not match the trigger start nothing: another detail-type, an order without id', () => {
     for (const file of ['order-cancelled.json', 'order-placed-without-order-id.json']) {
-      const event = JSON.parse(readFileSync(path.join(__dirname, '..', 'examples', 'events', file), 'utf8'));
-      expect(runner.startFromEvent('OrderWorkflow/OrderPlaced', event, QUIET)).toEqual([]);
+      const event = JSON.parse(readFileSync(path.join(EXAMPLES, 'events', file), 'utf8'));
+      expect(runner.startFromEvent(ORDER_PLACED_TRIGGER, event, QUIET)).toEqual([]);
     }
   });
 
