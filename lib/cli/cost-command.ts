@@ -10,9 +10,10 @@ export interface NamedCostReport {
 
 const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
 
-/** The reports as a table, with the assumptions and the price table's date. */
-export function formatCostText(reports: NamedCostReport[], assumptions: { durationSeconds: number; memoryMb: number }): string {
-  const executions = reports[0]?.report.executions ?? 0;
+/** The reports as a table, with their assumptions and the price table's date. */
+export function formatCostText(reports: NamedCostReport[]): string {
+  if (reports.length === 0) return 'No state machines found.';
+  const { executions, durationSeconds, memoryMb } = reports[0].report.assumptions;
   const { standard, express } = STEP_FUNCTIONS_PRICES;
   const header = ['STATE MACHINE', 'TYPE', 'TRANSITIONS', 'STANDARD', 'EXPRESS', 'EXPRESS POSSIBLE'];
   const rows = reports.map(({ source, stateMachineType, report }) => {
@@ -31,8 +32,8 @@ export function formatCostText(reports: NamedCostReport[], assumptions: { durati
     '',
     `Prices for ${executions.toLocaleString('en-US')} executions, ${STEP_FUNCTIONS_PRICES.region} list prices as of ${STEP_FUNCTIONS_PRICES.asOf} (free tier not deducted).`,
     `STANDARD: transitions of the shortest–longest path × $${standard.perTransition} (retries add transitions).`,
-    `EXPRESS: $${express.perRequest} per execution + ${assumptions.durationSeconds} s (rounded up to ${express.durationIncrementSeconds * 1000} ms) × ` +
-      `${assumptions.memoryMb} MB (rounded up to ${express.memoryIncrementMb} MB) at the GB-second tier price.`,
+    `EXPRESS: $${express.perRequest} per execution + ${durationSeconds} s (rounded up to ${express.durationIncrementSeconds * 1000} ms) × ` +
+      `${memoryMb} MB (rounded up to ${express.memoryIncrementMb} MB) at the GB-second tier price.`,
   );
   for (const { source, report } of reports) {
     for (const blocker of report.expressBlockers) lines.push(`  ${source} cannot be EXPRESS: ${blocker}`);

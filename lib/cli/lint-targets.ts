@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { AslDefinition } from '../asl/definition';
-import { acknowledgedRulesFor, readCloudAssembly } from '../assembly/cloud-assembly';
-import { stateMachinesOf } from '../assembly/stack-resources';
+import { acknowledgedRulesFor } from '../assembly/cloud-assembly';
 import { RuleContext } from '../validation/rule';
+import { readAssemblyWorkflows } from './assembly-workflows';
 
 /** One state machine to check, with where it came from. */
 export interface LintTarget {
@@ -25,21 +25,11 @@ export interface LintTarget {
 export function readLintTargets(input: string, stateMachineType?: string): LintTarget[] {
   if (!existsSync(input)) throw new Error(`${input} does not exist.`);
   if (statSync(input).isDirectory()) {
-    return readCloudAssembly(input).flatMap((stack) =>
-      stateMachinesOf(stack).map((machine) => {
-        const constructPath = machine.constructPath ?? `${stack.displayName}/${machine.logicalId}`;
-        return {
-          source: constructPath.replace(/\/StateMachine$/, ''),
-          context: {
-            definition: machine.definition,
-            stateMachineType: machine.stateMachineType,
-            stateMachineName: machine.stateMachineName,
-            idempotentStates: machine.idempotentStates,
-          },
-          acknowledged: acknowledgedRulesFor(stack, `${constructPath}/Resource`),
-        };
-      }),
-    );
+    return readAssemblyWorkflows(input).map(({ source, constructPath, stack, machine }) => ({
+      source,
+      context: machine,
+      acknowledged: acknowledgedRulesFor(stack, `${constructPath}/Resource`),
+    }));
   }
   let definition: AslDefinition;
   try {

@@ -1,8 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { readCloudAssembly } from '../assembly/cloud-assembly';
-import { stateMachinesOf } from '../assembly/stack-resources';
-import { costReport } from '../cost/cost-report';
+import { costReport, DEFAULT_COST_ASSUMPTIONS } from '../cost/cost-report';
 import { addApprovalsCommand } from './approvals-command';
+import { readAssemblyWorkflows } from './assembly-workflows';
 import { formatCostText } from './cost-command';
 import { countFindings, formatLintText, lintTargets } from './lint-command';
 import { readLintTargets } from './lint-targets';
@@ -41,21 +40,19 @@ export async function runCli(argv: string[], out: Output = (text) => console.log
     .command('cost')
     .description('Prices each state machine of a cloud assembly under STANDARD and EXPRESS.')
     .argument('<assembly>', 'a cdk.out directory')
-    .option('--executions <n>', 'executions to price', parsePositive, 1_000_000)
-    .option('--duration <seconds>', 'average Express execution duration', parsePositive, 1)
-    .option('--memory <mb>', 'average Express execution memory', parsePositive, 64)
-    .option('--map-items <n>', 'items each Map state processes', parsePositive, 1)
+    .option('--executions <n>', 'executions to price', parsePositive, DEFAULT_COST_ASSUMPTIONS.executions)
+    .option('--duration <seconds>', 'average Express execution duration', parsePositive, DEFAULT_COST_ASSUMPTIONS.durationSeconds)
+    .option('--memory <mb>', 'average Express execution memory', parsePositive, DEFAULT_COST_ASSUMPTIONS.memoryMb)
+    .option('--map-items <n>', 'items each Map state processes', parsePositive, DEFAULT_COST_ASSUMPTIONS.mapItems)
     .option('--json', 'print the reports as JSON')
     .action((assembly: string, options: { executions: number; duration: number; memory: number; mapItems: number; json?: boolean }) => {
       const assumptions = { executions: options.executions, durationSeconds: options.duration, memoryMb: options.memory, mapItems: options.mapItems };
-      const reports = readCloudAssembly(assembly).flatMap((stack) =>
-        stateMachinesOf(stack).map((machine) => ({
-          source: (machine.constructPath ?? `${stack.displayName}/${machine.logicalId}`).replace(/\/StateMachine$/, ''),
-          stateMachineType: machine.stateMachineType,
-          report: costReport(machine.definition, assumptions),
-        })),
-      );
-      out(options.json ? JSON.stringify(reports, null, 2) : formatCostText(reports, assumptions));
+      const reports = readAssemblyWorkflows(assembly).map(({ source, machine }) => ({
+        source,
+        stateMachineType: machine.stateMachineType,
+        report: costReport(machine.definition, assumptions),
+      }));
+      out(options.json ? JSON.stringify(reports, null, 2) : formatCostText(reports));
     });
 
   addApprovalsCommand(program, out, (code) => (exitCode = code));

@@ -27,8 +27,13 @@ export interface CostReportOptions {
   readonly mapItems?: number;
 }
 
+/** The assumptions a cost report makes where its options are silent. */
+export const DEFAULT_COST_ASSUMPTIONS: Required<CostReportOptions> = Object.freeze({ executions: 1_000_000, durationSeconds: 1, memoryMb: 64, mapItems: 1 });
+
 /** The numbers that decide between STANDARD and EXPRESS for one definition. */
 export interface CostReport {
+  /** The assumptions the report priced with. */
+  readonly assumptions: Required<CostReportOptions>;
   /** The executions priced. */
   readonly executions: number;
   /** Transitions of the shortest and longest paths. */
@@ -50,16 +55,22 @@ export interface CostReport {
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
  */
 export function costReport(definition: AslDefinition, options: CostReportOptions = {}): CostReport {
-  const executions = options.executions ?? 1_000_000;
-  const transitions = analyzeTransitions(definition, { mapItems: options.mapItems });
+  const assumptions = { ...DEFAULT_COST_ASSUMPTIONS, ...definedFields(options) };
+  const { executions, durationSeconds, memoryMb, mapItems } = assumptions;
+  const transitions = analyzeTransitions(definition, { mapItems });
   return {
+    assumptions,
     executions,
     transitions,
     standardShortest: estimateStandardCost(transitions.shortest, executions),
     standardLongest: transitions.longest === undefined ? undefined : estimateStandardCost(transitions.longest, executions),
-    express: estimateExpressCost({ executions, durationSeconds: options.durationSeconds ?? 1, memoryMb: options.memoryMb }),
+    express: estimateExpressCost({ executions, durationSeconds, memoryMb }),
     expressBlockers: expressBlockers(definition),
   };
+}
+
+function definedFields<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Why a definition could not run as EXPRESS (the EXPRESS rules' errors); empty when it could. */
