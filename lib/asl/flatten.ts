@@ -56,3 +56,16 @@ export function parseFlattenedDefinition(
     throw new Error(`The definition of ${label} is not valid JSON after flattening its tokens: ${(error as Error).message}`);
   }
 }
+
+/**
+ * Replaces the `${...}` placeholders of flattened text that `resolve` has a value for; the
+ * others stay as they are.
+ */
+export function replacePlaceholders(text: string, resolve: (reference: string) => string | undefined): string {
+  return text.replace(/\$\{([^}"\\]+)\}/g, (placeholder, reference: string) => resolve(reference) ?? placeholder);
+}
+
+/** The values of the pseudo parameters (`AWS::Region`, ...) in a region and account of the `aws` partition. */
+export function pseudoParameters(region: string, account: string): Record<string, string> {
+  return { 'AWS::Partition': 'aws', 'AWS::Region': region, 'AWS::AccountId': account, 'AWS::URLSuffix': 'amazonaws.com' };
+}

@@ -1,9 +1,10 @@
+import { pseudoParameters, replacePlaceholders } from '../asl/flatten';
 import { AssemblyStack } from '../assembly/cloud-assembly';
 import type { FunctionRegistry, LocalEnvironment } from './function-registry';
 
 /** Replaces the `${...}` placeholders of `text` that {@link resolvePlaceholder} resolves; the others stay. */
 export function resolvePlaceholders(text: string, stack: AssemblyStack, environment: LocalEnvironment, functions: FunctionRegistry): string {
-  return text.replace(/\$\{([^}"\\]+)\}/g, (match, ref: string) => resolvePlaceholder(ref, stack, environment, functions) ?? match);
+  return replacePlaceholders(text, (reference) => resolvePlaceholder(reference, stack, environment, functions));
 }
 
 /**
@@ -18,13 +19,8 @@ function resolvePlaceholder(
   environment: LocalEnvironment,
   functions: FunctionRegistry,
 ): string | undefined {
-  const pseudo: Record<string, string> = {
-    'AWS::Partition': 'aws',
-    'AWS::Region': environment.region,
-    'AWS::AccountId': environment.account,
-    'AWS::URLSuffix': 'amazonaws.com',
-  };
-  if (pseudo[placeholder]) return pseudo[placeholder];
+  const pseudo = pseudoParameters(environment.region, environment.account)[placeholder];
+  if (pseudo) return pseudo;
   const [logicalId, attribute] = placeholder.split('.');
   const resource = stack.template.Resources?.[logicalId];
   if (resource?.Type === 'AWS::IAM::Role' && attribute === 'Arn') {

@@ -1,4 +1,5 @@
 import { AslDefinition } from '../asl/definition';
+import { pseudoParameters, replacePlaceholders } from '../asl/flatten';
 
 interface AslValidatorResult {
   readonly isValid: boolean;
@@ -57,11 +58,11 @@ export function aslSchemaErrors(definition: AslDefinition, options: AslSchemaOpt
 }
 
 function runAslValidator(definition: AslDefinition, checkPaths: boolean): AslSchemaError[] {
-  const text = JSON.stringify(definition)
-    .replace(/"Resource":"\$\{[^}"]+\}"/g, `"Resource":"${PLACEHOLDER_RESOURCE}"`)
-    .replace(/\$\{AWS::Partition\}/g, 'aws')
-    .replace(/\$\{AWS::Region\}/g, 'us-east-1')
-    .replace(/\$\{AWS::AccountId\}/g, '123456789012');
+  const standIns = pseudoParameters('us-east-1', '123456789012');
+  const text = replacePlaceholders(
+    JSON.stringify(definition).replace(/"Resource":"\$\{[^}"]+\}"/g, `"Resource":"${PLACEHOLDER_RESOURCE}"`),
+    (reference) => standIns[reference],
+  );
   const result = aslValidator(JSON.parse(text), { checkArn: true, checkPaths });
   return result.isValid ? [] : result.errors.map((error) => ({ code: error['Error code'], message: error.Message }));
 }
