@@ -1,12 +1,12 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
-  APPROVAL_REJECTED_ERROR,
+  accessRefusal,
   ApprovalDecision,
   ApprovalRecord,
-  ApprovalView,
-  approvedOutcome,
+  closedRefusal,
+  DecisionRefusal,
   mayDecide,
-  rejectionCause,
+  taskResponseOf,
   viewOf,
 } from '../../lib/approval/approval-record';
 import { ApprovalStore } from './approval-store';
@@ -84,34 +84,19 @@ export class DecisionService {
   }
 
   private async resume(taskToken: string, decision: ApprovalDecision, approvalId: string, decidedBy: string, decidedAt: string, comment?: string): Promise<void> {
-    if (decision === 'APPROVE') {
-      const output = JSON.stringify(approvedOutcome(approvalId, decidedBy, decidedAt, comment));
-      await this.stepFunctions.send(new SendTaskSuccessCommand({ taskToken, output }));
-    } else {
-      const cause = rejectionCause(approvalId, decidedBy, decidedAt, comment);
-      await this.stepFunctions.send(new SendTaskFailureCommand({ taskToken, error: APPROVAL_REJECTED_ERROR, cause }));
-    }
+    const response = taskResponseOf(decision, approvalId, decidedBy, decidedAt, comment);
+    if ('output' in response) await this.stepFunctions.send(new SendTaskSuccessCommand({ taskToken, output: response.output }));
+    else await this.stepFunctions.send(new SendTaskFailureCommand({ taskToken, error: response.error, cause: response.cause }));
   }
 
   /** 404 for an unknown id, 403 for a caller who may not decide it. */
   private refusal(record: ApprovalRecord | undefined, approvalId: string, callerArn: string): ApiResult | undefined {
-    if (!record) return { statusCode: 404, body: { message: `No approval ${approvalId}.` } };
-    if (!mayDecide(record.approvers, callerArn)) {
-      return { statusCode: 403, body: { message: `${callerArn} is not an approver of ${approvalId}.` } };
-    }
-    return undefined;
+    return asResult(accessRefusal(record, approvalId, callerArn));
   }
 
   /** 410 when the request expired, 409 when it was already decided. */
   private closed(record: ApprovalRecord): ApiResult | undefined {
-    const view: ApprovalView = viewOf(record, this.clock());
-    if (view.status === 'EXPIRED') {
-      return { statusCode: 410, body: { message: `Approval ${record.approvalId} expired at ${record.expiresAt}; the workflow no longer waits for a decision.` } };
-    }
-    if (view.status !== 'PENDING') {
-      return conflict(`Approval ${record.approvalId} was already ${view.status} by ${view.decidedBy} at ${view.decidedAt}.`);
-    }
-    return undefined;
+    return asResult(closedRefusal(record, this.clock()));
   }
 
   /** Step Functions refused the decision: 410 if the task is gone, else 503 with the record reopened. */
@@ -125,6 +110,10 @@ export class DecisionService {
     logger.error('Could not resume the workflow', { approvalId, error: error.name });
     return { statusCode: 503, body: { message: `Could not reach Step Functions (${error.name}); the approval is still pending, try again.` } };
   }
+}
+
+function asResult(refusal: DecisionRefusal | undefined): ApiResult | undefined {
+  return refusal && { statusCode: refusal.statusCode, body: { message: refusal.message } };
 }
 
 function ok(body: Record<string, unknown>): ApiResult {

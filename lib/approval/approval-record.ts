@@ -129,6 +129,49 @@ export function rejectionCause(approvalId: string, decidedBy: string, decidedAt:
   return JSON.stringify({ approvalId, decision: 'REJECTED', decidedBy, decidedAt, comment: comment ?? null });
 }
 
+/** Why the decision API refuses a request, with the HTTP status it answers. */
+export interface DecisionRefusal {
+  /** 403 (not an approver), 404 (unknown id), 409 (already decided) or 410 (expired). */
+  readonly statusCode: 403 | 404 | 409 | 410;
+  /** What went wrong, for the caller. */
+  readonly message: string;
+}
+
+/** 404 for an unknown id, 403 for a caller who may not decide it; undefined when the caller may see it. */
+export function accessRefusal(record: ApprovalRecord | undefined, approvalId: string, callerArn: string): DecisionRefusal | undefined {
+  if (!record) return { statusCode: 404, message: `No approval ${approvalId}.` };
+  if (!mayDecide(record.approvers, callerArn)) return { statusCode: 403, message: `${callerArn} is not an approver of ${approvalId}.` };
+  return undefined;
+}
+
+/** 410 when the request expired at `now`, 409 when it was already decided; undefined while it is PENDING. */
+export function closedRefusal(record: ApprovalRecord, now: Date): DecisionRefusal | undefined {
+  const view = viewOf(record, now);
+  if (view.status === 'EXPIRED') {
+    return { statusCode: 410, message: `Approval ${record.approvalId} expired at ${record.expiresAt}; the workflow no longer waits for a decision.` };
+  }
+  if (view.status !== 'PENDING') {
+    return { statusCode: 409, message: `Approval ${record.approvalId} was already ${view.status} by ${view.decidedBy} at ${view.decidedAt}.` };
+  }
+  return undefined;
+}
+
+/**
+ * What the decision sends Step Functions: SendTaskSuccess `output` for APPROVE, SendTaskFailure
+ * `error` (`ApprovalRejected`) and `cause` for REJECT.
+ */
+export function taskResponseOf(
+  decision: ApprovalDecision,
+  approvalId: string,
+  decidedBy: string,
+  decidedAt: string,
+  comment?: string,
+): { readonly output: string } | { readonly error: string; readonly cause: string } {
+  return decision === 'APPROVE'
+    ? { output: JSON.stringify(approvedOutcome(approvalId, decidedBy, decidedAt, comment)) }
+    : { error: APPROVAL_REJECTED_ERROR, cause: rejectionCause(approvalId, decidedBy, decidedAt, comment) };
+}
+
 /**
  * Whether a caller may decide: the caller is one of the approvers (none listed: nobody). An IAM role
  * session (`arn:aws:sts::<account>:assumed-role/<role>/<session>`) matches its role ARN; an

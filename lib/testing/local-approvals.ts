@@ -1,12 +1,13 @@
 import {
-  APPROVAL_REJECTED_ERROR,
+  accessRefusal,
+  ApprovalDecision,
   ApprovalRecord,
   ApprovalRequestEvent,
   ApprovalView,
-  approvedOutcome,
-  mayDecide,
+  closedRefusal,
+  DecisionRefusal,
   newApprovalRecord,
-  rejectionCause,
+  taskResponseOf,
   viewOf,
 } from '../approval/approval-record';
 import { APPROVAL_NOTIFIER_METADATA } from '../assembly/metadata-keys';
@@ -103,7 +104,7 @@ export class LocalApprovals {
    * @throws LocalDecisionError as the decision API would refuse (403, 404, 409, 410)
    */
   public approve(approvalId: string, decision: LocalDecision = {}): ApprovalView {
-    return this.decide(approvalId, 'APPROVED', decision);
+    return this.decide(approvalId, 'APPROVE', decision);
   }
 
   /**
@@ -112,7 +113,7 @@ export class LocalApprovals {
    * @throws LocalDecisionError as the decision API would refuse (403, 404, 409, 410)
    */
   public reject(approvalId: string, decision: LocalDecision = {}): ApprovalView {
-    return this.decide(approvalId, 'REJECTED', decision);
+    return this.decide(approvalId, 'REJECT', decision);
   }
 
   /**
@@ -121,9 +122,10 @@ export class LocalApprovals {
    * @throws LocalDecisionError 404 for an unknown id, 409 if it was decided
    */
   public expire(approvalId: string): ApprovalView {
-    const record = this.pending(approvalId);
-    this.records.set(approvalId, { ...record, status: 'EXPIRED' });
-    this.runner.expireTask(record.taskToken);
+    const record = this.records.get(approvalId);
+    refuseIf(record ? closedRefusal(record, new Date()) : accessRefusal(record, approvalId, ''));
+    this.records.set(approvalId, { ...record!, status: 'EXPIRED' });
+    this.runner.expireTask(record!.taskToken);
     return viewOf(this.records.get(approvalId)!, new Date());
   }
 
@@ -134,38 +136,27 @@ export class LocalApprovals {
     return { approvalId: record.approvalId, expiresAt: record.expiresAt };
   }
 
-  private decide(approvalId: string, status: 'APPROVED' | 'REJECTED', decision: LocalDecision): ApprovalView {
-    const record = this.pending(approvalId);
-    const decidedBy = decision.decidedBy ?? DEFAULT_REVIEWER;
-    if (!mayDecide(record.approvers, decidedBy)) throw new LocalDecisionError(403, `${decidedBy} is not an approver of ${approvalId}.`);
+  /** Decides as the decision API does: the same refusals, then the same task response. */
+  private decide(approvalId: string, decision: ApprovalDecision, local: LocalDecision): ApprovalView {
+    const record = this.records.get(approvalId);
+    const decidedBy = local.decidedBy ?? DEFAULT_REVIEWER;
+    refuseIf(accessRefusal(record, approvalId, decidedBy) ?? closedRefusal(record!, new Date()));
     const decidedAt = new Date().toISOString();
+    const response = taskResponseOf(decision, approvalId, decidedBy, decidedAt, local.comment);
     try {
-      this.sendDecision(record, status, decidedBy, decidedAt, decision.comment);
+      if ('output' in response) this.runner.sendTaskSuccess(record!.taskToken, response.output);
+      else this.runner.sendTaskFailure(record!.taskToken, response.error, response.cause);
     } catch (error) {
       if ((error as Error).name !== 'TaskTimedOut') throw error;
-      this.records.set(approvalId, { ...record, status: 'EXPIRED' });
+      this.records.set(approvalId, { ...record!, status: 'EXPIRED' });
       throw new LocalDecisionError(410, `Approval ${approvalId} no longer waits: its task timed out or its execution ended.`);
     }
-    this.records.set(approvalId, { ...record, status, decidedBy, decidedAt, comment: decision.comment });
+    const status = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
+    this.records.set(approvalId, { ...record!, status, decidedBy, decidedAt, comment: local.comment });
     return viewOf(this.records.get(approvalId)!, new Date());
   }
+}
 
-  private sendDecision(record: ApprovalRecord, status: 'APPROVED' | 'REJECTED', decidedBy: string, decidedAt: string, comment?: string): void {
-    const { approvalId, taskToken } = record;
-    if (status === 'APPROVED') {
-      this.runner.sendTaskSuccess(taskToken, JSON.stringify(approvedOutcome(approvalId, decidedBy, decidedAt, comment)));
-    } else {
-      this.runner.sendTaskFailure(taskToken, APPROVAL_REJECTED_ERROR, rejectionCause(approvalId, decidedBy, decidedAt, comment));
-    }
-  }
-
-  /** The record of a request that can still be decided. */
-  private pending(approvalId: string): ApprovalRecord {
-    const record = this.records.get(approvalId);
-    if (!record) throw new LocalDecisionError(404, `No approval ${approvalId}.`);
-    const view = viewOf(record, new Date());
-    if (view.status === 'EXPIRED') throw new LocalDecisionError(410, `Approval ${approvalId} expired at ${record.expiresAt}.`);
-    if (view.status !== 'PENDING') throw new LocalDecisionError(409, `Approval ${approvalId} was already ${view.status} by ${view.decidedBy} at ${view.decidedAt}.`);
-    return record;
-  }
+function refuseIf(refusal: DecisionRefusal | undefined): void {
+  if (refusal) throw new LocalDecisionError(refusal.statusCode, refusal.message);
 }
