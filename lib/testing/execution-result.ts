@@ -1,17 +1,19 @@
+import { HistoryEvent, HistoryEventType } from './engine/history';
+import { assignThreads } from './history-threads';
 import type { PublishedEvent } from './put-events-integration';
 
 /** How an execution ended, with Step Functions' status names. */
-export type ExecutionResultStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+export type ExecutionResultStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'RUNNING';
 
 /** A retry that happened during an execution. */
 export interface RetryRecord {
   /** The state retried. */
   readonly stateName: string;
-  /** The error that caused the retry. */
+  /** The error that caused the retry ('' when the history does not say, as for a Fail state inside a Map). */
   readonly error: string;
   /** The cause of that error. */
   readonly cause: string;
-  /** Which retry this was for its retrier: 1 for the first. */
+  /** Which retry of this entry into the state it was: 1 for the first. */
   readonly attempt: number;
 }
 
@@ -19,7 +21,7 @@ export interface RetryRecord {
 export interface CatchRecord {
   /** The state whose error was caught. */
   readonly stateName: string;
-  /** The error caught. */
+  /** The error caught ('' when the history does not say). */
   readonly error: string;
   /** The cause of that error. */
   readonly cause: string;
@@ -27,104 +29,218 @@ export interface CatchRecord {
   readonly next: string;
 }
 
-/** An event of the interpreter's history (`StateEntered`, `StateRetried`, ...), as aws-local-stepfunctions reports it. */
-export interface HistoryEvent {
-  /** `ExecutionStarted`, `StateEntered`, `StateExited`, `StateFailed`, `StateRetried`, `StateCaught`, ... */
-  readonly type: string;
-  /** Milliseconds since the epoch. */
-  readonly timestamp: number;
-  /** The state concerned: its name, type, input and (on exit) output. */
-  readonly state?: { readonly name: string; readonly type: string; readonly input?: unknown; readonly output?: unknown };
-  /** Fields of particular events: `Error`, `Cause`, `retry`, `catch`, `index`, ... */
-  readonly [field: string]: any;
+/** What an {@link ExecutionResult} is built from. */
+export interface ExecutionResultProps {
+  readonly executionArn: string;
+  readonly status: ExecutionResultStatus;
+  readonly input: unknown;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+  /** The history, or a function that gives it on first use. */
+  readonly events: HistoryEvent[] | (() => HistoryEvent[]);
+  readonly childExecutions?: ExecutionResult[];
+  readonly publishedEvents?: PublishedEvent[];
 }
 
-/** The outcome of a local execution. */
-export interface ExecutionResult {
-  /** The execution ARN (what `$$.Execution.Id` returned to the tasks). */
-  readonly executionArn: string;
-  /** SUCCEEDED, FAILED, TIMED_OUT or ABORTED. */
-  readonly status: ExecutionResultStatus;
+/** A `GetExecutionHistory` response (or its `events`), as the AWS SDK or CLI gives it. */
+export interface ExecutionHistoryJson {
+  /** The events, oldest first (`timestamp` a Date, an ISO string or epoch seconds). */
+  readonly events: ReadonlyArray<Record<string, unknown>>;
+}
+
+const FAILURE_EVENTS = new Set<HistoryEventType>([
+  'TaskFailed', 'TaskTimedOut', 'TaskStartFailed', 'TaskSubmitFailed',
+  'LambdaFunctionFailed', 'LambdaFunctionTimedOut', 'LambdaFunctionStartFailed', 'LambdaFunctionScheduleFailed',
+  'ActivityFailed', 'ActivityTimedOut', 'ActivityScheduleFailed',
+  'MapStateFailed', 'ParallelStateFailed', 'EvaluationFailed', 'FailStateEntered', 'MapIterationFailed',
+]);
+
+const ATTEMPT_EVENTS = new Set<HistoryEventType>(['TaskScheduled', 'LambdaFunctionScheduled', 'ActivityScheduled', 'MapStateStarted', 'ParallelStateStarted']);
+
+/**
+ * The outcome of an execution, local or in AWS, with what tests assert on derived from its
+ * history: the states entered (`path`), retries, caught errors and billed transitions.
+ * A local run builds it from the history it recorded; {@link ExecutionResult.fromHistory}
+ * builds the same from a real execution's `GetExecutionHistory` response, so one set of
+ * assertions serves both.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
+ */
+export class ExecutionResult {
+  /**
+   * The result of an execution recorded by Step Functions: pass the `GetExecutionHistory`
+   * response (all pages' events, oldest first; `includeExecutionData` on for inputs and
+   * outputs).
+   *
+   * @param executionArn the execution ARN, if known
+   * @throws Error if the JSON has no events, or no `ExecutionStarted` event.
+   */
+  public static fromHistory(history: ExecutionHistoryJson | ReadonlyArray<Record<string, unknown>>, executionArn = ''): ExecutionResult {
+    const raw = Array.isArray(history) ? history : (history as ExecutionHistoryJson).events;
+    if (!Array.isArray(raw) || raw.length === 0) throw new Error('The history has no events: pass the GetExecutionHistory response (its "events").');
+    const events = raw.map(normalizeEvent);
+    const started = events.find((event) => event.type === 'ExecutionStarted');
+    if (!started) throw new Error('The history has no ExecutionStarted event: pass every page of GetExecutionHistory, oldest first.');
+    const end = events.find((event) => /^Execution(Succeeded|Failed|TimedOut|Aborted)$/.test(event.type));
+    const failure = end?.executionFailedEventDetails ?? end?.executionTimedOutEventDetails ?? end?.executionAbortedEventDetails;
+    return new ExecutionResult({
+      executionArn,
+      status: statusOf(end?.type),
+      input: parseJson(started.executionStartedEventDetails?.input),
+      output: parseJson(end?.executionSucceededEventDetails?.output),
+      error: failure?.error,
+      cause: failure?.cause,
+      events,
+    });
+  }
+
+  /** The execution ARN (what `$$.Execution.Id` gave the tasks). */
+  public readonly executionArn: string;
+  /** SUCCEEDED, FAILED, TIMED_OUT or ABORTED (RUNNING for a history that has not ended). */
+  public readonly status: ExecutionResultStatus;
   /** The execution input. */
-  readonly input: unknown;
+  public readonly input: unknown;
   /** The output, for a succeeded execution. */
-  readonly output?: any;
-  /** The error name, for a failed execution. */
-  readonly error?: string;
+  public readonly output?: any;
+  /** The error name, for a failed (or timed-out) execution. */
+  public readonly error?: string;
   /** The cause, for a failed execution. */
-  readonly cause?: string;
-  /** The names of the states entered, in order (branch states included, retries not repeated). */
-  readonly path: string[];
+  public readonly cause?: string;
+  /** Executions of child state machines its tasks started (nested workflows, distributed Map items), in the order they ended. */
+  public readonly childExecutions: ExecutionResult[];
+  /** Events its `events:putEvents` tasks published, in order. */
+  public readonly publishedEvents: PublishedEvent[];
+
+  private readonly eventSource: HistoryEvent[] | (() => HistoryEvent[]);
+  private derived?: { path: string[]; retries: RetryRecord[]; catches: CatchRecord[]; lastStateInput: unknown };
+
+  constructor(props: ExecutionResultProps) {
+    this.executionArn = props.executionArn;
+    this.status = props.status;
+    this.input = props.input;
+    this.output = props.output;
+    this.error = props.error;
+    this.cause = props.cause;
+    this.childExecutions = props.childExecutions ?? [];
+    this.publishedEvents = props.publishedEvents ?? [];
+    this.eventSource = props.events;
+  }
+
+  /** The history, in the shape `GetExecutionHistory` returns. */
+  public get events(): HistoryEvent[] {
+    return typeof this.eventSource === 'function' ? this.eventSource() : this.eventSource;
+  }
+
+  /** The names of the states entered, in order (branch and iteration states included, retries not repeated). */
+  public get path(): string[] {
+    return this.derive().path;
+  }
+
   /** The retries, in order. */
-  readonly retries: RetryRecord[];
+  public get retries(): RetryRecord[] {
+    return this.derive().retries;
+  }
+
   /** The caught errors, in order. */
-  readonly catches: CatchRecord[];
+  public get catches(): CatchRecord[] {
+    return this.derive().catches;
+  }
+
   /**
    * State transitions billed by a Standard workflow: states entered plus retries.
    * @see https://aws.amazon.com/step-functions/pricing/
    */
-  readonly transitions: number;
-  /** The input of the last state entered: for a failed execution, what the Fail state saw. */
-  readonly lastStateInput?: unknown;
-  /** The interpreter's events. */
-  readonly events: HistoryEvent[];
-  /** Executions of child state machines its tasks started (nested workflows), in the order they ended. */
-  readonly childExecutions: ExecutionResult[];
-  /** Events its `events:putEvents` tasks published, in order. */
-  readonly publishedEvents: PublishedEvent[];
+  public get transitions(): number {
+    return this.path.length + this.retries.length;
+  }
+
+  /** The input of the last state entered: for a failed execution, what the failing state saw. */
+  public get lastStateInput(): unknown {
+    return this.derive().lastStateInput;
+  }
+
+  private derive() {
+    this.derived ??= deriveFromHistory(this.events);
+    return this.derived;
+  }
 }
 
-/** What ended the execution, as the runner saw it. */
-export interface ExecutionEnd {
-  /** How it ended. */
-  readonly status: ExecutionResultStatus;
-  /** The output, if it succeeded. */
-  readonly output?: unknown;
-  /** The error name, if it failed. */
-  readonly error?: string;
-  /** The cause, if it failed. */
-  readonly cause?: string;
-}
-
-/** Builds the result of an execution from its events and how it ended. */
-export function buildExecutionResult(
-  executionArn: string,
-  input: unknown,
-  end: ExecutionEnd,
-  events: HistoryEvent[],
-  effects: { childExecutions: ExecutionResult[]; publishedEvents: PublishedEvent[] },
-): ExecutionResult {
-  const entered = events.filter((event) => event.type === 'StateEntered');
-  const lastFailure = new Map<string, { error: string; cause: string }>();
+function deriveFromHistory(events: HistoryEvent[]) {
+  const byId = new Map(events.map((event) => [event.id, event]));
+  const places = assignThreads(events);
+  const path: string[] = [];
   const retries: RetryRecord[] = [];
   const catches: CatchRecord[] = [];
+  const attempts = new Map<HistoryEvent, number>();
+  let lastStateInput: unknown;
   for (const event of events) {
-    const stateName = event.state?.name ?? '';
-    if (event.type === 'StateFailed') lastFailure.set(stateName, { error: event.Error, cause: causeText(event.Cause) });
-    const failure = lastFailure.get(stateName) ?? { error: '', cause: '' };
-    if (event.type === 'StateRetried') retries.push({ stateName, ...failure, attempt: event.retry.attempt });
-    if (event.type === 'StateCaught') catches.push({ stateName, ...failure, next: event.catch.catcher.Next });
+    const previous = event.previousEventId ? byId.get(event.previousEventId) : undefined;
+    const open = places.get(event)?.open;
+    if (event.type.endsWith('StateEntered')) {
+      path.push(event.stateEnteredEventDetails?.name ?? '');
+      lastStateInput = parseJson(event.stateEnteredEventDetails?.input);
+      if (previous && event.type !== 'FailStateEntered' && previous.type.endsWith('StateExited') && previous.previousEventId) {
+        const failure = byId.get(previous.previousEventId);
+        if (failure && FAILURE_EVENTS.has(failure.type)) {
+          catches.push({ stateName: previous.stateExitedEventDetails?.name ?? '', ...errorOf(failure, byId), next: event.stateEnteredEventDetails?.name ?? '' });
+        }
+      }
+    } else if (ATTEMPT_EVENTS.has(event.type) && open) {
+      const attempt = attempts.get(open.entered) ?? 0;
+      attempts.set(open.entered, attempt + 1);
+      if (attempt > 0) retries.push({ stateName: open.name, ...errorOf(previous, byId), attempt });
+    }
   }
-  return {
-    executionArn,
-    status: end.status,
-    input,
-    output: end.output,
-    error: end.error,
-    cause: end.cause,
-    path: entered.map((event) => event.state!.name),
-    retries,
-    catches,
-    transitions: entered.length + retries.length,
-    lastStateInput: entered[entered.length - 1]?.state?.input,
-    events,
-    childExecutions: effects.childExecutions,
-    publishedEvents: effects.publishedEvents,
-  };
+  return { path, retries, catches, lastStateInput };
 }
 
-/** Causes are strings in Step Functions; the interpreter sometimes reports an object. */
-export function causeText(cause: unknown): string {
-  if (cause === undefined || cause === null) return '';
-  return typeof cause === 'string' ? cause : JSON.stringify(cause);
+/** The error and cause of a failure event (looking inside a Map or Parallel for the failing event). */
+function errorOf(event: HistoryEvent | undefined, byId: Map<number, HistoryEvent>): { error: string; cause: string } {
+  for (let current = event, hops = 0; current && hops < 10_000; current = byId.get(current.previousEventId ?? 0), hops++) {
+    const details = failureDetails(current);
+    if (details) return { error: details.error ?? '', cause: details.cause ?? '' };
+    if (!FAILURE_EVENTS.has(current.type) && current.type !== 'TaskStateAborted') break;
+  }
+  return { error: '', cause: '' };
+}
+
+function failureDetails(event: HistoryEvent): { error?: string; cause?: string } | undefined {
+  return (
+    event.taskFailedEventDetails ?? event.taskTimedOutEventDetails ?? event.taskStartFailedEventDetails ?? event.taskSubmitFailedEventDetails ??
+    event.lambdaFunctionFailedEventDetails ?? event.lambdaFunctionTimedOutEventDetails ?? event.lambdaFunctionStartFailedEventDetails ??
+    event.lambdaFunctionScheduleFailedEventDetails ?? event.activityFailedEventDetails ?? event.activityTimedOutEventDetails ??
+    event.activityScheduleFailedEventDetails ?? event.evaluationFailedEventDetails
+  );
+}
+
+function statusOf(type: string | undefined): ExecutionResultStatus {
+  switch (type) {
+    case 'ExecutionSucceeded':
+      return 'SUCCEEDED';
+    case 'ExecutionFailed':
+      return 'FAILED';
+    case 'ExecutionTimedOut':
+      return 'TIMED_OUT';
+    case 'ExecutionAborted':
+      return 'ABORTED';
+    default:
+      return 'RUNNING';
+  }
+}
+
+/** An event of a JSON history with its timestamp as a Date (the CLI writes ISO text or epoch seconds). */
+function normalizeEvent(raw: Record<string, unknown>): HistoryEvent {
+  const timestamp = raw.timestamp;
+  const date = timestamp instanceof Date ? timestamp : typeof timestamp === 'number' ? new Date(timestamp * 1000) : new Date(String(timestamp));
+  return { ...raw, timestamp: date, id: Number(raw.id), previousEventId: Number(raw.previousEventId ?? 0) } as HistoryEvent;
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -1,15 +1,21 @@
-import { Stack, Stage } from 'aws-cdk-lib';
+import { Duration, Stack, Stage } from 'aws-cdk-lib';
+import { AslDefinition, listStates } from '../asl/definition';
+import { pseudoParameters, replacePlaceholders } from '../asl/flatten';
 import { AssemblyStack, readCloudAssembly } from '../assembly/cloud-assembly';
+import { eventRulesOf, stateMachinesOf, SynthesizedEventRule, SynthesizedFunction, SynthesizedStateMachine } from '../assembly/stack-resources';
+import { VirtualClock } from './engine/clock';
+import type { ObjectStore } from './engine/object-store';
+import { PendingTask, TaskTokenBroker } from './engine/task-tokens';
+import { InvalidDefinitionError } from './engine/validate';
+import { matchesEventPattern } from './event-pattern';
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
-import { LocalExecution, LocalRunnerServices, LocalStateMachine, RunOptions } from './local-state-machine';
+import { LocalExecution, LocalRunnerServices, LocalStateMachine, LocalStateMachineSource, RunOptions } from './local-state-machine';
 import { nestedExecutionIntegration } from './nested-execution-integration';
+import { resolvePlaceholders } from './placeholders';
+import { ProcessEnvironment } from './process-environment';
 import { putEventsIntegration } from './put-events-integration';
 import { ruleTargetInput } from './rule-target-input';
-import { ProcessEnvironment } from './process-environment';
-import { PendingTask, TaskTokenBroker } from './task-token-broker';
-import { eventRulesOf, stateMachinesOf, SynthesizedEventRule, SynthesizedFunction } from '../assembly/stack-resources';
-import { matchesEventPattern } from './event-pattern';
-import { listStates } from '../asl/definition';
+import { TaskHandler } from './task-host';
 
 /** Options of a {@link LocalRunner}. */
 export interface LocalRunnerOptions {
@@ -23,13 +29,47 @@ export interface LocalRunnerOptions {
    * @default - the stack's account if it has one, else 123456789012
    */
   readonly account?: string;
+  /**
+   * Replacements for Task states' calls that every execution gets, keyed by state name or
+   * `Resource` (an execution's own `RunOptions.tasks` take precedence).
+   * @default - none
+   */
+  readonly tasks?: Record<string, TaskHandler>;
+  /**
+   * The local S3 that distributed Map states read items from (`ItemReader`) and write
+   * results to (`ResultWriter`), for example `LocalS3.fromDirectory('test/fixtures/s3')`.
+   * @default - none: a distributed Map with an ItemReader or ResultWriter fails with `States.ItemReaderFailed`
+   */
+  readonly objectStore?: ObjectStore;
+}
+
+/** Options of {@link LocalRunner.fromDefinition}. */
+export interface LocalDefinitionOptions extends LocalRunnerOptions {
+  /**
+   * The state machine's name (in its ARN and `$$.StateMachine.Name`).
+   * @default 'StateMachine'
+   */
+  readonly name?: string;
+  /**
+   * STANDARD or EXPRESS: an EXPRESS execution times out after 5 minutes and has no history limit.
+   * @default 'STANDARD'
+   */
+  readonly stateMachineType?: 'STANDARD' | 'EXPRESS';
+  /**
+   * Values for the definition's `${name}` placeholders, as CloudFormation's
+   * `DefinitionSubstitutions` gives them (`${AWS::Region}`, `${AWS::AccountId}` and
+   * `${AWS::Partition}` are filled in too).
+   * @default - none
+   */
+  readonly definitionSubstitutions?: Record<string, string>;
 }
 
 /**
  * Runs the state machines of a synthesized CDK app in-process, without an AWS account: it
  * reads each definition from the cloud assembly (resolving CloudFormation references) and
- * executes it with aws-local-stepfunctions, running every Lambda task on the function's own
- * bundled code from the assembly, the artifact `cdk deploy` would upload.
+ * executes it on the library's own ASL engine (both query languages, every state type, on a
+ * virtual clock, recording the history Step Functions records), running every Lambda task
+ * on the function's own bundled code from the assembly, the artifact `cdk deploy` would upload.
  *
  * ```ts
  * const runner = LocalRunner.fromStack(stack);
@@ -59,33 +99,83 @@ export class LocalRunner {
     return new LocalRunner(readCloudAssembly(directory), options);
   }
 
+  /**
+   * Runs a plain ASL definition (an object, or JSON text as in a `.asl.json` file), with
+   * `${...}` placeholders filled in from `definitionSubstitutions`. Tasks run on the
+   * replacements given in `tasks` (by state name or `Resource`) or per execution; callback
+   * tasks without one are taken as sent.
+   *
+   * @throws InvalidDefinitionError for text that is not JSON; starting an execution checks
+   * the definition as Step Functions would.
+   */
+  public static fromDefinition(definition: string | AslDefinition, options: LocalDefinitionOptions = {}): LocalRunner {
+    let text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+    const region = options.region ?? 'us-east-1';
+    const account = options.account ?? '123456789012';
+    const values: Record<string, string> = { ...pseudoParameters(region, account), ...options.definitionSubstitutions };
+    text = replacePlaceholders(text, (reference) => values[reference]);
+    let parsed: AslDefinition;
+    try {
+      parsed = JSON.parse(text) as AslDefinition;
+    } catch (error) {
+      throw new InvalidDefinitionError([{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: `The definition is not valid JSON: ${(error as Error).message}` }]);
+    }
+    const name = options.name ?? 'StateMachine';
+    const source: LocalStateMachineSource = {
+      name,
+      stateMachineType: options.stateMachineType ?? 'STANDARD',
+      definition: parsed,
+      resolvedDefinition: parsed,
+      roleArn: `arn:aws:iam::${account}:role/${name}-role`,
+    };
+    return new LocalRunner([], { ...options, region, account }, [source]);
+  }
+
   /** Every state machine the runner found. */
   public readonly stateMachines: LocalStateMachine[];
 
   private readonly functionRegistry: FunctionRegistry;
   private readonly environment: LocalEnvironment;
   private readonly rules: Array<{ rule: SynthesizedEventRule; stack: AssemblyStack }>;
-  private readonly broker = new TaskTokenBroker();
+  private readonly clock = new VirtualClock();
+  private readonly broker = new TaskTokenBroker(this.clock);
   private readonly processEnvironment = new ProcessEnvironment();
 
   /** @internal */
-  private constructor(stacks: AssemblyStack[], options: LocalRunnerOptions) {
+  private constructor(stacks: AssemblyStack[], options: LocalRunnerOptions, definitions: LocalStateMachineSource[] = []) {
     this.environment = {
       region: options.region ?? stacks.find((s) => s.region)?.region ?? 'us-east-1',
       account: options.account ?? stacks.find((s) => s.account)?.account ?? '123456789012',
     };
     this.functionRegistry = new FunctionRegistry(stacks, this.environment);
-    const synthesized = stacks.flatMap(stateMachinesOf);
+    const sources = [...stacks.flatMap(stateMachinesOf).map((machine) => this.sourceOf(machine)), ...definitions];
     const services: LocalRunnerServices = {
       functions: this.functionRegistry,
       environment: this.environment,
       integrations: this.integrations,
-      broker: this.broker,
+      clock: this.clock,
+      tokens: this.broker,
       processEnvironment: this.processEnvironment,
-      taskStateNames: new Set(synthesized.flatMap((machine) => listStates(machine.definition).filter(({ state }) => state.Type === 'Task').map(({ name }) => name))),
+      objectStore: options.objectStore,
+      defaultTasks: options.tasks ?? {},
+      taskKeys: new Set(sources.flatMap((source) => listStates(source.resolvedDefinition).filter(({ state }) => state.Type === 'Task').flatMap(({ name, state }) => [name, String(state.Resource)]))),
     };
-    this.stateMachines = synthesized.map((machine) => new LocalStateMachine(machine, services));
+    this.stateMachines = sources.map((source) => new LocalStateMachine(source, services));
     this.rules = stacks.flatMap((stack) => eventRulesOf(stack).map((rule) => ({ rule, stack })));
+  }
+
+  /** A synthesized state machine with its references resolved to local values. */
+  private sourceOf(machine: SynthesizedStateMachine): LocalStateMachineSource {
+    const text = resolvePlaceholders(JSON.stringify(machine.definition), machine.stack, this.environment, this.functionRegistry);
+    const name = machine.stateMachineName ?? machine.logicalId;
+    return {
+      name,
+      stateMachineType: machine.stateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
+      definition: machine.definition,
+      resolvedDefinition: JSON.parse(text) as AslDefinition,
+      roleArn: `arn:aws:iam::${this.environment.account}:role/${name}-role`,
+      synthesized: machine,
+    };
   }
 
   /**
@@ -139,11 +229,20 @@ export class LocalRunner {
   }
 
   /**
-   * Ends every waiting callback task and puts back the environment variables the runner set.
-   * Call it after a test that leaves executions waiting.
+   * Moves the clock of every execution of this runner forward without waiting: Wait states,
+   * retry intervals, task, heartbeat and execution timeouts that fall due fire in order.
+   */
+  public advanceTime(duration: Duration): Promise<void> {
+    return this.clock.advance(duration.toMilliseconds());
+  }
+
+  /**
+   * Ends every waiting callback task, stops the clock and puts back the environment variables
+   * the runner set. Call it after a test that leaves executions waiting.
    */
   public dispose(): void {
     this.broker.dispose();
+    this.clock.dispose();
     this.processEnvironment.restore();
   }
 
@@ -199,27 +298,28 @@ export class LocalRunner {
   public stateMachine(id?: string): LocalStateMachine {
     const matches = this.stateMachines.filter((machine) => id === undefined || matchesId(machine, id));
     if (matches.length === 1) return matches[0];
-    const known = this.stateMachines.map((m) => m.synthesized.constructPath ?? m.synthesized.logicalId).join(', ') || 'none';
+    const known = this.stateMachines.map((m) => m.synthesized?.constructPath ?? m.synthesized?.logicalId ?? m.name).join(', ') || 'none';
     const problem = matches.length === 0 ? 'No state machine matches' : 'Several state machines match';
     throw new Error(`${problem} ${id === undefined ? '(no id given)' : `'${id}'`}. State machines found: ${known}.`);
   }
 
   /** Integrations besides Lambda that every execution gets. */
   private readonly integrations = [
-    nestedExecutionIntegration((parent, arn) => this.findStateMachine(parent.synthesized.stack, arn)),
+    nestedExecutionIntegration((parent, arn) => this.findStateMachine(parent.synthesized?.stack, arn)),
     putEventsIntegration,
   ];
 
   /** The state machine an ARN names: a `${LogicalId}` placeholder of `stack`, or a local ARN. */
-  private findStateMachine(stack: AssemblyStack, stateMachineArn: string): LocalStateMachine | undefined {
+  private findStateMachine(stack: AssemblyStack | undefined, stateMachineArn: string): LocalStateMachine | undefined {
     const logicalId = /^\$\{([^}.]+)\}$/.exec(stateMachineArn)?.[1];
     return this.stateMachines.find((machine) =>
-      logicalId ? machine.synthesized.logicalId === logicalId && machine.synthesized.stack === stack : machine.stateMachineArn === stateMachineArn,
+      logicalId ? machine.synthesized?.logicalId === logicalId && machine.synthesized.stack === stack : machine.stateMachineArn === stateMachineArn,
     );
   }
 }
 
 function matchesId(machine: LocalStateMachine, id: string): boolean {
+  if (!machine.synthesized) return machine.name === id;
   const { constructPath, logicalId, stateMachineName, stack } = machine.synthesized;
   const relative = constructPath?.slice(stack.displayName.length + 1);
   const candidates = [logicalId, stateMachineName, constructPath, relative];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TaskIntegration } from './task-dispatcher';
+import { TaskIntegration } from './task-host';
 import { TaskFailure } from './task-failure';
 
 /** An event a run published with `events:putEvents`. */
@@ -25,9 +25,10 @@ export interface PublishedEvent {
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html
  */
 export const putEventsIntegration: TaskIntegration = {
-  matches: (resource) => /^arn:aws:states:::events:putEvents(\.waitForTaskToken)?$/.test(resource),
-  invoke: async ({ input, stateName, scope }) => {
-    const entries = (input.Entries ?? []) as Array<Record<string, unknown>>;
+  matches: (resource) => /^arn:[^:]+:states:::events:putEvents(\.waitForTaskToken)?$/.test(resource),
+  invoke: async ({ invocation, scope }) => {
+    const { stateName } = invocation;
+    const entries = ((invocation.input as { Entries?: unknown }).Entries ?? []) as Array<Record<string, unknown>>;
     const failed = entries.map(entryProblem);
     if (failed.some((problem) => problem !== undefined)) {
       const response = {

@@ -1,0 +1,88 @@
+import { AslState } from '../../../asl/definition';
+import { ChoiceCondition, compileChoiceRule } from '../choice-rules';
+import { StatesError, States } from '../errors';
+import { compileJsonataField } from '../jsonata-fields';
+import { compileAssign, compileProcessing, Finish, RuleFields } from '../processing';
+import { jsonText } from '../paths';
+import { scopeOf, StateRun } from '../thread';
+import { CompileContext } from './compile-context';
+import { CompiledState, enterState, exitState, locateError } from './state';
+
+interface CompiledRule {
+  readonly matches: (run: StateRun, selected: unknown) => boolean | Promise<boolean>;
+  readonly next: string;
+  readonly fields: RuleFields;
+}
+
+/**
+ * A Choice state: the first rule that matches gives the next state (and, if it has them, its
+ * own Output and Assign); with none, `Default`, else `States.NoChoiceMatched`.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
+ */
+export function compileChoice(name: string, state: AslState, context: CompileContext): CompiledState {
+  const processing = compileProcessing(state, context.language, context.location);
+  const rules = ((state.Choices as Array<Record<string, unknown>>) ?? []).map((rule, i) => compileRule(rule, context, `${context.location}/Choices/${i}`));
+  const defaultNext = state.Default as string | undefined;
+  return {
+    name,
+    type: 'Choice',
+    run: async (input, thread) => {
+      const run = enterState(thread, 'Choice', name, input);
+      let finish: Finish;
+      let next: string;
+      try {
+        const selected = processing.selectedInput(run);
+        const rule = await firstMatch(rules, run, selected);
+        if (!rule && defaultNext === undefined) {
+          throw new StatesError(States.NoChoiceMatched, `No Choice Rules matched the input and there was no Default: ${jsonText(selected)}`);
+        }
+        next = rule ? rule.next : defaultNext!;
+        finish = await processing.finish(run, selected, undefined, false, rule?.fields);
+      } catch (error) {
+        throw locateError(error, run, 'Choice');
+      }
+      return exitState(run, 'Choice', finish, next);
+    },
+  };
+}
+
+async function firstMatch(rules: readonly CompiledRule[], run: StateRun, selected: unknown): Promise<CompiledRule | undefined> {
+  for (const rule of rules) {
+    if (await rule.matches(run, selected)) return rule;
+  }
+  return undefined;
+}
+
+function compileRule(rule: Record<string, unknown>, context: CompileContext, location: string): CompiledRule {
+  const fields: RuleFields = {
+    assign: compileAssign(rule.Assign, context.language, `${location}/Assign`),
+    output: context.language === 'JSONata' && rule.Output !== undefined ? compileJsonataField(rule.Output, 'Output') : undefined,
+  };
+  return { matches: compileCondition(rule, context, location), next: String(rule.Next), fields };
+}
+
+function compileCondition(rule: Record<string, unknown>, context: CompileContext, location: string): CompiledRule['matches'] {
+  if (context.language === 'JSONata') {
+    const condition = compileJsonataField(rule.Condition, 'Condition');
+    return async (run) => {
+      const value = await condition.evaluate({ input: run.input }, run);
+      if (typeof value !== 'boolean') {
+        throw new StatesError(
+          States.QueryEvaluationError,
+          `The JSONata expression '${condition.text}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${typeName(value)}' for value: ${jsonText(value)}`,
+        );
+      }
+      return value;
+    };
+  }
+  const condition: ChoiceCondition = compileChoiceRule(rule, location);
+  return (run, selected) => condition(scopeOf(run, selected));
+}
+
+/** A JSON value's type as Step Functions names it in errors. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
