@@ -160,22 +160,37 @@ describe('LocalRunner', () => {
     expect(result.output).toEqual({ Item: { id: { S: 'c-1' } } });
   });
 
-  test.each([
-    ['JSONata', (stack: Stack) => sfn.Pass.jsonata(stack, 'P', { outputs: { a: 1 } }), /state 'P' uses JSONata/],
-    ['Assign', (stack: Stack) => new sfn.Pass(stack, 'P', { assign: { seen: true } }), /state 'P' has Assign/],
-    [
-      'a distributed Map',
-      (stack: Stack) => new sfn.DistributedMap(stack, 'Fanout', { itemsPath: '$.items' }).itemProcessor(new sfn.Pass(stack, 'P')),
-      /state 'Fanout' is a distributed Map/,
-    ],
-    [
-      'HeartbeatSeconds on a task that is not a callback',
-      (stack: Stack) => new tasks.LambdaInvoke(stack, 'Beat', { lambdaFunction: inlineFunction(stack, 'Fn'), heartbeatTimeout: sfn.Timeout.duration(Duration.seconds(5)) }),
-      /state 'Beat' sets HeartbeatSeconds on a task that is not a callback/,
-    ],
-  ])('refuses a definition with %s, which the interpreter would silently get wrong', async (_, define, message) => {
-    const runner = runnerFor(define);
-    await expect(runner.stateMachine().run({})).rejects.toThrow(message);
+  test('runs a JSONata state machine built with aws-cdk-lib, with variables across states', async () => {
+    // GIVEN a JSONata Pass that assigns, a JSONata Choice and a Pass that reads the variable
+    const runner = runnerFor((stack) =>
+      sfn.Pass.jsonata(stack, 'Total', { assign: { total: '{% $sum($states.input.lines.price) %}' }, outputs: { orderId: '{% $states.input.orderId %}' } }).next(
+        sfn.Choice.jsonata(stack, 'Large?')
+          .when(sfn.Condition.jsonata('{% $total >= 100 %}'), sfn.Pass.jsonata(stack, 'Review', { outputs: { orderId: '{% $states.input.orderId %}', review: true, total: '{% $total %}' } }))
+          .otherwise(sfn.Pass.jsonata(stack, 'Accept', { outputs: { review: false } })),
+      ),
+    );
+    // WHEN
+    const result = await runner.stateMachine().run({ orderId: 'o-1', lines: [{ price: 60 }, { price: 45 }] });
+    // THEN
+    expect(result.path).toEqual(['Total', 'Large?', 'Review']);
+    expect(result.output).toEqual({ orderId: 'o-1', review: true, total: 105 });
+  });
+
+  test('runs a distributed Map: each item is a child execution with its own history', async () => {
+    const runner = runnerFor((stack) =>
+      new sfn.DistributedMap(stack, 'Fanout', { itemsPath: '$.items' }).itemProcessor(new sfn.Pass(stack, 'Double', { parameters: { 'twice.$': 'States.MathAdd($.n, $.n)' } })),
+    );
+    const result = await runner.stateMachine().run({ items: [{ n: 1 }, { n: 2 }] });
+    expect(result.output).toEqual([{ twice: 2 }, { twice: 4 }]);
+    expect(result.path).toEqual(['Fanout']);
+    expect(result.childExecutions.map((child) => child.path)).toEqual([['Double'], ['Double']]);
+  });
+
+  test('HeartbeatSeconds on a task that is not a callback is accepted and has no effect, as in AWS', async () => {
+    const runner = runnerFor((stack) =>
+      new tasks.LambdaInvoke(stack, 'Beat', { lambdaFunction: inlineFunction(stack, 'Fn'), heartbeatTimeout: sfn.Timeout.duration(Duration.seconds(5)), payloadResponseOnly: true }),
+    );
+    expect(await runner.stateMachine().run({})).toMatchObject({ status: 'SUCCEEDED', output: { ok: true, step: 'Fn' } });
   });
 
   test('ResultPath "$" replaces the input, as in Step Functions', async () => {
@@ -243,7 +258,8 @@ describe('LocalRunner callbacks (.waitForTaskToken)', () => {
     expect(result.output.timeout.Error).toBe('States.Timeout');
   });
 
-  test('a missed heartbeat fails the task with States.HeartbeatTimeout, which a States.Timeout catcher catches; a heartbeat keeps it waiting', async () => {
+  // Recorded in AWS (LocalStack's heartbeat snapshots): a missed heartbeat is TaskTimedOut with error States.Timeout.
+  test('a missed heartbeat fails the task with States.Timeout; a heartbeat keeps it waiting', async () => {
     const runner = callbackWorkflow(Duration.hours(2), Duration.minutes(10));
     const execution = runner.stateMachine().start({ question: 'q' });
     const task = await execution.waitForTaskToken();
@@ -254,7 +270,8 @@ describe('LocalRunner callbacks (.waitForTaskToken)', () => {
     await execution.advanceTime(Duration.minutes(1));
     const result = await execution.result;
     expect(result.path).toEqual(['AwaitAnswer', 'NoAnswer']);
-    expect(result.output.timeout.Error).toBe('States.HeartbeatTimeout');
+    expect(result.output.timeout).toEqual({ Error: 'States.Timeout', Cause: null });
+    expect(result.events.map((event) => event.type)).toContain('TaskTimedOut');
   });
 
   test('advancing time past the workflow timeout ends the execution TIMED_OUT', async () => {
@@ -269,7 +286,7 @@ describe('LocalRunner callbacks (.waitForTaskToken)', () => {
     const runner = callbackWorkflow(Duration.hours(1), Duration.seconds(1));
     const result = await runner.stateMachine().run({ question: 'q' });
     expect(result.path).toEqual(['AwaitAnswer', 'NoAnswer']);
-    expect(result.output.timeout.Error).toBe('States.HeartbeatTimeout');
+    expect(result.output.timeout.Error).toBe('States.Timeout');
   });
 
   test('the token is valid while the task sends it, and tests see the task once the send is done', async () => {
@@ -431,15 +448,17 @@ describe('LocalRunner Lambda runtime', () => {
   test('a replacement for a state that is not a Task is refused, listing the Task states', async () => {
     const runner = runnerFor((stack) => inlineStep(stack, 'Charge'));
     await expect(runner.stateMachine().run({}, { tasks: { Chrage: () => ({}) } })).rejects.toThrow(
-      /RunOptions.tasks names 'Chrage', which is not a Task state\. Task states: Charge\./,
+      /RunOptions.tasks names 'Chrage', which is not a Task state or Resource\. Task states: Charge\./,
     );
   });
 });
 
-describe('LocalRunner definitions the interpreter refuses', () => {
-  test('a definition aws-local-stepfunctions rejects fails at start, and later runs still put the environment back', async () => {
+describe('LocalRunner definitions Step Functions refuses', () => {
+  test('a definition Step Functions refuses fails at start with the diagnostic, and later runs still put the environment back', async () => {
     const stack = newStack();
-    new sfn.StateMachine(stack, 'Broken', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Bad', { parameters: { 'a.$': '$.[0]' } })) });
+    new sfn.StateMachine(stack, 'Broken', {
+      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } })),
+    });
     new Workflow(stack, 'Fine', {
       definition: new tasks.LambdaInvoke(stack, 'Read', {
         lambdaFunction: codeFunction(stack, 'Reader', 'exports.handler = async () => process.env.ONLY_HERE;', { environment: { ONLY_HERE: 'set' } }),
@@ -448,8 +467,13 @@ describe('LocalRunner definitions the interpreter refuses', () => {
       timeout: Duration.minutes(1),
     });
     const runner = LocalRunner.fromStack(stack);
-    expect(() => runner.stateMachine('Broken').start({})).toThrow(/State machine definition is invalid/);
+    expect(() => runner.stateMachine('Broken').start({})).toThrow(/MISSING_TRANSITION_TARGET at \/States\/A\/Next/);
     expect((await runner.stateMachine('Fine').run({})).output).toBe('set');
     expect(process.env.ONLY_HERE).toBeUndefined();
+  });
+
+  test("a path Step Functions accepts but the old interpreter refused ($.[0]) runs", async () => {
+    const runner = runnerFor((stack) => new sfn.Pass(stack, 'First', { parameters: { 'a.$': '$.[0]' } }));
+    expect((await runner.stateMachine().run(['x', 'y'])).output).toEqual({ a: 'x' });
   });
 });

@@ -1,3 +1,4 @@
+import { AslDefinition, AslState, listStates } from '../asl/definition';
 import { HistoryEvent, HistoryEventType } from './engine/history';
 import { assignThreads } from './history-threads';
 import type { PublishedEvent } from './put-events-integration';
@@ -41,6 +42,26 @@ export interface ExecutionResultProps {
   readonly events: HistoryEvent[] | (() => HistoryEvent[]);
   readonly childExecutions?: ExecutionResult[];
   readonly publishedEvents?: PublishedEvent[];
+  /**
+   * The definition that ran: the history does not record a Fail state's error, so a catch or
+   * retry after one takes the error from the state's `Error` and `Cause` fields.
+   * @default - such errors are ''
+   */
+  readonly definition?: AslDefinition;
+}
+
+/** Options of {@link ExecutionResult.fromHistory}. */
+export interface FromHistoryOptions {
+  /**
+   * The execution ARN.
+   * @default ''
+   */
+  readonly executionArn?: string;
+  /**
+   * The state machine's definition (see {@link ExecutionResultProps.definition}).
+   * @default - errors of Fail states inside a Map or Parallel are ''
+   */
+  readonly definition?: AslDefinition;
 }
 
 /** A `GetExecutionHistory` response (or its `events`), as the AWS SDK or CLI gives it. */
@@ -73,10 +94,9 @@ export class ExecutionResult {
    * response (all pages' events, oldest first; `includeExecutionData` on for inputs and
    * outputs).
    *
-   * @param executionArn the execution ARN, if known
    * @throws Error if the JSON has no events, or no `ExecutionStarted` event.
    */
-  public static fromHistory(history: ExecutionHistoryJson | ReadonlyArray<Record<string, unknown>>, executionArn = ''): ExecutionResult {
+  public static fromHistory(history: ExecutionHistoryJson | ReadonlyArray<Record<string, unknown>>, options: FromHistoryOptions = {}): ExecutionResult {
     const raw = Array.isArray(history) ? history : (history as ExecutionHistoryJson).events;
     if (!Array.isArray(raw) || raw.length === 0) throw new Error('The history has no events: pass the GetExecutionHistory response (its "events").');
     const events = raw.map(normalizeEvent);
@@ -85,7 +105,8 @@ export class ExecutionResult {
     const end = events.find((event) => /^Execution(Succeeded|Failed|TimedOut|Aborted)$/.test(event.type));
     const failure = end?.executionFailedEventDetails ?? end?.executionTimedOutEventDetails ?? end?.executionAbortedEventDetails;
     return new ExecutionResult({
-      executionArn,
+      executionArn: options.executionArn ?? '',
+      definition: options.definition,
       status: statusOf(end?.type),
       input: parseJson(started.executionStartedEventDetails?.input),
       output: parseJson(end?.executionSucceededEventDetails?.output),
@@ -113,6 +134,7 @@ export class ExecutionResult {
   public readonly publishedEvents: PublishedEvent[];
 
   private readonly eventSource: HistoryEvent[] | (() => HistoryEvent[]);
+  private readonly definition?: AslDefinition;
   private derived?: { path: string[]; retries: RetryRecord[]; catches: CatchRecord[]; lastStateInput: unknown };
 
   constructor(props: ExecutionResultProps) {
@@ -125,6 +147,7 @@ export class ExecutionResult {
     this.childExecutions = props.childExecutions ?? [];
     this.publishedEvents = props.publishedEvents ?? [];
     this.eventSource = props.events;
+    this.definition = props.definition;
   }
 
   /** The history, in the shape `GetExecutionHistory` returns. */
@@ -161,12 +184,17 @@ export class ExecutionResult {
   }
 
   private derive() {
-    this.derived ??= deriveFromHistory(this.events);
+    this.derived ??= deriveFromHistory(this.events, failStatesOf(this.definition));
     return this.derived;
   }
 }
 
-function deriveFromHistory(events: HistoryEvent[]) {
+/** The Fail states of a definition by name, including those in branches and item processors. */
+function failStatesOf(definition: AslDefinition | undefined): Map<string, AslState> {
+  return new Map(definition ? listStates(definition).filter(({ state }) => state.Type === 'Fail').map(({ name, state }) => [name, state]) : []);
+}
+
+function deriveFromHistory(events: HistoryEvent[], failStates: Map<string, AslState>) {
   const byId = new Map(events.map((event) => [event.id, event]));
   const places = assignThreads(events);
   const path: string[] = [];
@@ -180,26 +208,30 @@ function deriveFromHistory(events: HistoryEvent[]) {
     if (event.type.endsWith('StateEntered')) {
       path.push(event.stateEnteredEventDetails?.name ?? '');
       lastStateInput = parseJson(event.stateEnteredEventDetails?.input);
-      if (previous && event.type !== 'FailStateEntered' && previous.type.endsWith('StateExited') && previous.previousEventId) {
+      if (previous && previous.type.endsWith('StateExited') && previous.previousEventId) {
         const failure = byId.get(previous.previousEventId);
         if (failure && FAILURE_EVENTS.has(failure.type)) {
-          catches.push({ stateName: previous.stateExitedEventDetails?.name ?? '', ...errorOf(failure, byId), next: event.stateEnteredEventDetails?.name ?? '' });
+          catches.push({ stateName: previous.stateExitedEventDetails?.name ?? '', ...errorOf(failure, byId, failStates), next: event.stateEnteredEventDetails?.name ?? '' });
         }
       }
     } else if (ATTEMPT_EVENTS.has(event.type) && open) {
       const attempt = attempts.get(open.entered) ?? 0;
       attempts.set(open.entered, attempt + 1);
-      if (attempt > 0) retries.push({ stateName: open.name, ...errorOf(previous, byId), attempt });
+      if (attempt > 0) retries.push({ stateName: open.name, ...errorOf(previous, byId, failStates), attempt });
     }
   }
   return { path, retries, catches, lastStateInput };
 }
 
 /** The error and cause of a failure event (looking inside a Map or Parallel for the failing event). */
-function errorOf(event: HistoryEvent | undefined, byId: Map<number, HistoryEvent>): { error: string; cause: string } {
+function errorOf(event: HistoryEvent | undefined, byId: Map<number, HistoryEvent>, failStates: Map<string, AslState>): { error: string; cause: string } {
   for (let current = event, hops = 0; current && hops < 10_000; current = byId.get(current.previousEventId ?? 0), hops++) {
     const details = failureDetails(current);
     if (details) return { error: details.error ?? '', cause: details.cause ?? '' };
+    if (current.type === 'FailStateEntered') {
+      const fail = failStates.get(current.stateEnteredEventDetails?.name ?? '');
+      return { error: typeof fail?.Error === 'string' ? fail.Error : '', cause: typeof fail?.Cause === 'string' ? fail.Cause : '' };
+    }
     if (!FAILURE_EVENTS.has(current.type) && current.type !== 'TaskStateAborted') break;
   }
   return { error: '', cause: '' };

@@ -183,7 +183,7 @@ export class LocalStateMachine {
     processEnvironment.enter();
     const result = run.done.then(() => {
       processEnvironment.leave();
-      return resultOf(run, scope);
+      return resultOf(run, scope, this.source.resolvedDefinition);
     });
     return {
       executionArn,
@@ -220,7 +220,7 @@ export class LocalStateMachine {
 }
 
 /** The result of an engine run, with what the runner's integrations recorded. */
-function resultOf(run: ExecutionRun, scope: ExecutionScope | undefined): ExecutionResult {
+function resultOf(run: ExecutionRun, scope: ExecutionScope | undefined, definition: AslDefinition): ExecutionResult {
   const error = run.error;
   return new ExecutionResult({
     executionArn: run.executionArn,
@@ -230,7 +230,8 @@ function resultOf(run: ExecutionRun, scope: ExecutionScope | undefined): Executi
     error: error?.given.error ? error.error : undefined,
     cause: error?.given.cause ? error.causeText : undefined,
     events: () => run.history.events(),
-    childExecutions: [...(scope?.childExecutions ?? []), ...run.childRuns.map((child) => resultOf(child, undefined))],
+    definition,
+    childExecutions: [...(scope?.childExecutions ?? []), ...run.childRuns.map((child) => resultOf(child, undefined, definition))],
     publishedEvents: scope?.publishedEvents ?? [],
   });
 }

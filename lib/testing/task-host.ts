@@ -3,6 +3,7 @@ import { AslState, listStates } from '../asl/definition';
 import { StatesError } from './engine/errors';
 import { EngineHost, TaskInvocation } from './engine/host';
 import { isJsonataExpression } from './engine/jsonata';
+import { jsonCopy } from './engine/json-value';
 import type { ObjectStore } from './engine/object-store';
 import type { ExecutionResult } from './execution-result';
 import { FunctionRegistry } from './function-registry';
@@ -221,6 +222,5 @@ async function call(handler: () => unknown): Promise<unknown> {
 
 /** A value as JSON would carry it between Step Functions and a service (undefined becomes null). */
 function asJson(value: unknown): unknown {
-  if (value === undefined) return null;
-  return JSON.parse(JSON.stringify(value) ?? 'null');
+  return value === undefined ? null : jsonCopy(value);
 }

@@ -33,12 +33,32 @@ export function contextObject(
 ): Record<string, unknown> {
   const context: Record<string, unknown> = {
     Execution: execution,
-    State: state.retryCount === undefined ? { Name: state.name, EnteredTime: isoTime(state.enteredTime) } : { EnteredTime: isoTime(state.enteredTime), Name: state.name, RetryCount: state.retryCount },
+    State: stateFields(state),
     StateMachine: stateMachine,
   };
   if (state.taskToken !== undefined) context.Task = { Token: state.taskToken };
   if (state.mapItem !== undefined) context.Map = { Item: state.mapItem };
   return context;
+}
+
+/** `$$.State`: its EnteredTime is formatted when read (most contexts are built for `$$.State.Name`). */
+function stateFields(state: StateContext): Record<string, unknown> {
+  let entered: string | undefined;
+  if (state.retryCount === undefined) {
+    return {
+      Name: state.name,
+      get EnteredTime() {
+        return (entered ??= isoTime(state.enteredTime));
+      },
+    };
+  }
+  return {
+    get EnteredTime() {
+      return (entered ??= isoTime(state.enteredTime));
+    },
+    Name: state.name,
+    RetryCount: state.retryCount,
+  };
 }
 
 /** Step Functions' timestamps: ISO 8601, UTC, milliseconds, `Z`. */

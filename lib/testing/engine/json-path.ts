@@ -104,7 +104,10 @@ function definiteSegments(text: string, rest: string): Segment[] | undefined {
   let i = 0;
   while (i < rest.length) {
     const char = rest[i];
-    if (char === '.') {
+    if (char === '.' && rest[i + 1] === '[') {
+      // `$.[0]` and `$.a.['b']`: Jayway JsonPath (and so Step Functions) reads `.[` as `[`.
+      i++;
+    } else if (char === '.') {
       if (rest[i + 1] === '.') return undefined;
       let end = i + 1;
       while (end < rest.length && rest[end] !== '.' && rest[end] !== '[') end++;

@@ -1,6 +1,5 @@
 import { compileJsonataTemplate, CompiledTemplate, JsonataScope, JsonataStates } from './jsonata';
-import { contextObject } from './context-object';
-import { StateRun } from './thread';
+import { contextOf, StateRun } from './thread';
 
 /** A JSONata-mode field of a state (a literal, an expression, or JSON holding expressions), compiled once. */
 export interface JsonataField {
@@ -32,7 +31,7 @@ export function compileJsonataField(value: unknown, field: string): JsonataField
 function jsonataScopeOf(run: StateRun): JsonataScope {
   const execution = run.thread.run;
   return {
-    context: () => contextObject(execution.executionContext, execution.stateMachineContext, run.state),
+    context: () => contextOf(run),
     random: execution.random,
     now: () => execution.clock.now(),
     stateName: run.state.name,

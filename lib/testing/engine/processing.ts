@@ -54,26 +54,29 @@ export type AssignFields =
   | { readonly language: 'JSONata'; readonly fields: ReadonlyArray<[string, JsonataField]> };
 
 /** Compiles the data fields of a state for its query language. */
-export function compileProcessing(state: AslState, language: 'JSONPath' | 'JSONata', location: string): StateProcessing {
-  return language === 'JSONata' ? jsonataProcessing(state, location) : jsonPathProcessing(state);
+export function compileProcessing(state: AslState, language: 'JSONPath' | 'JSONata'): StateProcessing {
+  return language === 'JSONata' ? jsonataProcessing(state) : jsonPathProcessing(state);
 }
 
 /** Compiles a catcher's fields (ResultPath or Output, Assign) in the state's language. */
-export function compileCatcher(catcher: Record<string, unknown>, language: 'JSONPath' | 'JSONata', location: string): CompiledCatcher {
+export function compileCatcher(catcher: Record<string, unknown>, language: 'JSONPath' | 'JSONata'): CompiledCatcher {
   const base = { errorEquals: (catcher.ErrorEquals as string[]) ?? [], next: String(catcher.Next) };
-  const assign = compileAssign(catcher.Assign, language, `${location}/Assign`);
+  const assign = compileAssign(catcher.Assign, language);
   if (language === 'JSONata') {
     return { ...base, assign, output: catcher.Output === undefined ? undefined : compileJsonataField(catcher.Output, 'Output') };
   }
   return { ...base, assign, resultPath: optionalReferencePath(catcher, 'ResultPath') };
 }
 
-/** Compiles an `Assign` field in a language (undefined when absent). */
-export function compileAssign(assign: unknown, language: 'JSONPath' | 'JSONata', location: string): AssignFields | undefined {
+/**
+ * Compiles an `Assign` field in a language (undefined when absent).
+ *
+ * @param field how causes name it: `Assign`, or `Choices[i]/Assign` for a Choice rule's
+ */
+export function compileAssign(assign: unknown, language: 'JSONPath' | 'JSONata', field = 'Assign'): AssignFields | undefined {
   if (assign === undefined) return undefined;
   if (language === 'JSONPath') return { language, evaluate: compilePayloadTemplate(assign, 'Assign') };
-  const fields = Object.entries(assign as Record<string, unknown>).map(([name, value]): [string, JsonataField] => [name, compileJsonataField(value, `Assign/${name}`)]);
-  void location;
+  const fields = Object.entries(assign as Record<string, unknown>).map(([name, value]): [string, JsonataField] => [name, compileJsonataField(value, `${field}/${name}`)]);
   return { language, fields };
 }
 
@@ -107,7 +110,7 @@ function jsonPathProcessing(state: AslState): StateProcessing {
   const resultPath = optionalReferencePath(state, 'ResultPath');
   const parameters = state.Parameters === undefined || state.Type === 'Map' ? undefined : compilePayloadTemplate(state.Parameters, 'Parameters');
   const resultSelector = state.ResultSelector === undefined ? undefined : compilePayloadTemplate(state.ResultSelector, 'ResultSelector');
-  const assign = compileAssign(state.Assign, 'JSONPath', 'Assign');
+  const assign = compileAssign(state.Assign, 'JSONPath');
 
   const selectedInput = (run: StateRun) => applyFilterPath(inputPath, scopeOf(run, run.input));
   return {
@@ -167,10 +170,10 @@ function optionalReferencePath(state: Record<string, unknown>, field: string): C
 // ------------------------------------------------------------------------------------------
 // JSONata
 
-function jsonataProcessing(state: AslState, location: string): StateProcessing {
+function jsonataProcessing(state: AslState): StateProcessing {
   const args = state.Arguments === undefined ? undefined : compileJsonataField(state.Arguments, 'Arguments');
   const output = state.Output === undefined ? undefined : compileJsonataField(state.Output, 'Output');
-  const assign = compileAssign(state.Assign, 'JSONata', `${location}/Assign`);
+  const assign = compileAssign(state.Assign, 'JSONata');
   return {
     language: 'JSONata',
     selectedInput: (run) => run.input,

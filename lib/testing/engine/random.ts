@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync, randomUUID } from 'node:crypto';
 
 /**
  * The randomness of an execution: retry jitter, UUIDs, task tokens, `$random()`,
@@ -20,9 +20,9 @@ export interface RandomSource {
 export function randomSource(seed?: string | number): RandomSource {
   if (seed === undefined) {
     return {
-      next: () => randomBytes(4).readUInt32BE(0) / 0x1_0000_0000,
-      uuid: () => formatUuid(randomBytes(16)),
-      bytes: (count) => randomBytes(count),
+      next: () => pooledBytes(4).readUInt32BE(0) / 0x1_0000_0000,
+      uuid: () => randomUUID(),
+      bytes: (count) => pooledBytes(count),
     };
   }
   const next = seededGenerator(String(seed));
@@ -51,4 +51,20 @@ function formatUuid(bytes: Buffer): string {
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+const POOL_SIZE = 8192;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+/** Cryptographically random bytes, drawn from a pool refilled in blocks (one system call per 8 KiB, not per token). */
+function pooledBytes(count: number): Buffer {
+  if (count > POOL_SIZE) return randomFillSync(Buffer.alloc(count));
+  if (poolOffset + count > pool.length) {
+    pool = randomFillSync(Buffer.allocUnsafe(POOL_SIZE));
+    poolOffset = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + count));
+  poolOffset += count;
+  return bytes;
 }

@@ -31,6 +31,17 @@ export interface StateRun {
   readonly enteredEventId: number;
   /** The state's raw input. */
   readonly input: unknown;
+  /** The context object last built, for the `state` it was built for. */
+  contextCache?: { readonly state: StateContext; readonly value: Record<string, unknown> };
+}
+
+/** The context object of a state run (built once per attempt, when first read). */
+export function contextOf(run: StateRun, stateContext: StateContext = run.state): Record<string, unknown> {
+  if (run.contextCache?.state === stateContext) return run.contextCache.value;
+  const execution = run.thread.run;
+  const value = contextObject(execution.executionContext, execution.stateMachineContext, stateContext);
+  run.contextCache = { state: stateContext, value };
+  return value;
 }
 
 /**
@@ -38,12 +49,10 @@ export interface StateRun {
  * on first use.
  */
 export function scopeOf(run: StateRun, value: unknown, stateContext: StateContext = run.state): EvaluationScope {
-  const execution = run.thread.run;
-  let context: Record<string, unknown> | undefined;
   return {
     input: value,
-    context: () => (context ??= contextObject(execution.executionContext, execution.stateMachineContext, stateContext)),
+    context: () => contextOf(run, stateContext),
     variable: (name) => run.thread.variables.get(name),
-    random: execution.random,
+    random: run.thread.run.random,
   };
 }

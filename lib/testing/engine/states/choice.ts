@@ -21,8 +21,8 @@ interface CompiledRule {
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
  */
 export function compileChoice(name: string, state: AslState, context: CompileContext): CompiledState {
-  const processing = compileProcessing(state, context.language, context.location);
-  const rules = ((state.Choices as Array<Record<string, unknown>>) ?? []).map((rule, i) => compileRule(rule, context, `${context.location}/Choices/${i}`));
+  const processing = compileProcessing(state, context.language);
+  const rules = ((state.Choices as Array<Record<string, unknown>>) ?? []).map((rule, i) => compileRule(rule, context, i));
   const defaultNext = state.Default as string | undefined;
   return {
     name,
@@ -54,29 +54,31 @@ async function firstMatch(rules: readonly CompiledRule[], run: StateRun, selecte
   return undefined;
 }
 
-function compileRule(rule: Record<string, unknown>, context: CompileContext, location: string): CompiledRule {
+function compileRule(rule: Record<string, unknown>, context: CompileContext, index: number): CompiledRule {
+  // AWS names a rule's fields `Choices[i]/Condition` in causes and EvaluationFailed events.
+  const field = `Choices[${index}]`;
   const fields: RuleFields = {
-    assign: compileAssign(rule.Assign, context.language, `${location}/Assign`),
-    output: context.language === 'JSONata' && rule.Output !== undefined ? compileJsonataField(rule.Output, 'Output') : undefined,
+    assign: compileAssign(rule.Assign, context.language, `${field}/Assign`),
+    output: context.language === 'JSONata' && rule.Output !== undefined ? compileJsonataField(rule.Output, `${field}/Output`) : undefined,
   };
-  return { matches: compileCondition(rule, context, location), next: String(rule.Next), fields };
+  return { matches: compileCondition(rule, context, field), next: String(rule.Next), fields };
 }
 
-function compileCondition(rule: Record<string, unknown>, context: CompileContext, location: string): CompiledRule['matches'] {
+function compileCondition(rule: Record<string, unknown>, context: CompileContext, field: string): CompiledRule['matches'] {
   if (context.language === 'JSONata') {
-    const condition = compileJsonataField(rule.Condition, 'Condition');
+    const condition = compileJsonataField(rule.Condition, `${field}/Condition`);
     return async (run) => {
       const value = await condition.evaluate({ input: run.input }, run);
       if (typeof value !== 'boolean') {
         throw new StatesError(
           States.QueryEvaluationError,
-          `The JSONata expression '${condition.text}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${typeName(value)}' for value: ${jsonText(value)}`,
+          `The JSONata expression '${condition.text}' specified for the field '${field}/Condition' returned an unexpected result type. Expected 'boolean', but was '${typeName(value)}' for value: ${jsonText(value)}`,
         );
       }
       return value;
     };
   }
-  const condition: ChoiceCondition = compileChoiceRule(rule, location);
+  const condition: ChoiceCondition = compileChoiceRule(rule, `${context.location}/Choices/${field}`);
   return (run, selected) => condition(scopeOf(run, selected));
 }
 

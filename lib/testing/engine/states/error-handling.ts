@@ -13,10 +13,10 @@ export interface ErrorHandling {
 }
 
 /** Compiles the `Retry` and `Catch` fields of a Task, Parallel or Map state. */
-export function compileErrorHandling(state: AslState, language: 'JSONPath' | 'JSONata', location: string): ErrorHandling {
+export function compileErrorHandling(state: AslState, language: 'JSONPath' | 'JSONata'): ErrorHandling {
   return {
     retriers: compileRetriers(retriersOf(state)),
-    catchers: catchersOf(state).map((catcher, i) => compileCatcher(catcher, language, `${location}/Catch/${i}`)),
+    catchers: catchersOf(state).map((catcher) => compileCatcher(catcher, language)),
   };
 }
 

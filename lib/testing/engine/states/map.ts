@@ -17,8 +17,8 @@ import { CompiledState, enterState } from './state';
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html
  */
 export function compileMap(name: string, state: AslState, context: CompileContext): CompiledState {
-  const processing = compileProcessing(state, context.language, context.location);
-  const handling = compileErrorHandling(state, context.language, context.location);
+  const processing = compileProcessing(state, context.language);
+  const handling = compileErrorHandling(state, context.language);
   const settings = compileMapSettings(state, context.language);
   const processorDefinition = (state.ItemProcessor ?? state.Iterator) as AslDefinition;
   const processor = context.compileGraph(processorDefinition, `${context.location}/ItemProcessor`, context.language);

@@ -14,8 +14,8 @@ import { CompiledState, enterState } from './state';
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html
  */
 export function compileParallel(name: string, state: AslState, context: CompileContext): CompiledState {
-  const processing = compileProcessing(state, context.language, context.location);
-  const handling = compileErrorHandling(state, context.language, context.location);
+  const processing = compileProcessing(state, context.language);
+  const handling = compileErrorHandling(state, context.language);
   const branches = ((state.Branches as AslDefinition[]) ?? []).map((branch, i) => context.compileGraph(branch, `${context.location}/Branches/${i}`, context.language));
   const next = nextOf(state);
   return {

@@ -10,7 +10,7 @@ import { CompiledState, enterState, exitState, locateError } from './state';
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-pass.html
  */
 export function compilePass(name: string, state: AslState, context: CompileContext): CompiledState {
-  const processing = compileProcessing(state, context.language, context.location);
+  const processing = compileProcessing(state, context.language);
   const hasResult = Object.prototype.hasOwnProperty.call(state, 'Result');
   const next = nextOf(state);
   return {

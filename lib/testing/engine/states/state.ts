@@ -1,5 +1,6 @@
 import { asStatesError, StatesError, States } from '../errors';
 import { HistoryEventType } from '../history';
+import { jsonBytesAtMost } from '../json-value';
 import { Finish } from '../processing';
 import { StateRun, Thread } from '../thread';
 
@@ -97,11 +98,8 @@ function recordEvaluationFailed(error: StatesError, run: StateRun, type: StateTy
  * @param name the state or task named in the cause
  */
 export function checkPayloadSize(value: unknown, name: string): void {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value !== 'string' || value.length * 3 < MAX_PAYLOAD_BYTES) return;
-  }
-  const text = JSON.stringify(value) ?? '';
-  if (text.length < MAX_PAYLOAD_BYTES / 3 || Buffer.byteLength(text) <= MAX_PAYLOAD_BYTES) return;
+  if (jsonBytesAtMost(value, MAX_PAYLOAD_BYTES) <= MAX_PAYLOAD_BYTES) return;
+  if (Buffer.byteLength(JSON.stringify(value) ?? '') <= MAX_PAYLOAD_BYTES) return;
   throw new StatesError(
     States.DataLimitExceeded,
     `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`,

@@ -10,7 +10,7 @@ import { CompiledState, enterState, exitState, locateError } from './state';
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-succeed.html
  */
 export function compileSucceed(name: string, state: AslState, context: CompileContext): CompiledState {
-  const processing = compileProcessing(state, context.language, context.location);
+  const processing = compileProcessing(state, context.language);
   return {
     name,
     type: 'Succeed',

@@ -8,7 +8,7 @@ import { compileJsonataField, JsonataField } from '../jsonata-fields';
 import { applyFilterPath } from '../paths';
 import { compilePayloadTemplate, Evaluator } from '../payload-template';
 import { compileProcessing } from '../processing';
-import { scopeOf, StateRun } from '../thread';
+import { contextOf, scopeOf, StateRun } from '../thread';
 import { CompileContext, nextOf } from './compile-context';
 import { attemptWithRetries, compileErrorHandling } from './error-handling';
 import { checkPayloadSize, CompiledState, enterState } from './state';
@@ -51,8 +51,8 @@ type SecondsField = (run: StateRun, selected: unknown) => number | undefined | P
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html
  */
 export function compileTask(name: string, state: AslState, context: CompileContext): CompiledState {
-  const processing = compileProcessing(state, context.language, context.location);
-  const handling = compileErrorHandling(state, context.language, context.location);
+  const processing = compileProcessing(state, context.language);
+  const handling = compileErrorHandling(state, context.language);
   const resource = taskResourceOf(String(state.Resource));
   const timeout = secondsField(state, 'TimeoutSeconds', context.language);
   const heartbeat = secondsField(state, 'HeartbeatSeconds', context.language);
@@ -118,7 +118,7 @@ async function attemptTask(run: StateRun, resource: TaskResource, input: unknown
       heartbeatSeconds: limits.heartbeatSeconds,
       credentials: roleArn,
       execution: execution.taskExecutionInfo,
-      context: scopeOf(run, input).context(),
+      context: contextOf(run),
       submitted: (response) => record(run, 'TaskSubmitted', { resourceType: resource.resourceType, resource: resource.resource }, response),
       idle: release,
     }).finally(release);

@@ -21,7 +21,7 @@ type WaitUntil = (run: StateRun, selected: unknown) => number | Promise<number>;
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html
  */
 export function compileWait(name: string, state: AslState, context: CompileContext): CompiledState {
-  const processing = compileProcessing(state, context.language, context.location);
+  const processing = compileProcessing(state, context.language);
   const until = context.language === 'JSONata' ? jsonataUntil(state) : jsonPathUntil(state);
   const next = nextOf(state);
   return {
