@@ -109,7 +109,7 @@ export class LocalRunner {
    * the definition as Step Functions would.
    */
   public static fromDefinition(definition: string | AslDefinition, options: LocalDefinitionOptions = {}): LocalRunner {
-    let text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+    let text = typeof definition === 'string' ? definition : definitionText(definition);
     const region = options.region ?? 'us-east-1';
     const account = options.account ?? '123456789012';
     const values: Record<string, string> = { ...pseudoParameters(region, account), ...options.definitionSubstitutions };
@@ -315,6 +315,16 @@ export class LocalRunner {
     return this.stateMachines.find((machine) =>
       logicalId ? machine.synthesized?.logicalId === logicalId && machine.synthesized.stack === stack : machine.stateMachineArn === stateMachineArn,
     );
+  }
+}
+
+/** A definition object as JSON text. @throws InvalidDefinitionError when it nests too deeply to serialize. */
+function definitionText(definition: AslDefinition): string {
+  try {
+    return JSON.stringify(definition);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new InvalidDefinitionError([{ severity: 'ERROR', code: 'TOO_DEEPLY_NESTED', message: 'The definition nests too deeply to be serialized as JSON.' }]);
   }
 }
 

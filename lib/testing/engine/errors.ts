@@ -7,6 +7,8 @@ export class StatesError extends Error {
   public location?: string;
   /** Whether a task's integration raised the error (its cause is the service's, never prefixed). */
   public fromTask = false;
+  /** Whether the `EvaluationFailed` event of this error is recorded. */
+  public evaluationRecorded = false;
 
   constructor(
     /** The ASL error name. */

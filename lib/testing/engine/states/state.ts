@@ -25,6 +25,8 @@ export interface CompiledState {
   run(input: unknown, thread: Thread): Promise<StateStep>;
 }
 
+const CAUSE_PREFIX = 'An error occurred while executing the state';
+
 /** Errors whose cause Step Functions prefixes with the state and its Entered event. */
 const LOCATED_ERRORS = new Set<string>([
   States.Runtime,
@@ -72,13 +74,16 @@ export function exitState(run: StateRun, type: StateType, finish: Finish, next: 
  */
 export function locateError(thrown: unknown, run: StateRun, type: StateType): StatesError {
   const error = asStatesError(thrown);
-  if (error.fromTask || !LOCATED_ERRORS.has(error.error) || error.causeText.startsWith('An error occurred while executing the state')) return error;
-  const located = new StatesError(
-    error.error,
-    `An error occurred while executing the state '${run.state.name}' (entered at the event id #${run.enteredEventId}). ${error.causeText}`,
-  );
-  located.location = error.location;
-  if (error.error === States.QueryEvaluationError) recordEvaluationFailed(located, run, type);
+  if (error.fromTask) return error;
+  let located = error;
+  if (LOCATED_ERRORS.has(error.error) && !error.causeText.startsWith(CAUSE_PREFIX)) {
+    located = new StatesError(error.error, `${CAUSE_PREFIX} '${run.state.name}' (entered at the event id #${run.enteredEventId}). ${error.causeText}`);
+    located.location = error.location;
+  }
+  if (located.error === States.QueryEvaluationError && !located.evaluationRecorded) {
+    recordEvaluationFailed(located, run, type);
+    located.evaluationRecorded = true;
+  }
   return located;
 }
 
