@@ -223,6 +223,30 @@ describe('HumanApproval locally', () => {
     expect((await execution.result).output.approval.decision).toBe('APPROVED');
   });
 
+  test("LocalApprovals follows the runner's clock: past its expiry a request reads EXPIRED, is not handed out, and a decision gets 410", async () => {
+    const { approvals, execution, request } = await started('ORD-6');
+    await execution.advanceTime(Duration.days(3));
+    const result = await execution.result;
+    expect(result.path.slice(-2)).toEqual(['Review: expired', 'Expired']);
+    expect(approvals.requests.find((r) => r.approvalId === request.approvalId)?.status).toBe('EXPIRED');
+    expect(approvals.requests.filter((r) => r.status === 'PENDING')).toEqual([]);
+    expect(() => approvals.approve(request.approvalId)).toThrow(expect.objectContaining({ statusCode: 410 }));
+  });
+
+  test('approve without decidedBy decides as a session of the first approver, also for a role whose name CDK generates', async () => {
+    const stack = newStack();
+    const reviewer = new iam.Role(stack, 'Reviewer', { assumedBy: new iam.AccountRootPrincipal() });
+    const service = new ApprovalService(stack, 'Approvals');
+    new Workflow(stack, 'Orders', { definition: new HumanApproval(stack, 'Review', { service, timeout: Duration.days(2), summary: SUMMARY, approvers: [reviewer] }), timeout: Duration.days(3) });
+    const local = LocalRunner.fromStack(stack);
+    const approvals = LocalApprovals.of(local);
+    const execution = local.stateMachine('Orders').start({ orderId: 'ORD-7' }, { functions: approvals.functions });
+    const request = await approvals.waitForRequest();
+    approvals.approve(request.approvalId, { comment: 'ok' });
+    const result = await execution.result;
+    expect(result.output.approval).toMatchObject({ decision: 'APPROVED', decidedBy: expect.stringMatching(/^arn:aws:sts::123456789012:assumed-role\/Reviewer[0-9A-F]{8}\/local$/) });
+  });
+
   test('with a condition that does not hold, no request is made and the decision is NOT_REQUIRED', async () => {
     const stack = approvalWorkflow({ condition: sfn.Condition.booleanEquals('$.flagged', true) });
     const local = LocalRunner.fromStack(stack);

@@ -18,7 +18,7 @@ import { LocalRunner } from './local-runner';
 export interface LocalDecision {
   /**
    * The deciding principal, as API Gateway would report it.
-   * @default 'arn:aws:sts::123456789012:assumed-role/Reviewer/local'
+   * @default - a session of the request's first approver (`arn:aws:sts::<account>:assumed-role/<role>/local`)
    */
   readonly decidedBy?: string;
   /**
@@ -41,8 +41,6 @@ export class LocalDecisionError extends Error {
     this.name = 'LocalDecisionError';
   }
 }
-
-const DEFAULT_REVIEWER = 'arn:aws:sts::123456789012:assumed-role/Reviewer/local';
 
 /**
  * The approval service of the runner's assembly, emulated in memory: it stands in for each
@@ -84,12 +82,12 @@ export class LocalApprovals {
     this.functions = Object.fromEntries(notifierKeys.map((key) => [key, notify]));
   }
 
-  /** Every request so far, as reviewers see them (no task token), oldest first. */
+  /** Every request so far, as reviewers see them (no task token) at the runner's time, oldest first. */
   public get requests(): ApprovalView[] {
-    return [...this.records.values()].map((record) => viewOf(record, new Date()));
+    return [...this.records.values()].map((record) => viewOf(record, this.runner.now()));
   }
 
-  /** Resolves with the first PENDING request that matches `filter` (at once if one exists). */
+  /** Resolves with the first PENDING request (not expired at the runner's time) that matches `filter` (at once if one exists). */
   public async waitForRequest(filter: (request: ApprovalView) => boolean = () => true): Promise<ApprovalView> {
     for (;;) {
       const found = this.requests.find((request) => request.status === 'PENDING' && filter(request));
@@ -123,14 +121,14 @@ export class LocalApprovals {
    */
   public expire(approvalId: string): ApprovalView {
     const record = this.records.get(approvalId);
-    refuseIf(record ? closedRefusal(record, new Date()) : accessRefusal(record, approvalId, ''));
+    refuseIf(record ? closedRefusal(record, this.runner.now()) : accessRefusal(record, approvalId, ''));
     this.records.set(approvalId, { ...record!, status: 'EXPIRED' });
     this.runner.expireTask(record!.taskToken);
-    return viewOf(this.records.get(approvalId)!, new Date());
+    return viewOf(this.records.get(approvalId)!, this.runner.now());
   }
 
   private store(event: ApprovalRequestEvent): { approvalId: string; expiresAt: string } {
-    const record = newApprovalRecord(event, new Date());
+    const record = newApprovalRecord(event, this.runner.now());
     if (!this.records.has(record.approvalId)) this.records.set(record.approvalId, record);
     this.listeners.splice(0).forEach((listener) => listener());
     return { approvalId: record.approvalId, expiresAt: record.expiresAt };
@@ -139,9 +137,10 @@ export class LocalApprovals {
   /** Decides as the decision API does: the same refusals, then the same task response. */
   private decide(approvalId: string, decision: ApprovalDecision, local: LocalDecision): ApprovalView {
     const record = this.records.get(approvalId);
-    const decidedBy = local.decidedBy ?? DEFAULT_REVIEWER;
-    refuseIf(accessRefusal(record, approvalId, decidedBy) ?? closedRefusal(record!, new Date()));
-    const decidedAt = new Date().toISOString();
+    const decidedBy = local.decidedBy ?? (record ? sessionOf(record.approvers[0]) : '');
+    const now = this.runner.now();
+    refuseIf(accessRefusal(record, approvalId, decidedBy) ?? closedRefusal(record!, now));
+    const decidedAt = now.toISOString();
     const response = taskResponseOf(decision, approvalId, decidedBy, decidedAt, local.comment);
     try {
       if ('output' in response) this.runner.sendTaskSuccess(record!.taskToken, response.output);
@@ -153,8 +152,14 @@ export class LocalApprovals {
     }
     const status = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
     this.records.set(approvalId, { ...record!, status, decidedBy, decidedAt, comment: local.comment });
-    return viewOf(this.records.get(approvalId)!, new Date());
+    return viewOf(this.records.get(approvalId)!, now);
   }
+}
+
+/** A session of an approver as API Gateway reports the caller: an assumed-role session for a role, the ARN otherwise. */
+function sessionOf(approver: string | undefined): string {
+  const role = /^arn:([^:]+):iam::(\d+):role\/(?:.*\/)?([^/]+)$/.exec(approver ?? '');
+  return role ? `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/local` : (approver ?? '');
 }
 
 function refuseIf(refusal: DecisionRefusal | undefined): void {

@@ -228,6 +228,11 @@ export class LocalRunner {
     return this.broker.pendingTasks;
   }
 
+  /** The runner's clock: real time plus the time it has jumped or been advanced. */
+  public now(): Date {
+    return new Date(this.clock.now());
+  }
+
   /**
    * Moves the clock of every execution of this runner forward without waiting: Wait states,
    * retry intervals, task, heartbeat and execution timeouts that fall due fire in order.
