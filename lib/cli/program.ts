@@ -5,6 +5,7 @@ import { readAssemblyWorkflows } from './assembly-workflows';
 import { formatCostText } from './cost-command';
 import { countFindings, formatLintText, lintTargets } from './lint-command';
 import { readLintTargets } from './lint-targets';
+import { addRunCommand } from './run-command';
 
 /** Where the CLI writes: stdout by default, a buffer in tests. */
 export type Output = (text: string) => void;
@@ -13,13 +14,14 @@ export type Output = (text: string) => void;
  * Runs the `cdk-sfn-workflows` command line.
  *
  * @param argv the arguments after the program name, e.g. `['lint', 'cdk.out']`
- * @returns the exit code: 0, or 1 when lint finds errors or a command fails
+ * @returns the exit code: 0, or 1 when lint finds errors or a command fails; `run` exits 1 when
+ * the execution does not succeed and 2 for a usage mistake
  */
 export async function runCli(argv: string[], out: Output = (text) => console.log(text)): Promise<number> {
   let exitCode = 0;
   const program = new Command()
     .name('cdk-sfn-workflows')
-    .description('Checks and prices AWS Step Functions workflows, and decides human approvals.')
+    .description('Checks, prices and runs AWS Step Functions workflows, and decides human approvals.')
     .exitOverride()
     .configureOutput({ writeOut: (text) => out(text.trimEnd()), writeErr: (text) => out(text.trimEnd()) });
 
@@ -56,6 +58,7 @@ export async function runCli(argv: string[], out: Output = (text) => console.log
     });
 
   addApprovalsCommand(program, out, (code) => (exitCode = code));
+  addRunCommand(program, out, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

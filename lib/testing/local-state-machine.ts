@@ -3,7 +3,9 @@ import { AslDefinition } from '../asl/definition';
 import { SynthesizedStateMachine } from '../assembly/stack-resources';
 import { VirtualClock } from './engine/clock';
 import { ExecutionRun } from './engine/execution';
+import { jsonBytesAtMost, jsonCopy } from './engine/json-value';
 import { randomSource } from './engine/random';
+import { MAX_PAYLOAD_BYTES } from './engine/states/state';
 import { CompiledStateMachine } from './engine/state-machine';
 import { PendingTask, TaskTokenBroker } from './engine/task-tokens';
 import { ExecutionResult } from './execution-result';
@@ -170,6 +172,7 @@ export class LocalStateMachine {
           'Pass a replacement in RunOptions.tasks (by state name or Resource) or RunOptions.functions (by function).',
       );
     }
+    const executionInput = startInput(input);
     const random = randomSource(options.seed);
     const name = options.name ?? random.uuid();
     const { region, account } = this.services.environment;
@@ -177,7 +180,7 @@ export class LocalStateMachine {
     const scope: ExecutionScope = { machine: this, options: merged, executionArn, childExecutions: [], publishedEvents: [] };
     const { clock, tokens, processEnvironment } = this.services;
     const run = compiled.start(
-      { executionArn, name, input, stateMachineArn: this.stateMachineArn, stateMachineName: this.name, roleArn: this.source.roleArn, region, account, random, realDelays: options.realDelays ?? false },
+      { executionArn, name, input: executionInput, stateMachineArn: this.stateMachineArn, stateMachineName: this.name, roleArn: this.source.roleArn, region, account, random, realDelays: options.realDelays ?? false },
       { host: new LocalTaskHost(this.services, scope), clock, tokens },
     );
     processEnvironment.enter();
@@ -217,6 +220,22 @@ export class LocalStateMachine {
       );
     }
   }
+}
+
+/**
+ * The execution input as StartExecution takes it: JSON (a copy, so that changing the test's
+ * object later changes nothing), at most 256 KiB.
+ *
+ * @throws Error `InvalidExecutionInput` for a larger input.
+ */
+function startInput(input: unknown): unknown {
+  const copy = input === undefined ? {} : jsonCopy(input);
+  if (jsonBytesAtMost(copy, MAX_PAYLOAD_BYTES) > MAX_PAYLOAD_BYTES && Buffer.byteLength(JSON.stringify(copy)) > MAX_PAYLOAD_BYTES) {
+    const error = new Error(`The execution input is larger than ${MAX_PAYLOAD_BYTES} bytes, which StartExecution refuses.`);
+    error.name = 'InvalidExecutionInput';
+    throw error;
+  }
+  return copy;
 }
 
 /** The result of an engine run, with what the runner's integrations recorded. */

@@ -73,7 +73,7 @@ export function compileReferencePath(text: string, allowOtherRoots = false): Com
 
 /** Whether a string is written as a path: `$`, `$.x`, `$[0]`, `$$...` or `$name...`. */
 export function looksLikePath(text: string): boolean {
-  return /^\$(?:$|[.[$]|[A-Za-z_])/.test(text);
+  return /^\$(?:$|[.[$]|[\p{ID_Start}_])/u.test(text);
 }
 
 function parsePath(text: string): CompiledPath {
@@ -85,7 +85,7 @@ function parsePath(text: string): CompiledPath {
     root = 'context';
     position = 2;
   } else {
-    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(1))?.[0];
+    const name = /^[\p{ID_Start}_][\p{ID_Continue}]*/u.exec(text.slice(1))?.[0];
     if (name) {
       root = 'variable';
       variable = name;

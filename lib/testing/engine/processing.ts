@@ -1,7 +1,7 @@
 import { AslState } from '../../asl/definition';
 import { StatesError, States } from './errors';
 import { compilePath, compileReferencePath, CompiledPath, writeAtPath } from './json-path';
-import { compileJsonataField, JsonataField } from './jsonata-fields';
+import { compileJsonataField, JsonataField, StatesAccess } from './jsonata-fields';
 import { applyFilterPath, jsonText } from './paths';
 import { compilePayloadTemplate, Evaluator } from './payload-template';
 import { scopeOf, StateRun } from './thread';
@@ -61,9 +61,9 @@ export function compileProcessing(state: AslState, language: 'JSONPath' | 'JSONa
 /** Compiles a catcher's fields (ResultPath or Output, Assign) in the state's language. */
 export function compileCatcher(catcher: Record<string, unknown>, language: 'JSONPath' | 'JSONata'): CompiledCatcher {
   const base = { errorEquals: (catcher.ErrorEquals as string[]) ?? [], next: String(catcher.Next) };
-  const assign = compileAssign(catcher.Assign, language);
+  const assign = compileAssign(catcher.Assign, language, 'Assign', { errorOutput: true });
   if (language === 'JSONata') {
-    return { ...base, assign, output: catcher.Output === undefined ? undefined : compileJsonataField(catcher.Output, 'Output') };
+    return { ...base, assign, output: catcher.Output === undefined ? undefined : compileJsonataField(catcher.Output, 'Output', { errorOutput: true }) };
   }
   return { ...base, assign, resultPath: optionalReferencePath(catcher, 'ResultPath') };
 }
@@ -73,10 +73,10 @@ export function compileCatcher(catcher: Record<string, unknown>, language: 'JSON
  *
  * @param field how causes name it: `Assign`, or `Choices[i]/Assign` for a Choice rule's
  */
-export function compileAssign(assign: unknown, language: 'JSONPath' | 'JSONata', field = 'Assign'): AssignFields | undefined {
+export function compileAssign(assign: unknown, language: 'JSONPath' | 'JSONata', field = 'Assign', access: StatesAccess = {}): AssignFields | undefined {
   if (assign === undefined) return undefined;
   if (language === 'JSONPath') return { language, evaluate: compilePayloadTemplate(assign, 'Assign') };
-  const fields = Object.entries(assign as Record<string, unknown>).map(([name, value]): [string, JsonataField] => [name, compileJsonataField(value, `${field}/${name}`)]);
+  const fields = Object.entries(assign as Record<string, unknown>).map(([name, value]): [string, JsonataField] => [name, compileJsonataField(value, `${field}/${name}`, access)]);
   return { language, fields };
 }
 
@@ -171,9 +171,10 @@ function optionalReferencePath(state: Record<string, unknown>, field: string): C
 // JSONata
 
 function jsonataProcessing(state: AslState): StateProcessing {
+  const access: StatesAccess = { result: ['Task', 'Parallel', 'Map'].includes(state.Type) };
   const args = state.Arguments === undefined ? undefined : compileJsonataField(state.Arguments, 'Arguments');
-  const output = state.Output === undefined ? undefined : compileJsonataField(state.Output, 'Output');
-  const assign = compileAssign(state.Assign, 'JSONata');
+  const output = state.Output === undefined ? undefined : compileJsonataField(state.Output, 'Output', access);
+  const assign = compileAssign(state.Assign, 'JSONata', 'Assign', access);
   return {
     language: 'JSONata',
     selectedInput: (run) => run.input,

@@ -853,8 +853,12 @@ function variableNameProblem(name: string): string | undefined {
   if (name === 'states') return "'states' is reserved";
   if (/[.[\]]/.test(name)) return 'assign whole variables only (no "." or "[")';
   if (codePointLength(name) > MAX_NAME_LENGTH) return `it is longer than ${MAX_NAME_LENGTH} characters`;
+  // "Variable names must follow the rules for Unicode Identifiers" (workflow-variables.html).
+  if (!VARIABLE_NAME.test(name)) return 'a variable name is a Unicode identifier: a letter or "_", then letters, digits or "_"';
   return undefined;
 }
+
+const VARIABLE_NAME = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
 
 function checkPassResult(context: StateContext, value: unknown, loc: Loc): void {
   forEachObject(value, loc, (object, objectLoc) => {

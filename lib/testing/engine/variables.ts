@@ -1,3 +1,4 @@
+import { StatesError, States } from './errors';
 import { NOT_FOUND } from './json-path';
 
 /**
@@ -32,8 +33,18 @@ export class VariableScope {
     return name in this.values ? this.values[name] : NOT_FOUND;
   }
 
-  /** Assigns the values of one `Assign` (all evaluated before any is set). */
+  /**
+   * Assigns the values of one `Assign` (all evaluated before any is set).
+   *
+   * @throws StatesError `States.Runtime` when an inner scope assigns a variable of an outer
+   * one ("no other scope (inside a Map, Parallel) can assign to" it).
+   */
   public assign(assigned: Record<string, unknown>): void {
+    for (const name of Object.keys(assigned)) {
+      if (name in this.values && !Object.prototype.hasOwnProperty.call(this.values, name)) {
+        throw new StatesError(States.Runtime, `The variable '${name}' belongs to an outer scope: a Parallel branch or Map iteration cannot assign it. Return the value in the output instead.`);
+      }
+    }
     for (const name of Object.keys(assigned)) this.values[name] = assigned[name];
   }
 }

@@ -50,7 +50,7 @@ export function compileMap(name: string, state: AslState, context: CompileContex
           iterationName: name,
           tolerance,
           variables: () => thread.variables.child(),
-          start: async (index, iteration) => runGraph(processor, await settings.itemInput(run, selected, { Index: index, Value: items[index] }), iteration),
+          start: async (index, iteration) => runGraph(processor, await settings.itemInput(run, selected, { Index: index, Value: items[index], Source: 'STATE_DATA' }), iteration),
         });
         history.add('MapStateSucceeded', lastEventId);
         thread.lastEventId = lastEventId;
