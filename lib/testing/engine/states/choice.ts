@@ -2,11 +2,11 @@ import { AslState } from '../../../asl/definition';
 import { ChoiceCondition, compileChoiceRule } from '../choice-rules';
 import { StatesError, States } from '../errors';
 import { compileJsonataField } from '../jsonata-fields';
-import { compileAssign, compileProcessing, Finish, RuleFields } from '../processing';
+import { compileAssign, compileProcessing, RuleFields } from '../processing';
 import { jsonText } from '../paths';
 import { scopeOf, StateRun } from '../thread';
 import { CompileContext } from './compile-context';
-import { CompiledState, enterState, exitState, locateError } from './state';
+import { CompiledState, runState } from './state';
 
 interface CompiledRule {
   readonly matches: (run: StateRun, selected: unknown) => boolean | Promise<boolean>;
@@ -27,23 +27,15 @@ export function compileChoice(name: string, state: AslState, context: CompileCon
   return {
     name,
     type: 'Choice',
-    run: async (input, thread) => {
-      const run = enterState(thread, 'Choice', name, input);
-      let finish: Finish;
-      let next: string;
-      try {
+    run: (input, thread) =>
+      runState(thread, 'Choice', name, input, async (run) => {
         const selected = processing.selectedInput(run);
         const rule = await firstMatch(rules, run, selected);
         if (!rule && defaultNext === undefined) {
           throw new StatesError(States.NoChoiceMatched, `No Choice Rules matched the input and there was no Default: ${jsonText(selected)}`);
         }
-        next = rule ? rule.next : defaultNext!;
-        finish = await processing.finish(run, selected, undefined, false, rule?.fields);
-      } catch (error) {
-        throw locateError(error, run, 'Choice');
-      }
-      return exitState(run, 'Choice', finish, next);
-    },
+        return { finish: await processing.finish(run, selected, undefined, false, rule?.fields), next: rule ? rule.next : defaultNext };
+      }),
   };
 }
 

@@ -4,7 +4,7 @@ import { compileJsonataField } from '../jsonata-fields';
 import { compileDynamicValue } from '../payload-template';
 import { scopeOf, StateRun } from '../thread';
 import { CompileContext } from './compile-context';
-import { CompiledState, enterState, locateError } from './state';
+import { CompiledState, runState } from './state';
 
 type FailField = (run: StateRun) => unknown;
 
@@ -21,18 +21,11 @@ export function compileFail(name: string, state: AslState, context: CompileConte
   return {
     name,
     type: 'Fail',
-    run: async (input, thread) => {
-      const run = enterState(thread, 'Fail', name, input);
-      let failure: StatesError;
-      try {
+    run: (input, thread) =>
+      runState(thread, 'Fail', name, input, async (run) => {
         const [errorValue, causeValue] = [await error?.(run), await cause?.(run)];
-        failure = new StatesError(asText(errorValue, 'Error'), asText(causeValue, 'Cause'), { error: error !== undefined, cause: cause !== undefined });
-      } catch (thrown) {
-        throw locateError(thrown, run, 'Fail');
-      }
-      thread.current = undefined;
-      throw failure;
-    },
+        throw new StatesError(asText(errorValue, 'Error'), asText(causeValue, 'Cause'), { error: error !== undefined, cause: cause !== undefined });
+      }),
   };
 }
 

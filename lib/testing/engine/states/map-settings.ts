@@ -43,7 +43,7 @@ function jsonPathSettings(state: AslState): MapSettings {
   const itemsPath = compileReferencePath(typeof state.ItemsPath === 'string' ? state.ItemsPath : '$', true);
   const selectorField = state.ItemSelector ?? state.Parameters;
   const selector = selectorField === undefined ? undefined : compilePayloadTemplate(selectorField, state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters');
-  const count = integerSetting(state, 'ToleratedFailureCount');
+  const count = numberSetting(state, 'ToleratedFailureCount', 'integer');
   const percentage = numberSetting(state, 'ToleratedFailurePercentage');
   return {
     items: (run, selected) => {
@@ -52,13 +52,13 @@ function jsonPathSettings(state: AslState): MapSettings {
       return items;
     },
     itemInput: (run, selected, item) => (selector ? selector(scopeOf(run, selected, { ...run.state, mapItem: item })) : item.Value),
-    maxConcurrency: (run, selected) => integerSetting(state, 'MaxConcurrency')?.(run, selected) ?? 0,
+    maxConcurrency: (run, selected) => numberSetting(state, 'MaxConcurrency', 'integer')?.(run, selected) ?? 0,
     tolerance: (run, selected) => toleranceOf(count?.(run, selected) as number | undefined, percentage?.(run, selected) as number | undefined),
   };
 }
 
-/** An integer field or its `…Path` form (JSONPath). */
-function integerSetting(state: AslState, field: string): ((run: StateRun, selected: unknown) => number) | undefined {
+/** An integer (or, `float`, any number) field or its `…Path` form (JSONPath). */
+function numberSetting(state: AslState, field: string, kind: 'integer' | 'float' = 'float'): ((run: StateRun, selected: unknown) => number) | undefined {
   if (typeof state[field] === 'number') {
     const value = state[field] as number;
     return () => value;
@@ -68,23 +68,7 @@ function integerSetting(state: AslState, field: string): ((run: StateRun, select
   const path = compileReferencePath(pathText, true);
   return (run, selected) => {
     const value = numeric(applyFilterPath(path, scopeOf(run, selected)));
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw notA('integer', `${field}Path`, value, pathText);
-    return value;
-  };
-}
-
-/** A number field or its `…Path` form (JSONPath). */
-function numberSetting(state: AslState, field: string): ((run: StateRun, selected: unknown) => number) | undefined {
-  if (typeof state[field] === 'number') {
-    const value = state[field] as number;
-    return () => value;
-  }
-  const pathText = state[`${field}Path`];
-  if (typeof pathText !== 'string') return undefined;
-  const path = compileReferencePath(pathText, true);
-  return (run, selected) => {
-    const value = numeric(applyFilterPath(path, scopeOf(run, selected)));
-    if (typeof value !== 'number') throw notA('float', `${field}Path`, value, pathText);
+    if (typeof value !== 'number' || (kind === 'integer' && !Number.isInteger(value))) throw notA(kind, `${field}Path`, value, pathText);
     return value;
   };
 }

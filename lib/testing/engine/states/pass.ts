@@ -1,7 +1,7 @@
 import { AslState } from '../../../asl/definition';
-import { compileProcessing, Finish } from '../processing';
+import { compileProcessing } from '../processing';
 import { CompileContext, nextOf } from './compile-context';
-import { CompiledState, enterState, exitState, locateError } from './state';
+import { CompiledState, runState } from './state';
 
 /**
  * A Pass state: passes its input to its output, or a fixed `Result` (JSONPath, placed by
@@ -16,20 +16,11 @@ export function compilePass(name: string, state: AslState, context: CompileConte
   return {
     name,
     type: 'Pass',
-    run: async (input, thread) => {
-      const run = enterState(thread, 'Pass', name, input);
-      let finish: Finish;
-      try {
-        if (processing.language === 'JSONata') {
-          finish = await processing.finish(run, input, undefined, false);
-        } else {
-          const result = hasResult ? (processing.selectedInput(run), state.Result) : await processing.effectiveInput(run);
-          finish = await processing.finish(run, input, result, true);
-        }
-      } catch (error) {
-        throw locateError(error, run, 'Pass');
-      }
-      return exitState(run, 'Pass', finish, next);
-    },
+    run: (input, thread) =>
+      runState(thread, 'Pass', name, input, async (run) => {
+        if (processing.language === 'JSONata') return { finish: await processing.finish(run, input, undefined, false), next };
+        const result = hasResult ? (processing.selectedInput(run), state.Result) : await processing.effectiveInput(run);
+        return { finish: await processing.finish(run, input, result, true), next };
+      }),
   };
 }

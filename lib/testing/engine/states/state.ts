@@ -50,6 +50,27 @@ export function enterState(thread: Thread, type: StateType, name: string, input:
 }
 
 /**
+ * Runs a state without Retry and Catch: records its Entered event, evaluates it with `body`
+ * (an evaluation error gets Step Functions' prefix) and records its Exited event.
+ */
+export async function runState(
+  thread: Thread,
+  type: StateType,
+  name: string,
+  input: unknown,
+  body: (run: StateRun) => Promise<{ readonly finish: Finish; readonly next?: string }>,
+): Promise<StateStep> {
+  const run = enterState(thread, type, name, input);
+  let outcome: { readonly finish: Finish; readonly next?: string };
+  try {
+    outcome = await body(run);
+  } catch (error) {
+    throw locateError(error, run, type);
+  }
+  return exitState(run, type, outcome.finish, outcome.next);
+}
+
+/**
  * Records `<Type>StateExited` with the output and the variables assigned (then sets them), and
  * checks the output's size.
  *

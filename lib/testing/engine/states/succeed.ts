@@ -1,7 +1,7 @@
 import { AslState } from '../../../asl/definition';
-import { compileProcessing, Finish } from '../processing';
+import { compileProcessing } from '../processing';
 import { CompileContext } from './compile-context';
-import { CompiledState, enterState, exitState, locateError } from './state';
+import { CompiledState, runState } from './state';
 
 /**
  * A Succeed state: ends the execution, or the Parallel branch or Map iteration it is in, with
@@ -14,15 +14,7 @@ export function compileSucceed(name: string, state: AslState, context: CompileCo
   return {
     name,
     type: 'Succeed',
-    run: async (input, thread) => {
-      const run = enterState(thread, 'Succeed', name, input);
-      let finish: Finish;
-      try {
-        finish = await processing.finish(run, processing.selectedInput(run), undefined, false);
-      } catch (error) {
-        throw locateError(error, run, 'Succeed');
-      }
-      return exitState(run, 'Succeed', finish, undefined);
-    },
+    run: (input, thread) =>
+      runState(thread, 'Succeed', name, input, async (run) => ({ finish: await processing.finish(run, processing.selectedInput(run), undefined, false) })),
   };
 }

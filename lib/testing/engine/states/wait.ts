@@ -4,11 +4,11 @@ import { StatesError, States } from '../errors';
 import { compileReferencePath, CompiledPath } from '../json-path';
 import { compileJsonataField, JsonataField } from '../jsonata-fields';
 import { requirePath } from '../paths';
-import { compileProcessing, Finish } from '../processing';
+import { compileProcessing } from '../processing';
 import { scopeOf, StateRun } from '../thread';
 import { CompileContext, nextOf } from './compile-context';
 import { sleep } from './error-handling';
-import { CompiledState, enterState, exitState, locateError } from './state';
+import { CompiledState, runState } from './state';
 
 /** When a Wait ends: epoch milliseconds on the execution's clock. */
 type WaitUntil = (run: StateRun, selected: unknown) => number | Promise<number>;
@@ -27,19 +27,13 @@ export function compileWait(name: string, state: AslState, context: CompileConte
   return {
     name,
     type: 'Wait',
-    run: async (input, thread) => {
-      const run = enterState(thread, 'Wait', name, input);
-      let finish: Finish;
-      try {
+    run: (input, thread) =>
+      runState(thread, 'Wait', name, input, async (run) => {
         const selected = processing.selectedInput(run);
         const end = await until(run, selected);
         await sleep(thread, end - thread.run.clock.now());
-        finish = await processing.finish(run, selected, undefined, false);
-      } catch (error) {
-        throw locateError(error, run, 'Wait');
-      }
-      return exitState(run, 'Wait', finish, next);
-    },
+        return { finish: await processing.finish(run, selected, undefined, false), next };
+      }),
   };
 }
 
