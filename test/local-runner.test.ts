@@ -453,6 +453,35 @@ describe('LocalRunner Lambda runtime', () => {
   });
 });
 
+describe('LocalRunner: a failing branch stops the others', () => {
+  test('a Task inside a Map of another branch is not started after a sibling branch failed', async () => {
+    // GIVEN a Parallel whose first branch maps over a Task and whose second branch fails at once
+    const definition = {
+      StartAt: 'P',
+      States: {
+        P: {
+          Type: 'Parallel',
+          End: true,
+          Branches: [
+            { StartAt: 'M', States: { M: { Type: 'Map', End: true, ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f' }, End: true } } } } } },
+            { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'BranchBad' } } },
+          ],
+        },
+      },
+    };
+    const calls: unknown[] = [];
+    const runner = LocalRunner.fromDefinition(definition, { tasks: { T: (request) => { calls.push(request); throw new TaskFailure('Boom'); } } });
+    // WHEN
+    const result = await runner.stateMachine().run([1]);
+    // THEN the Parallel fails with the branch's own error, and the Task never ran
+    expect(result).toMatchObject({ status: 'FAILED', error: 'BranchBad' });
+    expect(calls).toEqual([]);
+    const types = result.events.map((event) => event.type);
+    expect(types).not.toContain('TaskScheduled');
+    expect(types.slice(-3)).toEqual(['MapStateAborted', 'ParallelStateFailed', 'ExecutionFailed']);
+  });
+});
+
 describe('LocalRunner definitions Step Functions refuses', () => {
   test('a definition Step Functions refuses fails at start with the diagnostic, and later runs still put the environment back', async () => {
     const stack = newStack();

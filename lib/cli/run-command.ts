@@ -134,15 +134,15 @@ export function addRunCommand(program: Command, out: Output, setExitCode: (code:
  */
 export async function runLocally(target: string, options: RunCommandOptions): Promise<LocalRun> {
   const input = readInput(options.input);
-  const tasks = parseAssignments(options.task ?? [], '--task', parseJsonValue);
-  const callbacks = parseAssignments(options.callback ?? [], '--callback', parseJsonValue);
+  const tasks = parseAssignments(options.task ?? [], '--task', parseJsonText);
+  const callbacks = parseAssignments(options.callback ?? [], '--callback', parseJsonText);
   const { runner, machine, source } = openStateMachine(target, options);
   try {
     checkTaskOptions(machine, tasks, callbacks);
     const runOptions: RunOptions = { tasks: fixedResponses(tasks), name: options.name, seed: options.seed };
     const execution = startExecution(machine, runOptions, input, source);
-    const result = await keepingProcessAlive(answerCallbacks(runner, execution, callbacks));
-    return { source, stateMachineName: machine.name, result: result.result, unansweredCallbacks: result.unanswered };
+    const { result, unanswered } = await keepingProcessAlive(answerCallbacks(runner, execution, callbacks));
+    return { source, stateMachineName: machine.name, result, unansweredCallbacks: unanswered };
   } finally {
     runner.dispose();
   }
@@ -180,10 +180,6 @@ function parseAssignments<T>(values: string[], option: string, parse: (text: str
     parsed.set(key, parse(value.slice(at + 1), `${option} ${key}`));
   }
   return parsed;
-}
-
-function parseJsonValue(text: string, what: string): unknown {
-  return parseJsonText(text, what);
 }
 
 /** Parses JSON text; a mistake names where it is, in words rather than the parser's error. */
@@ -471,28 +467,24 @@ function totalElapsedMs(events: HistoryEvent[]): number {
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */
 export function pathRows(result: ExecutionResult): PathRow[] {
-  const events = result.events;
-  const history = new HistoryLinks(events);
-  const rows = new Map<number, PathRow & { notes: string[] }>();
-  const started = events[0]?.timestamp.getTime() ?? 0;
-  const retries = groupByState(result.retries);
+  const history = new HistoryLinks(result.events);
+  const rows = new Map<number, PathRow>();
+  const rowBefore = (event: HistoryEvent, match: (entered: HistoryEvent) => boolean) => rows.get(history.enteredBefore(event, match)?.id ?? 0);
+  const started = result.events[0]?.timestamp.getTime() ?? 0;
+  const retryErrors = groupByState(result.retries);
   const catches = [...result.catches];
   const retriesOf = new Map<PathRow, string[]>();
-  for (const event of events) {
+  for (const event of result.events) {
     if (event.type.endsWith('StateEntered')) {
       rows.set(event.id, { name: stateNameOf(event), type: event.type.slice(0, -'StateEntered'.length), elapsedMs: event.timestamp.getTime() - started, depth: depthOf(event, history, rows), notes: [] });
       const caught = history.caughtBefore(event);
-      const row = caught && rows.get(caught.id);
       const record = caught && catches.shift();
-      if (row && record) row.notes.push(`caught ${record.error || 'an error'} → ${record.next}`);
+      if (caught && record) rows.get(caught.id)?.notes.push(`caught ${record.error || 'an error'} → ${record.next}`);
     } else if (history.isRetry(event)) {
-      const entered = history.enteredBefore(event, (candidate) => candidate.type.startsWith(attemptStateType(event)));
-      const row = entered && rows.get(entered.id);
-      if (row) retriesOf.set(row, [...(retriesOf.get(row) ?? []), retries.get(row.name)?.shift()?.error || 'an error']);
+      const row = rowBefore(event, (entered) => entered.type.startsWith(attemptStateType(event)));
+      if (row) retriesOf.set(row, [...(retriesOf.get(row) ?? []), retryErrors.get(row.name)?.shift()?.error || 'an error']);
     } else if (/^Execution(Failed|TimedOut|Aborted)$/.test(event.type)) {
-      const entered = history.enteredBefore(event, () => true);
-      const row = entered && rows.get(entered.id);
-      if (row) row.notes.push(endNote(event, result));
+      rowBefore(event, () => true)?.notes.push(endNote(event, result));
     }
   }
   for (const [row, errors] of retriesOf) row.notes.unshift(`retried ${errors.length}× (${[...new Set(errors)].join(', ')})`);

@@ -99,7 +99,8 @@ export class ExecutionResult {
   public static fromHistory(history: ExecutionHistoryJson | ReadonlyArray<Record<string, unknown>>, options: FromHistoryOptions = {}): ExecutionResult {
     const raw = Array.isArray(history) ? history : (history as ExecutionHistoryJson).events;
     if (!Array.isArray(raw) || raw.length === 0) throw new Error('The history has no events: pass the GetExecutionHistory response (its "events").');
-    const events = raw.map(normalizeEvent);
+    // Sorted by id: `--reverse-order` output reads the same.
+    const events = raw.map(normalizeEvent).sort((a, b) => a.id - b.id);
     const started = events.find((event) => event.type === 'ExecutionStarted');
     if (!started) throw new Error('The history has no ExecutionStarted event: pass every page of GetExecutionHistory, oldest first.');
     const end = events.find((event) => /^Execution(Succeeded|Failed|TimedOut|Aborted)$/.test(event.type));

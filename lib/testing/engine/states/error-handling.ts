@@ -43,6 +43,7 @@ export async function attemptWithRetries(
   for (;;) {
     let error: StatesError;
     try {
+      run.thread.cancellation.throwIfCancelled();
       return exitState(run, type, await attempt(), next);
     } catch (thrown) {
       if (thrown instanceof ThreadCancelled) throw thrown;

@@ -71,6 +71,10 @@ export function fanOut(fan: FanOut): Promise<FanOutResult> {
       else resolve({ outputs, lastEventId });
     };
     const launch = () => {
+      if (cancellation.cancelled) {
+        if (running.size === 0) end(new ThreadCancelled());
+        return;
+      }
       while (!ended && nextIndex < fan.count && (fan.maxConcurrency === 0 || running.size < fan.maxConcurrency)) startOne(nextIndex++);
       if (!ended && running.size === 0 && nextIndex >= fan.count) end();
     };

@@ -93,6 +93,7 @@ class TaskTimedOut extends Error {}
 /** One attempt: the events, the host's call, the timeout, the task token. */
 async function attemptTask(run: StateRun, resource: TaskResource, input: unknown, limits: TaskLimits, roleArn: unknown): Promise<unknown> {
   const { thread } = run;
+  thread.cancellation.throwIfCancelled();
   const execution = thread.run;
   const events = eventsFor(resource);
   recordScheduled(run, resource, input, limits, roleArn);
@@ -122,6 +123,8 @@ async function attemptTask(run: StateRun, resource: TaskResource, input: unknown
       submitted: (response) => record(run, 'TaskSubmitted', { resourceType: resource.resourceType, resource: resource.resource }, response),
       idle: release,
     }).finally(release);
+    // Once the attempt stops waiting (cancelled, timed out), nothing observes the call: keep its failure from going unhandled.
+    call.catch(() => undefined);
     const raced = (promise: Promise<unknown>) => thread.cancellation.race(timedOut ? Promise.race([promise, timedOut]) : promise);
     let result = await raced(call);
     if (taskToken) {
