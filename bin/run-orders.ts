@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Command } from 'commander';
 import { ApprovalView, expressBlockers, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib';
 import { ExecutionResult, LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
 import { ORDER_WORKFLOW, readOrders, runExampleOrder, SILENT_LOGS } from './example-orders';
+import { orderWorkflowDiagram, writeDiagram } from './order-diagrams';
 import { readReviewScript } from './order-review';
 import { compensationsOf, OrderOutcome, outcomeOf } from './order-outcome';
 
@@ -32,10 +34,11 @@ const program = new Command()
   .option('--expected <file>', 'documented outcome of each order', 'examples/order-outcomes.json')
   .option('--reviews <file>', 'what the reviewer decides for flagged orders', 'examples/review-decisions.json')
   .option('--verbose', "show the handlers' logs", false)
+  .option('--diagrams <dir>', "where to write the workflow's diagram and each order's run diagram (Mermaid and SVG)", 'out')
   .parse();
 
 async function main(): Promise<number> {
-  const options = program.opts<{ assembly: string; orders: string; expected: string; reviews: string; verbose: boolean }>();
+  const options = program.opts<{ assembly: string; orders: string; expected: string; reviews: string; verbose: boolean; diagrams: string }>();
   const runner = LocalRunner.fromCloudAssembly(options.assembly);
   const workflow = runner.stateMachine(ORDER_WORKFLOW);
   const approvals = LocalApprovals.of(runner);
@@ -52,6 +55,7 @@ async function main(): Promise<number> {
   console.log(`Order workflow ${ORDER_WORKFLOW}: ${runs.length} orders from ${options.orders}, each delivered as an OrderPlaced event, run locally\n`);
   printTable(runs);
   printCost(workflow, runs);
+  await writeDiagrams(runner, runs, options.diagrams);
   const mismatches = runs.filter((run) => run.expected && outcomeOf(run.result) !== run.expected.outcome);
   console.log(`\n${runs.length - mismatches.length} of ${runs.length} orders ended as ${options.expected} documents.`);
   for (const run of mismatches) {
@@ -92,6 +96,14 @@ function printCost(workflow: LocalStateMachine, runs: OrderRun[]): void {
       `(assuming ${EXPRESS_DURATION_SECONDS} s and 64 MB per execution)` +
       (blockers.length > 0 ? `\n  EXPRESS is not an option for this workflow: ${blockers.join(' ')}` : ''),
   );
+}
+
+/** The workflow's diagram, and each order's run drawn over it, as Mermaid and SVG. */
+async function writeDiagrams(runner: LocalRunner, runs: OrderRun[], directory: string): Promise<void> {
+  const diagram = orderWorkflowDiagram(runner);
+  await writeDiagram(diagram, path.join(directory, 'order-workflow'));
+  for (const run of runs) await writeDiagram(diagram.withRun(run.result), path.join(directory, 'runs', run.orderId));
+  console.log(`\nDiagrams: ${path.join(directory, 'order-workflow.svg')} (and .mmd), and each order's run in ${path.join(directory, 'runs')}/`);
 }
 
 function formatUsd(value: number): string {

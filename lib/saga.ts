@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { SAGA_COMPENSATIONS_METADATA } from './assembly/metadata-keys';
 import { WorkflowConfigurationError } from './errors';
 import { fitStateName, jsonPathKey } from './state-names';
 
@@ -101,6 +102,8 @@ export class Saga extends sfn.StateMachineFragment {
     const compensations = props.steps.map((step, index) =>
       step.compensation ? this.keepingState(step.compensation, `steps[${index}].compensation`) : undefined,
     );
+    // Diagrams draw the undo path from this: Workflow gathers it onto the state machine resource.
+    compensations.forEach((compensation, index) => compensation?.node.addMetadata(SAGA_COMPENSATIONS_METADATA, actions[index].stateId));
 
     this.failState = new sfn.Fail(this, 'Failed', {
       stateName: fitStateName(`${this.prefix} failed`),

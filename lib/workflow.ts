@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
-import { ACKNOWLEDGED_RULES_METADATA, acknowledgedRuleId, IDEMPOTENT_STATES_METADATA } from './assembly/metadata-keys';
+import { ACKNOWLEDGED_RULES_METADATA, acknowledgedRuleId, IDEMPOTENT_STATES_METADATA, SAGA_COMPENSATIONS_METADATA } from './assembly/metadata-keys';
 import { renderDefinition } from './asl/render';
 import { requireTimeout, requireWholeSeconds } from './durations';
 import { WorkflowConfigurationError } from './errors';
@@ -166,6 +166,10 @@ export class Workflow extends Construct {
     this.bindApprovals(states.filter((s): s is HumanApproval => s instanceof HumanApproval), props.includeExecutionData ?? false);
     if (this.idempotentStates.length > 0) {
       (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(IDEMPOTENT_STATES_METADATA, this.idempotentStates);
+    }
+    const compensations = sagaCompensationsOf(states);
+    if (Object.keys(compensations).length > 0) {
+      (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(SAGA_COMPENSATIONS_METADATA, compensations);
     }
     this.acknowledgeRoleWildcards();
     this.node.addValidation({ validate: () => this.validationErrors() });
@@ -389,4 +393,14 @@ function acknowledgedRuleIds(scope: IConstruct): Set<string> {
         .flatMap((entry) => Object.keys(entry.data as Record<string, string>).map(acknowledgedRuleId)),
     ),
   );
+}
+
+/** The states a Saga marked as compensations (construct metadata), each with the action it undoes. */
+function sagaCompensationsOf(states: sfn.State[]): Record<string, string> {
+  const compensations: Record<string, string> = {};
+  for (const state of states) {
+    const entry = state.node.metadata.find((metadata) => metadata.type === SAGA_COMPENSATIONS_METADATA);
+    if (typeof entry?.data === 'string') compensations[state.stateId] = entry.data;
+  }
+  return compensations;
 }

@@ -17,6 +17,14 @@ export function acknowledgedRuleId(entryId: string): string {
 export const IDEMPOTENT_STATES_METADATA = 'cdk-sfn-workflows:idempotentStates';
 
 /**
+ * Metadata key of a saga's compensations. On a compensation state's construct, `Saga` records
+ * the name of the action it undoes; on an `AWS::StepFunctions::StateMachine` resource,
+ * `Workflow` records them all as `{ <compensation state>: <action state> }`, which diagrams
+ * read to draw the undo path.
+ */
+export const SAGA_COMPENSATIONS_METADATA = 'cdk-sfn-workflows:sagaCompensations';
+
+/**
  * Metadata key, on the `AWS::Lambda::Function` resource of an ApprovalService's notifier;
  * LocalApprovals finds the notifiers to emulate by it.
  */

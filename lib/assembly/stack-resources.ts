@@ -1,7 +1,7 @@
 import { AslDefinition } from '../asl/definition';
 import { flattenIntrinsic, parseFlattenedDefinition } from '../asl/flatten';
 import { AssemblyStack, CfnTemplateResource } from './cloud-assembly';
-import { IDEMPOTENT_STATES_METADATA } from './metadata-keys';
+import { IDEMPOTENT_STATES_METADATA, SAGA_COMPENSATIONS_METADATA } from './metadata-keys';
 
 /** A Lambda function found in a synthesized template. */
 export interface SynthesizedFunction {
@@ -41,6 +41,8 @@ export interface SynthesizedStateMachine {
   readonly definition: AslDefinition;
   /** The states declared idempotent (recorded by `Workflow` in the resource metadata). */
   readonly idempotentStates: string[];
+  /** Saga compensations, compensation state → the action it undoes (recorded by `Workflow`); empty when none. */
+  readonly sagaCompensations: Record<string, string>;
   /** The stack the state machine belongs to. */
   readonly stack: AssemblyStack;
 }
@@ -86,6 +88,7 @@ export function stateMachinesOf(stack: AssemblyStack): SynthesizedStateMachine[]
       stateMachineName: typeof properties.StateMachineName === 'string' ? properties.StateMachineName : undefined,
       definition: parseFlattenedDefinition(flattenIntrinsic(source), properties.DefinitionSubstitutions, label),
       idempotentStates: resource.Metadata?.[IDEMPOTENT_STATES_METADATA] ?? [],
+      sagaCompensations: resource.Metadata?.[SAGA_COMPENSATIONS_METADATA] ?? {},
       stack,
     };
   });

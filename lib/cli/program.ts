@@ -5,6 +5,7 @@ import { readAssemblyWorkflows } from './assembly-workflows';
 import { formatCostText } from './cost-command';
 import { countFindings, formatLintText, lintTargets } from './lint-command';
 import { readLintTargets } from './lint-targets';
+import { addDiagramCommand } from './diagram-command';
 import { addRunCommand } from './run-command';
 
 /** Where the CLI writes: stdout by default, a buffer in tests. */
@@ -59,6 +60,7 @@ export async function runCli(argv: string[], out: Output = (text) => console.log
 
   addApprovalsCommand(program, out, (code) => (exitCode = code));
   addRunCommand(program, out, (code) => (exitCode = code));
+  addDiagramCommand(program, out, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -8,6 +8,7 @@ import { randomSource } from './engine/random';
 import { MAX_PAYLOAD_BYTES } from './engine/states/state';
 import { CompiledStateMachine } from './engine/state-machine';
 import { PendingTask, TaskTokenBroker } from './engine/task-tokens';
+import { recordExecution } from './coverage/state-machine-coverage';
 import { ExecutionResult } from './execution-result';
 import type { LocalEnvironment } from './function-registry';
 import { LambdaHandler } from './lambda-runtime';
@@ -186,7 +187,7 @@ export class LocalStateMachine {
     processEnvironment.enter();
     const result = run.done.then(() => {
       processEnvironment.leave();
-      return resultOf(run, scope, this.source.resolvedDefinition);
+      return recordExecution(this, resultOf(run, scope, this.source.resolvedDefinition));
     });
     return {
       executionArn,

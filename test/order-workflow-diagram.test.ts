@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { readOrders, runExampleOrder, SILENT_LOGS } from '../bin/example-orders';
+import { DOCS_DIAGRAMS, DOCS_RUN_ORDER, docsDiagramSources, dotHash, orderWorkflowDiagram, recordedSourceHash } from '../bin/order-diagrams';
+import { addOrderProcessing } from '../bin/order-processing-stack';
+import { readReviewScript, ReviewedRun } from '../bin/order-review';
+import { WorkflowDiagram } from '../lib/diagram';
+import { LocalApprovals, LocalRunner, LocalStateMachine, StateMachineCoverage, TaskFailure } from '../lib/testing';
+
+const ROOT = path.join(__dirname, '..');
+const ORDERS = new Map(readOrders(path.join(ROOT, 'examples', 'orders')).map(({ order }) => [order.orderId, order]));
+const REVIEWS = readReviewScript(path.join(ROOT, 'examples', 'review-decisions.json'));
+const QUIET = { environment: SILENT_LOGS };
+
+/** A task that fails with an error its state does not retry. */
+function failsWith(error: string) {
+  return () => {
+    throw new TaskFailure(error, 'injected by the test');
+  };
+}
+
+describe('order workflow diagrams and coverage (example app)', () => {
+  let runner: LocalRunner;
+  let workflow: LocalStateMachine;
+
+  beforeAll(() => {
+    runner = LocalRunner.fromStack(addOrderProcessing(new App()));
+    workflow = runner.stateMachine('OrderWorkflow');
+  });
+
+  afterAll(() => runner.dispose());
+
+  function runOrder(orderId: string): Promise<ReviewedRun> {
+    return runExampleOrder(runner, LocalApprovals.of(runner), ORDERS.get(orderId)!, REVIEWS, QUIET);
+  }
+
+  test('the Mermaid text of the order workflow matches the reviewed snapshot', () => {
+    expect(orderWorkflowDiagram(runner).toMermaid()).toMatchSnapshot();
+  });
+
+  test('the Mermaid text of the fraud check workflow matches the reviewed snapshot', () => {
+    expect(WorkflowDiagram.fromLocalStateMachine(runner.stateMachine('FraudCheckWorkflow')).toMermaid()).toMatchSnapshot();
+  });
+
+  test('the order workflow shows its saga\'s undo path and its review\'s three outcomes', () => {
+    const diagram = orderWorkflowDiagram(runner);
+    const node = (state: string) => diagram.model.nodes.find((n) => n.stateName === state)!;
+    expect(node('RefundPayment')).toMatchObject({ role: 'compensation', title: '↩ RefundPayment', notes: expect.arrayContaining(['compensation: undoes ChargePayment']) });
+    expect(node('ReleaseInventory').notes).toContain('compensation: undoes ReserveInventory');
+    expect(['OrderSaga ChargePayment failed', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed'].map((s) => node(s).role)).toEqual(['undo', 'undo', 'undo', 'undo']);
+    expect(node('ValidateOrder').role).toBe('step');
+    const mermaid = diagram.toMermaid();
+    expect(mermaid).toContain(`${node('RefundPayment').id} ==> ${node('ReleaseInventory').id}`);
+    expect(mermaid).toMatch(/g0 -->\|"approved or not required"\| s\d+/);
+    expect(mermaid).toMatch(/g0 -\.->\|"✗ States.ALL: rejected, expired"\| s\d+/);
+    expect(mermaid).toContain(`${node('ReviewOrder: wait for decision').id} -.->|"rejected"|`);
+    expect(mermaid).toContain(`${node('ReviewOrder: wait for decision').id} -.->|"✗ States.Timeout: expired"| ${node('ReviewOrder: expired').id}`);
+  });
+
+  test(`${DOCS_RUN_ORDER}'s run: the compensations taken in reverse order, the shipment's error caught, the saga's Fail state failed`, async () => {
+    // WHEN
+    const { result } = await runOrder(DOCS_RUN_ORDER);
+    const diagram = orderWorkflowDiagram(runner);
+    const run = diagram.withRun(result, { durations: false });
+    // THEN
+    const mark = (state: string) => run.overlay!.elements.get(diagram.model.stateElements.get(state)!);
+    expect(mark('CreateShipment')).toEqual({ status: 'caught', badge: '11', notes: ['✗ ShipmentFailed (caught)'] });
+    expect(mark('RefundPayment')).toEqual({ status: 'taken', badge: '13', notes: [] });
+    expect(mark('ReleaseInventory')).toEqual({ status: 'taken', badge: '14', notes: [] });
+    expect(mark('OrderSaga failed')).toEqual({ status: 'failed', badge: '17', notes: ['✗ ShipmentFailed'] });
+    expect(mark('OrderCompleted')).toEqual({ status: 'untaken' });
+    expect(run.overlay!.subtitle).toBe(`${result.executionArn.split(':').pop()} · FAILED: ShipmentFailed · 17 states entered · 0 retries`);
+  });
+
+  test('the README\'s pictures are drawn from the DOT source the code produces today (npm run docs:diagrams)', async () => {
+    // GIVEN the run the README shows
+    const { result } = await runOrder(DOCS_RUN_ORDER);
+    // WHEN
+    const sources = docsDiagramSources(runner, result);
+    // THEN each committed SVG records the hash of the DOT source it was drawn from
+    for (const [name, file] of Object.entries(DOCS_DIAGRAMS) as Array<[keyof typeof DOCS_DIAGRAMS, string]>) {
+      const committed = readFileSync(path.join(ROOT, file), 'utf8');
+      expect({ file, hash: recordedSourceHash(committed) }).toEqual({ file, hash: dotHash(sources[name]) });
+    }
+  });
+
+  describe('coverage: the example orders and fault injections take every state and transition', () => {
+    test.each([...ORDERS.keys()])('%s', async (orderId) => {
+      const { result } = await runOrder(orderId);
+      expect(result.status).toMatch(/SUCCEEDED|FAILED/);
+    });
+
+    test('a notification branch that fails compensates the payment and the reservation', async () => {
+      const result = await workflow.run(ORDERS.get('ORD-1001'), { ...QUIET, tasks: { SendConfirmation: failsWith('EmailRejected') } });
+      expect(result.path).toEqual(expect.arrayContaining(['NotifyCustomer', 'OrderSaga NotifyCustomer failed', 'RefundPayment', 'ReleaseInventory', 'OrderSaga failed']));
+      expect(JSON.parse(result.cause!).sagaError).toMatchObject({ failedStep: 'NotifyCustomer', Error: 'EmailRejected' });
+    });
+
+    test('an event bus that refuses the completed order still completes it', async () => {
+      const result = await workflow.run(ORDERS.get('ORD-1001'), { ...QUIET, tasks: { PublishOrderCompleted: failsWith('EventBridge.AccessDeniedException') } });
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.output.publishError.Error).toBe('EventBridge.AccessDeniedException');
+    });
+
+    test('a release that fails after a declined card ends in CompensationFailed, announced', async () => {
+      const result = await workflow.run(ORDERS.get('ORD-1005'), { ...QUIET, tasks: { ReleaseInventory: failsWith('WarehouseUnavailable') } });
+      expect(result.path.slice(-4)).toEqual(['ReleaseInventory', 'OrderSaga compensation check', 'PublishCompensationFailed', 'OrderSaga CompensationFailed']);
+      expect(result.error).toBe('CompensationFailed');
+    });
+
+    test.each([
+      ['ORD-1004', 'PublishOrderCompensated', 'OrderSaga failed', 'OutOfStock'],
+      ['ORD-1009', 'PublishCompensationFailed', 'OrderSaga CompensationFailed', 'CompensationFailed'],
+      ['ORD-1003', 'PublishOrderInvalid', 'OrderInvalid', 'ValidationError'],
+    ])('%s: an event bus that refuses %s still ends in %s', async (orderId, publish, end, error) => {
+      const result = await workflow.run(ORDERS.get(orderId), { ...QUIET, tasks: { [publish]: failsWith('EventBridge.AccessDeniedException') } });
+      expect(result.path.slice(-2)).toEqual([publish, end]);
+      expect(result.error).toBe(error);
+      expect(result.catches.map((c) => [c.stateName, c.next])).toContainEqual([publish, end]);
+    });
+
+    test('the order workflow and its fraud check reach 100% of states and transitions, every Catch and Choice branch included', () => {
+      // WHEN
+      const report = StateMachineCoverage.global.report({ stateMachines: ['OrderProcessing/OrderWorkflow', 'OrderProcessing/FraudCheckWorkflow'] });
+      console.log(`State machine coverage of the example (this file):\n${report.toText()}`);
+      // THEN
+      expect(report.machines.map((machine) => machine.title)).toEqual(['OrderProcessing/FraudCheckWorkflow', 'OrderProcessing/OrderWorkflow']);
+      expect(report.thresholdFailures({ states: 100, transitions: 100, catches: 100, choiceBranches: 100 })).toEqual([]);
+      const orders = report.machines[1];
+      expect([orders.states.total, orders.transitions.total, orders.catches.total, orders.choiceBranches.total]).toEqual([29, 35, 13, 4]);
+    });
+  });
+});
