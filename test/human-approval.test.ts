@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ApprovalService, HumanApproval, HumanApprovalProps, Workflow } from '../lib';
+import { flattenIntrinsic, parseFlattenedDefinition } from '../lib/asl/flatten';
 import { LocalApprovals, LocalDecisionError, LocalRunner } from '../lib/testing';
 import { newStack } from './helpers';
 
@@ -84,11 +85,40 @@ describe('ApprovalService and HumanApproval (synthesized)', () => {
     });
   });
 
-  test('the reviewer is granted the three decision API methods', () => {
+  test('the reviewer is granted the three decision API methods on the v1 stage only', () => {
+    // GIVEN the reviewer's policy
     const reviewerPolicy = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Reviewer') }] } }));
     const text = JSON.stringify(reviewerPolicy);
+    // THEN
     expect(text).toContain('execute-api:Invoke');
-    for (const method of ['/GET/approvals"', '/GET/approvals/*"', '/POST/approvals/*/decision"']) expect(text).toContain(method);
+    for (const method of ['/v1/GET/approvals"', '/v1/GET/approvals/*"', '/v1/POST/approvals/*/decision"']) expect(text).toContain(method);
+    expect(text).not.toMatch(/\/\*\/(GET|POST)\//);
+  });
+
+  test("the reviewer's acknowledged wildcard is the approval id, and the reason says so accurately", () => {
+    // GIVEN the cdk-nag acknowledgements on the reviewer role
+    const [reviewer] = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'Reviewer' } }));
+    const [acknowledgement] = reviewer.Metadata.cdk_nag.rules_to_suppress.filter((rule: { id: string }) => rule.id === 'AwsSolutions-IAM5');
+    // THEN it covers the two methods with an id, on the one stage, and no other resource
+    expect(acknowledgement.applies_to).toEqual([
+      expect.stringMatching(/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<ApprovalsDecisionApi[0-9A-F]{8}>\/v1\/GET\/approvals\/\*$/),
+      expect.stringMatching(/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<ApprovalsDecisionApi[0-9A-F]{8}>\/v1\/POST\/approvals\/\*\/decision$/),
+    ]);
+    expect(acknowledgement.reason).toBe(
+      'The approval id is a path parameter of the decision API: the grant names the API, its stage (v1) and each method (GET /approvals/{id}, POST /approvals/{id}/decision); only the id segment is a wildcard.',
+    );
+  });
+
+  test('the notifier step retries transient failures, never ApprovalSummaryTooLarge', () => {
+    // GIVEN the wait task of the synthesized definition
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const definition = parseFlattenedDefinition(flattenIntrinsic(machine.Properties.DefinitionString));
+    const review = definition.States.Review as unknown as { Branches: Array<{ States: Record<string, { Retry?: Array<{ ErrorEquals: string[] }> }> }> };
+    const errors = review.Branches[0].States['Review: wait for decision'].Retry!.flatMap((retrier) => retrier.ErrorEquals);
+    // THEN
+    expect(errors).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'ApprovalNotificationFailed']));
+    for (const never of ['ApprovalSummaryTooLarge', 'States.ALL', 'States.TaskFailed']) expect(errors).not.toContain(never);
+    expect(HumanApproval.SUMMARY_TOO_LARGE_ERROR).toBe('ApprovalSummaryTooLarge');
   });
 
   test('the task token is referenced only in the notifier payload, and never logged', () => {
@@ -253,6 +283,58 @@ describe('HumanApproval locally', () => {
     const approvals = LocalApprovals.of(local);
     const result = await local.stateMachine('Orders').run({ orderId: 'ORD-5', flagged: false }, { functions: approvals.functions });
     expect(result.output.approval).toEqual({ approvalId: null, decision: 'NOT_REQUIRED', decidedBy: null, decidedAt: null, comment: null });
+    expect(approvals.requests).toHaveLength(0);
+  });
+
+  test('the approval id is a hex SHA-256, and a malformed one is refused with 400 as the API does', async () => {
+    // GIVEN a pending request
+    const { approvals, execution, request } = await started('ORD-8');
+    // THEN
+    expect(request.approvalId).toMatch(/^[0-9a-f]{64}$/);
+    for (const id of ['x'.repeat(3000), request.approvalId.toUpperCase(), request.approvalId.slice(1)]) {
+      expect(() => approvals.approve(id, { decidedBy: REVIEWER })).toThrow(expect.objectContaining({ statusCode: 400, message: expect.stringMatching(/is not an approval id/) }));
+      expect(() => approvals.expire(id)).toThrow(expect.objectContaining({ statusCode: 400 }));
+    }
+    approvals.approve(request.approvalId, { decidedBy: REVIEWER });
+    await execution.result;
+  });
+
+  test('repeating one\'s own decision returns it again, as the API answers 200; the record keeps the confirmed decision', async () => {
+    // GIVEN a request the reviewer approved
+    const { approvals, execution, request } = await started('ORD-9');
+    const first = approvals.approve(request.approvalId, { decidedBy: REVIEWER, comment: 'ok' });
+    // WHEN they approve again, with another comment
+    const again = approvals.approve(request.approvalId, { decidedBy: REVIEWER, comment: 'still ok' });
+    // THEN the confirmed decision is returned unchanged
+    expect(first).toMatchObject({ status: 'APPROVED', decision: 'APPROVE', decidedBy: REVIEWER, comment: 'ok', deliveredAt: expect.any(String) });
+    expect(first).not.toHaveProperty('unconfirmedSends');
+    expect(again).toEqual(first);
+    expect((await execution.result).output.approval).toMatchObject({ decision: 'APPROVED', comment: 'ok' });
+  });
+
+  test('a decision on a request whose execution ended reads EXPIRED with the decision that did not reach it', async () => {
+    const { approvals, execution, request } = await started('ORD-10');
+    execution.abort();
+    await execution.result;
+    expect(() => approvals.reject(request.approvalId, { decidedBy: REVIEWER })).toThrow(
+      expect.objectContaining({ statusCode: 410, message: expect.stringMatching(/Step Functions answered TaskTimedOut .*; REJECT by .*dana at .* did not reach the workflow\./) }),
+    );
+    expect(approvals.requests.find((r) => r.approvalId === request.approvalId)).toMatchObject({ status: 'EXPIRED', decision: 'REJECT', deliveryError: 'TaskTimedOut' });
+  });
+
+  test('a summary too large for the approval store fails the step with ApprovalSummaryTooLarge, at once and not retried', async () => {
+    // GIVEN a HumanApproval whose summary is the order's lines: 34,000 nested empty lists take 408,000 bytes in DynamoDB
+    const stack = approvalWorkflow({ summary: sfn.TaskInput.fromObject({ lines: sfn.JsonPath.listAt('$.lines') }) });
+    const local = LocalRunner.fromStack(stack);
+    const approvals = LocalApprovals.of(local);
+    let notified = 0;
+    const functions = Object.fromEntries(Object.entries(approvals.functions).map(([key, notify]) => [key, (event: unknown, context: any) => (notified++, notify(event, context))]));
+    // WHEN
+    const result = await local.stateMachine('Orders').run({ orderId: 'ORD-11', lines: Array.from({ length: 34_000 }, () => [[[]]]) }, { functions });
+    // THEN
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('ApprovalSummaryTooLarge');
+    expect(notified).toBe(1);
     expect(approvals.requests).toHaveLength(0);
   });
 });

@@ -1,18 +1,14 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ApprovalRecord, ApprovalStatus, PENDING_INDEX } from '../../lib/approval/approval-record';
-
-/** What a decision writes, from PENDING. */
-export interface DecisionWrite {
-  readonly status: Extract<ApprovalStatus, 'APPROVED' | 'REJECTED'>;
-  readonly decidedBy: string;
-  readonly decidedAt: string;
-  readonly comment?: string;
-}
+import { ApprovalDecision, ApprovalRecord, confirmedStatusOf, DecisionClaim, PENDING_INDEX } from '../../lib/approval/approval-record';
 
 /**
  * The approval store: a DynamoDB table keyed by approval id, with TTL on `expiresAtEpoch` plus
- * the retention period. Conditional writes make the first decision the only one.
+ * the retention period. Conditional writes make the first decision the only one, and move a
+ * record only along the transitions of approval-record.ts (`claimedRecord`, `deliveredRecord`,
+ * `tokenGoneRecord`), which LocalApprovals applies in memory.
+ *
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
  */
 export class ApprovalStore {
   private readonly client: DynamoDBDocumentClient;
@@ -72,54 +68,111 @@ export class ApprovalStore {
   }
 
   /**
-   * Records a decision if the request is still PENDING and not expired at `decidedAt`.
+   * PENDING → DECIDING: keeps the first decision, its first send counted and in progress until
+   * `sendingUntil`, if the request is still PENDING and not expired at `now`.
    *
    * @returns false if another decision came first or the request expired
    */
-  public async decide(approvalId: string, write: DecisionWrite): Promise<boolean> {
+  public async claim(approvalId: string, claim: DecisionClaim, now: string, sendingUntil: string): Promise<boolean> {
+    return this.conditionally({
+      Key: { approvalId },
+      UpdateExpression: 'SET #status = :deciding, decision = :decision, decidedBy = :by, decidedAt = :at, #comment = :comment, unconfirmedSends = :one, sendingUntil = :until',
+      ConditionExpression: 'attribute_exists(approvalId) AND #status = :pending AND expiresAt > :now',
+      ExpressionAttributeNames: { '#status': 'status', '#comment': 'comment' },
+      ExpressionAttributeValues: {
+        ':deciding': 'DECIDING',
+        ':decision': claim.decision,
+        ':by': claim.decidedBy,
+        ':at': claim.decidedAt,
+        ':comment': claim.comment ?? null,
+        ':one': 1,
+        ':until': sendingUntil,
+        ':pending': 'PENDING',
+        ':now': now,
+      },
+    });
+  }
+
+  /**
+   * Counts one more send of a DECIDING decision by its decider, if no send is in progress at
+   * `now` and the request has not expired.
+   *
+   * @returns false if the record changed (confirmed, unconfirmed, another send started, expired)
+   */
+  public async startResend(approvalId: string, decidedBy: string, decision: ApprovalDecision, now: string, sendingUntil: string): Promise<boolean> {
+    return this.conditionally({
+      Key: { approvalId },
+      UpdateExpression: 'SET sendingUntil = :until ADD unconfirmedSends :one',
+      ConditionExpression: '#status = :deciding AND decidedBy = :by AND decision = :decision AND expiresAt > :now AND (attribute_not_exists(sendingUntil) OR sendingUntil <= :now)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':until': sendingUntil, ':one': 1, ':deciding': 'DECIDING', ':by': decidedBy, ':decision': decision, ':now': now },
+    });
+  }
+
+  /** → APPROVED / REJECTED: Step Functions confirmed the decision (a record already confirmed stays as it is). */
+  public async confirmDelivery(approvalId: string, decision: ApprovalDecision, deliveredAt: string): Promise<void> {
+    await this.conditionally({
+      Key: { approvalId },
+      UpdateExpression: 'SET #status = :confirmed, deliveredAt = :at REMOVE unconfirmedSends, sendingUntil, deliveryError',
+      ConditionExpression: '#status IN (:deciding, :unconfirmed, :expired) AND decision = :decision',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':confirmed': confirmedStatusOf(decision),
+        ':at': deliveredAt,
+        ':deciding': 'DECIDING',
+        ':unconfirmed': 'DELIVERY_UNCONFIRMED',
+        ':expired': 'EXPIRED',
+        ':decision': decision,
+      },
+    });
+  }
+
+  /** Step Functions refused a send for certain (throttled, denied): it no longer counts as possibly delivered. */
+  public async releaseRefusedSend(approvalId: string, errorName: string): Promise<void> {
+    await this.conditionally({
+      Key: { approvalId },
+      UpdateExpression: 'SET deliveryError = :error ADD unconfirmedSends :minusOne REMOVE sendingUntil',
+      ConditionExpression: '#status = :deciding',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':error': errorName, ':minusOne': -1, ':deciding': 'DECIDING' },
+    });
+  }
+
+  /** A send's answer was lost: it stays counted as possibly delivered, and its decider may repeat it. */
+  public async releaseUnansweredSend(approvalId: string, errorName: string): Promise<void> {
+    await this.conditionally({
+      Key: { approvalId },
+      UpdateExpression: 'SET deliveryError = :error REMOVE sendingUntil',
+      ConditionExpression: '#status = :deciding',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':error': errorName, ':deciding': 'DECIDING' },
+    });
+  }
+
+  /**
+   * Step Functions answered a send with `errorName` (it no longer waits): EXPIRED if that send was
+   * the only one counted (none landed), else DELIVERY_UNCONFIRMED. A record no longer DECIDING
+   * (confirmed meanwhile) stays as it is.
+   */
+  public async closeOnTokenGone(approvalId: string, errorName: string): Promise<void> {
+    const close = (status: string, condition: string) => this.conditionally({
+      Key: { approvalId },
+      UpdateExpression: 'SET #status = :status, deliveryError = :error ADD unconfirmedSends :minusOne REMOVE sendingUntil',
+      ConditionExpression: `#status = :deciding${condition}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status, ':error': errorName, ':minusOne': -1, ':deciding': 'DECIDING', ...(condition ? { ':one': 1 } : {}) },
+    });
+    if (!(await close('EXPIRED', ' AND unconfirmedSends = :one'))) await close('DELIVERY_UNCONFIRMED', '');
+  }
+
+  /** An update of the table under a condition; false when the condition does not hold. */
+  private async conditionally(update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
     try {
-      await this.client.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: { approvalId },
-        UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedAt = :at, #comment = :comment',
-        ConditionExpression: 'attribute_exists(approvalId) AND #status = :pending AND expiresAt > :at',
-        ExpressionAttributeNames: { '#status': 'status', '#comment': 'comment' },
-        ExpressionAttributeValues: {
-          ':status': write.status,
-          ':by': write.decidedBy,
-          ':at': write.decidedAt,
-          ':comment': write.comment ?? null,
-          ':pending': 'PENDING',
-        },
-      }));
+      await this.client.send(new UpdateCommand({ TableName: this.tableName, ...update }));
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
-  }
-
-  /** Marks a request EXPIRED (Step Functions no longer waits for it), whatever it was. */
-  public async markExpired(approvalId: string): Promise<void> {
-    await this.client.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: { approvalId },
-      UpdateExpression: 'SET #status = :expired',
-      ConditionExpression: 'attribute_exists(approvalId)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':expired': 'EXPIRED' },
-    }));
-  }
-
-  /** Puts a decided record back to PENDING when Step Functions could not be told (a retry may then succeed). */
-  public async reopen(approvalId: string, decidedAt: string): Promise<void> {
-    await this.client.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: { approvalId },
-      UpdateExpression: 'SET #status = :pending REMOVE decidedBy, decidedAt, #comment',
-      ConditionExpression: 'decidedAt = :at',
-      ExpressionAttributeNames: { '#status': 'status', '#comment': 'comment' },
-      ExpressionAttributeValues: { ':pending': 'PENDING', ':at': decidedAt },
-    }));
   }
 }

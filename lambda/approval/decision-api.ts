@@ -1,8 +1,9 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { APPROVAL_DECISIONS, ApprovalDecision, MAX_COMMENT_LENGTH } from '../../lib/approval/approval-record';
+import { APPROVAL_DECISIONS, ApprovalDecision, commentLength, MAX_COMMENT_LENGTH } from '../../lib/approval/approval-record';
 import { ApprovalStore } from './approval-store';
 import { ApiResult, DecisionService } from './decide';
+import { classifyDeliveryError } from './delivery-errors';
 import { logger } from './logger';
 
 let service: DecisionService | undefined;
@@ -10,52 +11,75 @@ let service: DecisionService | undefined;
 /**
  * The decision API (API Gateway REST, IAM authorization):
  * `GET /approvals`, `GET /approvals/{id}`, `POST /approvals/{id}/decision`
- * with `{ "decision": "APPROVE" | "REJECT", "comment": "…" }`.
+ * with `{ "decision": "APPROVE" | "REJECT", "comment": "…" }`. An unexpected error is 503 when
+ * an AWS service was unavailable or did not answer, 500 only for a fault of the handler itself.
  */
 export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   service ??= new DecisionService(
     new ApprovalStore(process.env.TABLE_NAME!),
-    // well within the function's 10-second timeout, so a slow call fails visibly (503) rather than timing out
-    new SFNClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } }),
+    // One attempt per send, well within the function's 10-second timeout: the service retries
+    // only sends Step Functions refused for certain (throttling), never one whose answer was lost.
+    new SFNClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } }),
   );
-  const result = await route(service, event).catch((error: Error) => {
-    logger.error('Decision API failed', { error: error.name, message: error.message });
-    return { statusCode: 500, body: { message: 'Internal error; the approval is unchanged.' } };
-  });
+  const result = await route(service, event).catch(unexpected);
   return { statusCode: result.statusCode, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(result.body) };
 };
+
+function unexpected(error: Error): ApiResult {
+  logger.error('Decision API failed', { error: error.name, message: error.message });
+  const kind = classifyDeliveryError(error).kind;
+  if (kind === 'retryLater' || kind === 'unknown') {
+    return { statusCode: 503, body: { message: `An AWS service did not answer (${error.name}); read the approval and repeat the request.` } };
+  }
+  return { statusCode: 500, body: { message: `Internal error (${error.name}); read the approval before repeating the request.` } };
+}
 
 /** Dispatches one request to the decision service. */
 export async function route(decisions: DecisionService, event: APIGatewayProxyEvent): Promise<ApiResult> {
   const caller = event.requestContext?.identity?.userArn;
   if (!caller) return { statusCode: 403, body: { message: 'The request is not signed with AWS credentials (IAM authorization).' } };
-  const approvalId = event.pathParameters?.id;
+  const approvalId = event.pathParameters?.id ?? '';
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /approvals':
       return decisions.listPending(caller);
     case 'GET /approvals/{id}':
-      return decisions.show(approvalId!, caller);
+      return decisions.show(approvalId, caller);
     case 'POST /approvals/{id}/decision': {
-      const body = parseDecision(event.body);
-      return 'statusCode' in body ? body : decisions.decide(approvalId!, caller, body.decision, body.comment);
+      const body = parseDecisionBody(event.body);
+      return 'statusCode' in body ? body : decisions.decide(approvalId, caller, body.decision, body.comment);
     }
     default:
       return { statusCode: 404, body: { message: `No route ${event.httpMethod} ${event.resource}.` } };
   }
 }
 
-function parseDecision(text: string | null): { decision: ApprovalDecision; comment?: string } | ApiResult {
-  let body: any;
+/** A decision request's body, validated. */
+export interface DecisionBody {
+  readonly decision: ApprovalDecision;
+  readonly comment?: string;
+}
+
+/**
+ * Validates a decision body exactly as the API model does (approval-service.ts): a JSON object
+ * with `decision` APPROVE or REJECT, an optional string `comment` of at most
+ * {@link MAX_COMMENT_LENGTH} code points, and no other field; anything else is a 400.
+ */
+export function parseDecisionBody(text: unknown): DecisionBody | ApiResult {
+  let body: unknown;
   try {
-    body = JSON.parse(text ?? '');
+    body = JSON.parse(typeof text === 'string' ? text : '');
   } catch {
     return badRequest('The body must be JSON: {"decision":"APPROVE"|"REJECT","comment":"..."}.');
   }
-  if (!APPROVAL_DECISIONS.includes(body?.decision)) return badRequest(`decision must be ${APPROVAL_DECISIONS.join(' or ')}.`);
-  if (body.comment !== undefined && (typeof body.comment !== 'string' || body.comment.length > MAX_COMMENT_LENGTH)) {
-    return badRequest(`comment must be a string of at most ${MAX_COMMENT_LENGTH} characters.`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return badRequest('The body must be a JSON object: {"decision":"APPROVE"|"REJECT","comment":"..."}.');
+  const fields = body as Record<string, unknown>;
+  const unknownField = Object.keys(fields).find((field) => field !== 'decision' && field !== 'comment');
+  if (unknownField !== undefined) return badRequest(`Unknown field ${JSON.stringify(unknownField).slice(0, 100)}: a decision has only decision and comment.`);
+  if (!APPROVAL_DECISIONS.includes(fields.decision as ApprovalDecision)) return badRequest(`decision must be ${APPROVAL_DECISIONS.join(' or ')}.`);
+  if (fields.comment !== undefined && (typeof fields.comment !== 'string' || commentLength(fields.comment) > MAX_COMMENT_LENGTH)) {
+    return badRequest(`comment must be a string of at most ${MAX_COMMENT_LENGTH} characters (Unicode code points).`);
   }
-  return { decision: body.decision, comment: body.comment };
+  return { decision: fields.decision as ApprovalDecision, comment: fields.comment as string | undefined };
 }
 
 function badRequest(message: string): ApiResult {

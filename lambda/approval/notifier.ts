@@ -1,6 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ApprovalRecord, ApprovalRequestEvent, newApprovalRecord, NOTIFICATION_FAILED_ERROR } from '../../lib/approval/approval-record';
+import { assertStorable } from '../../lib/approval/request-size';
 import { ApprovalStore } from './approval-store';
 import { logger } from './logger';
 
@@ -30,13 +31,20 @@ export class ApprovalNotificationFailed extends Error {
 
 /**
  * The HumanApproval task's notifier: stores the request (the only place the task token is
- * kept) and announces it on the SNS topic and/or event bus, by approval id. If the
- * announcement fails, the stored request is removed (nobody could decide it) and the error is
- * `ApprovalNotificationFailed`, which the step retries.
+ * kept) and announces it on the SNS topic and/or event bus, by approval id. A summary too large
+ * to store or announce fails at once with `ApprovalSummaryTooLarge` (not retried: it never fits).
+ * If storing or the announcement fails, the stored request is removed (nobody could decide it)
+ * and the error is `ApprovalNotificationFailed`, which the step retries.
  */
 export const handler = async (event: ApprovalRequestEvent): Promise<{ approvalId: string; expiresAt: string }> => {
   const store = new ApprovalStore(requiredEnv('TABLE_NAME'));
   const record = newApprovalRecord(event, new Date());
+  try {
+    assertStorable(record);
+  } catch (error) {
+    logger.error('Approval request too large', { approvalId: record.approvalId, stateName: record.stateName, message: (error as Error).message });
+    throw error;
+  }
   try {
     await store.create(record, Number(requiredEnv('RETENTION_SECONDS')));
     await announce(notificationOf(record, requiredEnv('DECISION_API_URL'))).catch(async (error: Error) => {

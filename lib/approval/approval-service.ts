@@ -140,22 +140,22 @@ export class ApprovalService extends Construct {
   }
 
   /**
-   * Grants calling the decision API: list, show and decide approvals. The grant names each
-   * method; the approval id, a path parameter, is the one wildcard (acknowledged for cdk-nag on
-   * the grantee with that reason).
+   * Grants calling the decision API: list, show and decide approvals, on its one stage (`v1`).
+   * The grant names the stage and each method; the approval id, a path parameter, is the one
+   * wildcard (acknowledged for cdk-nag on the grantee with that reason).
    */
   public grantDecide(grantee: iam.IGrantable): iam.Grant {
     const resourceArns = [
-      this.api.arnForExecuteApi('GET', '/approvals'),
-      this.api.arnForExecuteApi('GET', '/approvals/*'),
-      this.api.arnForExecuteApi('POST', '/approvals/*/decision'),
+      this.api.arnForExecuteApi('GET', '/approvals', API_STAGE),
+      this.api.arnForExecuteApi('GET', '/approvals/*', API_STAGE),
+      this.api.arnForExecuteApi('POST', '/approvals/*/decision', API_STAGE),
     ];
     const grant = iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns });
     if (Construct.isConstruct(grantee)) {
       const wildcards = resourceArns.map((arn) => nagResourceName(Stack.of(this).resolve(arn))).filter((name) => name.includes('*'));
       acknowledgeNagRules(grantee, {
         id: 'AwsSolutions-IAM5',
-        reason: 'The decision API methods take the approval id as a path parameter; the grant names each method and stage.',
+        reason: `The approval id is a path parameter of the decision API: the grant names the API, its stage (${API_STAGE}) and each method (GET /approvals/{id}, POST /approvals/{id}/decision); only the id segment is a wildcard.`,
         appliesTo: wildcards.map((name) => `Resource::${name}`),
       });
     }
@@ -233,6 +233,7 @@ export class ApprovalService extends Construct {
         additionalProperties: false,
         properties: {
           decision: { type: apigateway.JsonSchemaType.STRING, enum: [...APPROVAL_DECISIONS] },
+          // maxLength counts Unicode code points, as the handler does (commentLength)
           comment: { type: apigateway.JsonSchemaType.STRING, maxLength: MAX_COMMENT_LENGTH },
         },
       },

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -8,7 +8,7 @@ import { WorkflowConfigurationError } from '../errors';
 import { RetryPolicy } from '../retry-policy';
 import { fitStateName } from '../state-names';
 import { MAX_STANDARD_DURATION } from '../workflow-limits';
-import { APPROVAL_EXPIRED_ERROR, APPROVAL_REJECTED_ERROR, NOTIFICATION_FAILED_ERROR } from './approval-record';
+import { APPROVAL_EXPIRED_ERROR, APPROVAL_REJECTED_ERROR, NOTIFICATION_FAILED_ERROR, SUMMARY_TOO_LARGE_ERROR } from './approval-record';
 import { ApprovalService, principalArn } from './approval-service';
 
 /** Properties of a {@link HumanApproval}. */
@@ -17,7 +17,8 @@ export interface HumanApprovalProps {
   readonly service: ApprovalService;
   /**
    * How long reviewers have to decide (the task's `TimeoutSeconds`); then the step fails with
-   * `ApprovalExpired`. At most the workflow's timeout.
+   * `ApprovalExpired`. At most the workflow's timeout. May be a token in seconds
+   * (`Duration.seconds(param.valueAsNumber)`), checked at deploy time.
    */
   readonly timeout: Duration;
   /**
@@ -69,7 +70,10 @@ export interface ApprovalRouteOptions {
  * and waits. Approved, it continues with `{ approvalId, decision: 'APPROVED', decidedBy,
  * decidedAt, comment }` at `resultPath`; rejected, it fails with `ApprovalRejected`; with no
  * decision before `timeout`, it fails with `ApprovalExpired`. Route those with `onRejected` and
- * `onExpired`, or put the step in a `Saga`, where either compensates like any failure.
+ * `onExpired`, or put the step in a `Saga`, where either compensates like any failure. A summary
+ * too large for the approval store or a notification fails the step at once with
+ * `ApprovalSummaryTooLarge` (never retried); a notifier that could not store or announce the
+ * request fails with `ApprovalNotificationFailed`, retried like Lambda's transient errors.
  *
  * It is a Parallel state with one branch (so a timeout can be renamed `ApprovalExpired`), and
  * it needs a STANDARD workflow: EXPRESS workflows cannot wait for a task token.
@@ -81,6 +85,8 @@ export class HumanApproval extends sfn.Parallel {
   public static readonly REJECTED_ERROR = APPROVAL_REJECTED_ERROR;
   /** The error of an expired request. */
   public static readonly EXPIRED_ERROR = APPROVAL_EXPIRED_ERROR;
+  /** The error of a request whose summary is too large to store or announce (not retried). */
+  public static readonly SUMMARY_TOO_LARGE_ERROR = SUMMARY_TOO_LARGE_ERROR;
 
   /** The approval service. */
   public readonly service: ApprovalService;
@@ -156,11 +162,13 @@ export class HumanApproval extends sfn.Parallel {
       taskTimeout: sfn.Timeout.duration(props.timeout),
       retryOnServiceExceptions: false,
     });
+    // Retries transient failures only: ApprovalSummaryTooLarge would fail the same way every time.
     RetryPolicy.transient({ additionalErrors: [NOTIFICATION_FAILED_ERROR] }).applyTo(wait);
     const expired = new sfn.Fail(this, 'Expired', {
       stateName: fitStateName(`${this.stateId}: expired`),
       error: HumanApproval.EXPIRED_ERROR,
-      cause: `No decision within ${props.timeout.toHumanString()}.`,
+      // A token (a CfnParameter's seconds) stays a reference in the ASL, not the text '<token> seconds'.
+      cause: `No decision within ${props.timeout.isUnresolved() ? `${Token.asString(props.timeout.toSeconds())} seconds` : props.timeout.toHumanString()}.`,
     });
     wait.addCatch(expired, { errors: [sfn.Errors.TIMEOUT] });
     return wait;

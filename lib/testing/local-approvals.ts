@@ -4,12 +4,18 @@ import {
   ApprovalRecord,
   ApprovalRequestEvent,
   ApprovalView,
+  claimedRecord,
   closedRefusal,
   DecisionRefusal,
+  deliveredRecord,
+  idRefusal,
   newApprovalRecord,
+  planDecision,
   taskResponseOf,
+  tokenGoneRecord,
   viewOf,
 } from '../approval/approval-record';
+import { assertStorable } from '../approval/request-size';
 import { APPROVAL_NOTIFIER_METADATA } from '../assembly/metadata-keys';
 import { LambdaHandler } from './lambda-runtime';
 import { LocalRunner } from './local-runner';
@@ -30,11 +36,12 @@ export interface LocalDecision {
 
 /**
  * An error of a local decision, with the status the decision API would answer:
- * 403 (not an approver), 404 (unknown id), 409 (already decided), 410 (expired).
+ * 400 (malformed approval id), 403 (not an approver), 404 (unknown id), 409 (another decision
+ * holds it), 410 (expired).
  */
 export class LocalDecisionError extends Error {
   constructor(
-    public readonly statusCode: 403 | 404 | 409 | 410,
+    public readonly statusCode: 400 | 403 | 404 | 409 | 410,
     message: string,
   ) {
     super(message);
@@ -45,9 +52,12 @@ export class LocalDecisionError extends Error {
 /**
  * The approval service of the runner's assembly, emulated in memory: it stands in for each
  * ApprovalService's notifier (which needs DynamoDB and SNS), keeps the requests, and decides
- * them the way the decision API does (one decision per request; approve resumes the workflow
- * with SendTaskSuccess, reject fails it with `ApprovalRejected`), through the runner's
- * task-token API.
+ * them the way the decision API does (one decision per request, the same refusals and the same
+ * record states; approve resumes the workflow with SendTaskSuccess, reject fails it with
+ * `ApprovalRejected`), through the runner's task-token API. Local deliveries are confirmed at
+ * once: no answer is ever lost, so a request is never left DECIDING or DELIVERY_UNCONFIRMED. A
+ * summary too large for the approval store fails the step with `ApprovalSummaryTooLarge`, as the
+ * notifier does.
  *
  * ```ts
  * const approvals = LocalApprovals.of(runner);
@@ -97,9 +107,10 @@ export class LocalApprovals {
   }
 
   /**
-   * Approves a request: the HumanApproval step continues with the decision.
+   * Approves a request: the HumanApproval step continues with the decision. Repeating one's own
+   * confirmed decision returns it again, as the decision API answers 200.
    *
-   * @throws LocalDecisionError as the decision API would refuse (403, 404, 409, 410)
+   * @throws LocalDecisionError as the decision API would refuse (400, 403, 404, 409, 410)
    */
   public approve(approvalId: string, decision: LocalDecision = {}): ApprovalView {
     return this.decide(approvalId, 'APPROVE', decision);
@@ -108,7 +119,7 @@ export class LocalApprovals {
   /**
    * Rejects a request: the HumanApproval step fails with `ApprovalRejected`.
    *
-   * @throws LocalDecisionError as the decision API would refuse (403, 404, 409, 410)
+   * @throws LocalDecisionError as the decision API would refuse (400, 403, 404, 409, 410)
    */
   public reject(approvalId: string, decision: LocalDecision = {}): ApprovalView {
     return this.decide(approvalId, 'REJECT', decision);
@@ -117,11 +128,11 @@ export class LocalApprovals {
   /**
    * Lets a request expire without waiting: the HumanApproval step fails with `ApprovalExpired`.
    *
-   * @throws LocalDecisionError 404 for an unknown id, 409 if it was decided
+   * @throws LocalDecisionError 400 for a malformed id, 404 for an unknown one, 409 if it was decided, 410 if it expired
    */
   public expire(approvalId: string): ApprovalView {
     const record = this.records.get(approvalId);
-    refuseIf(record ? closedRefusal(record, this.runner.now()) : accessRefusal(record, approvalId, ''));
+    refuseIf(idRefusal(approvalId) ?? (record ? closedRefusal(record, this.runner.now()) : accessRefusal(record, approvalId, '')));
     this.records.set(approvalId, { ...record!, status: 'EXPIRED' });
     this.runner.expireTask(record!.taskToken);
     return viewOf(this.records.get(approvalId)!, this.runner.now());
@@ -129,29 +140,35 @@ export class LocalApprovals {
 
   private store(event: ApprovalRequestEvent): { approvalId: string; expiresAt: string } {
     const record = newApprovalRecord(event, this.runner.now());
+    assertStorable(record);
     if (!this.records.has(record.approvalId)) this.records.set(record.approvalId, record);
     this.listeners.splice(0).forEach((listener) => listener());
     return { approvalId: record.approvalId, expiresAt: record.expiresAt };
   }
 
-  /** Decides as the decision API does: the same refusals, then the same task response. */
+  /**
+   * Decides as the decision API does: the same plan (refusals, or 200 again for one's own
+   * confirmed decision), the same record transitions, the same task response.
+   */
   private decide(approvalId: string, decision: ApprovalDecision, local: LocalDecision): ApprovalView {
     const record = this.records.get(approvalId);
     const decidedBy = local.decidedBy ?? (record ? sessionOf(record.approvers[0]) : '');
     const now = this.runner.now();
-    refuseIf(accessRefusal(record, approvalId, decidedBy) ?? closedRefusal(record!, now));
-    const decidedAt = now.toISOString();
-    const response = taskResponseOf(decision, approvalId, decidedBy, decidedAt, local.comment);
+    const plan = planDecision(record, approvalId, decidedBy, decision, now);
+    if (plan.action === 'refuse') throw errorOf(plan.refusal);
+    if (plan.action === 'confirmed') return plan.approval;
+    const claimed = claimedRecord(record!, { decision, decidedBy, decidedAt: now.toISOString(), comment: local.comment }, now.toISOString());
+    const response = taskResponseOf(decision, approvalId, decidedBy, claimed.decidedAt!, local.comment);
     try {
-      if ('output' in response) this.runner.sendTaskSuccess(record!.taskToken, response.output);
-      else this.runner.sendTaskFailure(record!.taskToken, response.error, response.cause);
+      if ('output' in response) this.runner.sendTaskSuccess(claimed.taskToken, response.output);
+      else this.runner.sendTaskFailure(claimed.taskToken, response.error, response.cause);
     } catch (error) {
       if ((error as Error).name !== 'TaskTimedOut') throw error;
-      this.records.set(approvalId, { ...record!, status: 'EXPIRED' });
-      throw new LocalDecisionError(410, `Approval ${approvalId} no longer waits: its task timed out or its execution ended.`);
+      const closed = tokenGoneRecord(claimed, 'TaskTimedOut');
+      this.records.set(approvalId, closed);
+      throw errorOf(closedRefusal(closed, now)!);
     }
-    const status = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
-    this.records.set(approvalId, { ...record!, status, decidedBy, decidedAt, comment: local.comment });
+    this.records.set(approvalId, deliveredRecord(claimed, now.toISOString()));
     return viewOf(this.records.get(approvalId)!, now);
   }
 }
@@ -163,5 +180,9 @@ function sessionOf(approver: string | undefined): string {
 }
 
 function refuseIf(refusal: DecisionRefusal | undefined): void {
-  if (refusal) throw new LocalDecisionError(refusal.statusCode, refusal.message);
+  if (refusal) throw errorOf(refusal);
+}
+
+function errorOf(refusal: DecisionRefusal): LocalDecisionError {
+  return new LocalDecisionError(refusal.statusCode, refusal.message);
 }
