@@ -31,6 +31,12 @@ const HANDLERS_DIR = path.join(__dirname, '..', 'lambda', 'orders');
 /** The state names of the saga's compensations. */
 export const ORDER_COMPENSATIONS = ['ReleaseInventory', 'RefundPayment'];
 
+/** The payment provider answered 503: nothing was charged, safe to retry. */
+const PAYMENT_UNAVAILABLE = 'PaymentProviderUnavailable';
+
+/** The payment provider did not answer in time: the charge may have been taken (retried with the same key, then refunded). */
+const PAYMENT_TIMEOUT = 'PaymentProviderTimeout';
+
 /** Fraud scores from this value up need a manual review. */
 export const REVIEW_THRESHOLD = 50;
 
@@ -49,8 +55,11 @@ export const ORDERS_SOURCE = 'shop.orders';
  * workflow); then, as a saga: reserve inventory (compensation: release it), have a reviewer
  * approve the order if it was flagged, charge the payment (compensation: refund it), notify the
  * customer and analytics in parallel, and create the shipment. An invalid order ends in
- * `OrderInvalid`; a business failure, a rejection or an expired review compensates. Each
- * outcome is published to the orders bus, and failed executions alert a topic.
+ * `OrderInvalid`; a business failure, a rejection or an expired review compensates. A
+ * reservation or a charge that may have happened before its step failed (a timeout, a lost
+ * reply) is undone by its own compensation too; a shipment that may exist ends the run in
+ * `NeedsReconciliation`. Each outcome is published to the orders bus, and failed executions
+ * alert a topic.
  */
 export class OrderProcessingStack extends Stack {
   /** The order workflow (STANDARD). */
@@ -119,32 +128,46 @@ export class OrderProcessingStack extends Stack {
       .branch(this.step('UpdateAnalytics', 'update-analytics'));
     return new Saga(this, 'OrderSaga', {
       steps: [
+        // A reservation that timed out may exist: ReleaseInventory releases it by the order's key (default ambiguous errors).
         {
           action: this.step('ReserveInventory', 'reserve-inventory', { resultPath: '$.reservation' }),
           compensation: this.step('ReleaseInventory', 'release-inventory', { resultPath: '$.release' }),
         },
-        { action: this.reviewStep() },
+        // A request that may have been stored and announced needs no undo: its task token dies with the execution.
+        { action: this.reviewStep(), ambiguousErrors: [] },
+        // A charge that timed out, or whose reply was lost, may have been taken: RefundPayment refunds it by the order's key.
         {
           action: this.step('ChargePayment', 'charge-payment', {
             resultPath: '$.charge',
-            retryPolicy: RetryPolicy.transient({ additionalErrors: ['PaymentProviderUnavailable'] }),
+            retryPolicy: RetryPolicy.transient({ additionalErrors: [PAYMENT_UNAVAILABLE, PAYMENT_TIMEOUT] }),
           }),
           compensation: this.step('RefundPayment', 'refund-payment', { resultPath: '$.refund' }),
+          ambiguousErrors: [...Saga.DEFAULT_AMBIGUOUS_ERRORS, PAYMENT_TIMEOUT],
         },
-        { action: notify },
+        // A confirmation or an analytics record that may exist needs no undo: OrderCompensated tells both the order was cancelled.
+        { action: notify, ambiguousErrors: [] },
+        // A shipment that timed out may exist, and nothing cancels one: the run ends in NeedsReconciliation (default ambiguous errors).
         { action: this.step('CreateShipment', 'create-shipment', { resultPath: '$.shipment' }) },
       ],
       onCompensated: this.publish('PublishOrderCompensated', 'OrderCompensated', {
         orderId: sfn.JsonPath.stringAt('$.orderId'),
         reason: sfn.JsonPath.stringAt('$.sagaError.Error'),
         failedStep: sfn.JsonPath.stringAt('$.sagaError.failedStep'),
+        ambiguous: sfn.JsonPath.stringAt('$.sagaError.ambiguous'),
       }),
       onCompensationFailed: this.publish('PublishCompensationFailed', 'OrderFailed', {
         orderId: sfn.JsonPath.stringAt('$.orderId'),
         reason: 'CompensationFailed',
         originalError: sfn.JsonPath.stringAt('$.sagaError.Error'),
         failedStep: sfn.JsonPath.stringAt('$.sagaError.failedStep'),
+        needsReconciliation: sfn.JsonPath.stringAt('$.sagaError.needsReconciliation'),
         compensationErrors: sfn.JsonPath.objectAt('$.sagaError.compensationErrors'),
+      }),
+      onNeedsReconciliation: this.publish('PublishNeedsReconciliation', 'OrderFailed', {
+        orderId: sfn.JsonPath.stringAt('$.orderId'),
+        reason: Saga.NEEDS_RECONCILIATION_ERROR,
+        originalError: sfn.JsonPath.stringAt('$.sagaError.Error'),
+        failedStep: sfn.JsonPath.stringAt('$.sagaError.failedStep'),
       }),
     });
   }

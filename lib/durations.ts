@@ -10,10 +10,13 @@ export interface SecondsBounds {
 }
 
 /**
- * Returns a duration as whole seconds, or `undefined` when it is an unresolved token
- * (checked again by the synth-time rules once resolved).
+ * Returns a duration as whole seconds, or `undefined` when it is an unresolved token (a
+ * `CfnParameter`'s value, for example): its value is only known at deploy time, when
+ * CloudFormation and Step Functions check it.
  *
- * @throws WorkflowConfigurationError naming `what` if the duration is fractional or out of bounds.
+ * @throws WorkflowConfigurationError naming `what` if the duration is fractional or out of
+ * bounds, or is a token in another unit than seconds (CDK cannot convert a token, and every
+ * duration of a state machine is in seconds).
  */
 export function requireWholeSeconds(
   scope: IConstruct,
@@ -21,7 +24,17 @@ export function requireWholeSeconds(
   duration: Duration,
   bounds: SecondsBounds = {},
 ): number | undefined {
-  if (duration.isUnresolved()) return undefined;
+  if (duration.isUnresolved()) {
+    const unit = duration.unitLabel();
+    if (unit !== 'seconds') {
+      throw new WorkflowConfigurationError(
+        scope,
+        `${what} is a token in ${unit} (Duration.${unit}(token)): a token cannot be converted to the seconds Step Functions takes.`,
+        `pass Duration.seconds(token), with the value in seconds (for example a CfnParameter of type Number holding seconds).`,
+      );
+    }
+    return undefined;
+  }
   const seconds = duration.toMilliseconds() / 1000;
   const { min = 1, max } = bounds;
   if (!Number.isInteger(seconds) || seconds < min || (max !== undefined && seconds > max)) {
@@ -55,11 +68,12 @@ export function requireTimeout(scope: IConstruct, timeout: Duration | undefined,
 }
 
 /**
- * `sfn.Timeout.duration(duration)` when it renders as whole seconds, else undefined: CDK would
- * throw its own, less helpful error first; call {@link requireWholeSeconds} after `super()`
- * for the clear one.
+ * `sfn.Timeout.duration(duration)` when it renders as whole seconds (a token: when it is in
+ * seconds), else undefined: CDK would throw its own, less helpful error first; call
+ * {@link requireWholeSeconds} after `super()` for the clear one.
  */
 export function taskTimeoutOf(duration: Duration | undefined): sfn.Timeout | undefined {
   if (duration === undefined) return undefined;
-  return duration.isUnresolved() || duration.toMilliseconds() % 1000 === 0 ? sfn.Timeout.duration(duration) : undefined;
+  if (duration.isUnresolved()) return duration.unitLabel() === 'seconds' ? sfn.Timeout.duration(duration) : undefined;
+  return duration.toMilliseconds() % 1000 === 0 ? sfn.Timeout.duration(duration) : undefined;
 }

@@ -13,7 +13,8 @@ export interface LambdaStepProps {
   /**
    * How long one attempt may take before it fails with `States.Timeout` (the Task's
    * `TimeoutSeconds`). Required: Step Functions applies no task timeout of its own.
-   * Keep the function's own timeout at or below it.
+   * Keep the function's own timeout at or below it. May be a token in seconds
+   * (`Duration.seconds(param.valueAsNumber)`): its bounds are then checked at deploy time.
    *
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html
    */
@@ -88,8 +89,8 @@ export class LambdaStep extends tasks.LambdaInvoke {
   public readonly idempotent: boolean;
 
   /**
-   * @throws WorkflowConfigurationError if `timeout` is missing or not whole seconds, or the
-   * retry policy is out of the ASL bounds.
+   * @throws WorkflowConfigurationError if `timeout` is missing, not whole seconds or a token
+   * in another unit than seconds, or the retry policy is out of the ASL bounds.
    */
   constructor(scope: Construct, id: string, props: LambdaStepProps) {
     super(scope, id, {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { SAGA_COMPENSATIONS_METADATA } from './assembly/metadata-keys';
@@ -9,17 +9,38 @@ import { fitStateName, jsonPathKey } from './state-names';
 export interface SagaStep {
   /**
    * The forward action: one Task, Parallel or Map state (a Parallel fails as a whole when
-   * any branch fails). Wrap a sequence of states in a one-branch `sfn.Parallel`.
+   * any branch fails). Wrap a sequence of states in a one-branch `sfn.Parallel`. Its
+   * `resultPath` must not write into the saga's error record (`errorPath`).
    */
   readonly action: sfn.IChainable;
   /**
-   * Undoes a completed action; runs when a later step fails. One Task, Parallel or Map
-   * state whose `resultPath` keeps the state (for example `$.refund` or
-   * `sfn.JsonPath.DISCARD`), since the compensations after it read the same state.
-   * Give it its own retry policy and make it idempotent.
+   * Undoes the action. Runs when a later step fails, and also when this step's own action
+   * fails with one of its {@link SagaStep.ambiguousErrors} (the action may have taken effect
+   * before it failed). One Task, Parallel or Map state whose `resultPath` keeps the state and
+   * stays out of the error record (for example `$.refund` or `sfn.JsonPath.DISCARD`), since
+   * the compensations after it read the same state.
+   *
+   * Give it its own retry policy, and make it idempotent and tolerant of "nothing to undo":
+   * after an ambiguous failure it runs without the action's result, so it must find what to
+   * undo by a key it can derive from the input (the action's idempotency key), and succeed
+   * when there is nothing.
+   *
    * @default - nothing to undo
    */
   readonly compensation?: sfn.IChainable;
+  /**
+   * The errors after which the action's effect is unknown: it may have happened even though
+   * the step failed (a timeout, a lost reply, a runtime that died). On these, the step's own
+   * compensation runs before the earlier steps' compensations; a step without a compensation
+   * makes the saga end in {@link Saga.needsReconciliationState} instead of a clean
+   * "compensated". Pass `[]` for a step whose effect needs no undoing (a notification, a
+   * review request), or add the action's own ambiguous error names (a handler's
+   * `PaymentProviderTimeout`). `States.ALL` (alone) makes every failure ambiguous.
+   *
+   * @default Saga.DEFAULT_AMBIGUOUS_ERRORS
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+   */
+  readonly ambiguousErrors?: string[];
 }
 
 /** Properties of a {@link Saga}. */
@@ -28,12 +49,14 @@ export interface SagaProps {
   readonly steps: SagaStep[];
   /**
    * Prefix of the state names the saga generates (failure records, the compensation check,
-   * the two Fail states), so two sagas can live in one state machine.
+   * the three Fail states), so two sagas can live in one state machine.
    * @default - the construct id
    */
   readonly stateNamePrefix?: string;
   /**
-   * Where the saga writes what went wrong: `{ failedStep, Error, Cause, compensationErrors }`.
+   * Where the saga writes what went wrong: `{ failedStep, Error, Cause, ambiguous,
+   * needsReconciliation, compensationErrors }`. No action, compensation or hook may write
+   * into it.
    * @default '$.sagaError'
    */
   readonly errorPath?: string;
@@ -48,17 +71,35 @@ export interface SagaProps {
   /**
    * A step that runs when a compensation failed, just before the execution ends in
    * CompensationFailed: for example a step that opens a ticket for manual cleanup. Same rules as
-   * `onCompensated`.
+   * `onCompensated`. It also runs when the failed step's effect is unknown and it has no
+   * compensation (the record then says `needsReconciliation: true`): CompensationFailed wins
+   * over NeedsReconciliation.
    * @default - none
    */
   readonly onCompensationFailed?: sfn.IChainable;
+  /**
+   * A step that runs when the failed step's effect is unknown and nothing could undo it (its
+   * error is one of its `ambiguousErrors` and it has no compensation), once the earlier steps'
+   * compensations all succeeded, just before the execution ends in NeedsReconciliation: for
+   * example a step that asks an operator to check what the step did. Same rules as
+   * `onCompensated`.
+   * @default - none
+   */
+  readonly onNeedsReconciliation?: sfn.IChainable;
 }
 
 /**
  * A sequence of steps with compensations: when the action of step k fails (after its own
  * retries), the compensations of steps k-1 … 1 run in reverse order, then the execution
  * fails in {@link Saga.failState} with the original error name and, as the cause, the whole
- * state as JSON (the input, the results so far and `failedStep`).
+ * state as JSON (the input, the results so far and the failure record).
+ *
+ * When the error is one of step k's `ambiguousErrors` (by default
+ * {@link Saga.DEFAULT_AMBIGUOUS_ERRORS}: timeouts and lost Lambda replies), step k's effect is
+ * unknown: its own compensation runs first, then those of k-1 … 1. If step k has no
+ * compensation, the earlier compensations still run and the execution ends in
+ * {@link Saga.needsReconciliationState} (error `NeedsReconciliation`): never in a clean
+ * "compensated" for a step that may have taken effect.
  *
  * A compensation that fails after its retries does not stop the others: its error is kept
  * under `compensationErrors.<step>` and, once every compensation has had its turn, the
@@ -70,6 +111,42 @@ export interface SagaProps {
 export class Saga extends sfn.StateMachineFragment {
   /** The error name of {@link Saga.compensationFailedState}. */
   public static readonly COMPENSATION_FAILED_ERROR = 'CompensationFailed';
+  /** The error name of {@link Saga.needsReconciliationState}. */
+  public static readonly NEEDS_RECONCILIATION_ERROR = 'NeedsReconciliation';
+
+  /**
+   * The errors after which a step's effect is unknown, unless the step says otherwise
+   * ({@link SagaStep.ambiguousErrors}), each because the work may have been done when the
+   * error was raised:
+   *
+   * - `States.Timeout`, `States.HeartbeatTimeout`: Step Functions stopped waiting, the work
+   *   may still have run; `States.Http.Socket`: an HTTP Task timed out after 60 s
+   *   (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html);
+   * - `Lambda.ServiceException`, `Lambda.AWSLambdaException`, `Lambda.SdkClientException`,
+   *   `Lambda.ClientExecutionTimeoutException`: the Invoke call failed with a 500 or timed out,
+   *   so the function may have run; `Lambda.Unknown`: unhandled function errors, out-of-memory
+   *   errors and function timeouts
+   *   (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html);
+   * - `Sandbox.Timedout`: the function ran out of time
+   *   (https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts);
+   * - `Runtime.ExitError`: the runtime process died during the invocation
+   *   (https://repost.aws/knowledge-center/lambda-runtime-error).
+   *
+   * Not included: `Lambda.TooManyRequestsException` (throttled: the function did not run) and
+   * errors a handler throws by name (they say what happened).
+   */
+  public static readonly DEFAULT_AMBIGUOUS_ERRORS: readonly string[] = Object.freeze([
+    sfn.Errors.TIMEOUT,
+    sfn.Errors.HEARTBEAT_TIMEOUT,
+    'States.Http.Socket',
+    'Lambda.ServiceException',
+    'Lambda.AWSLambdaException',
+    'Lambda.SdkClientException',
+    'Lambda.ClientExecutionTimeoutException',
+    'Lambda.Unknown',
+    'Sandbox.Timedout',
+    'Runtime.ExitError',
+  ]);
 
   /** The action of the first step. */
   public readonly startState: sfn.State;
@@ -79,11 +156,23 @@ export class Saga extends sfn.StateMachineFragment {
   public readonly failState: sfn.Fail;
   /** Where the execution ends when at least one compensation failed. */
   public readonly compensationFailedState: sfn.Fail;
+  /**
+   * Where the execution ends when the failed step's effect is unknown and it has no
+   * compensation (and every due compensation succeeded): error `NeedsReconciliation`, the
+   * whole state (input, results, failure record) as the cause. Not part of the state machine
+   * when no step can end there (every step with `ambiguousErrors` has a compensation).
+   */
+  public readonly needsReconciliationState: sfn.Fail;
 
   private readonly prefix: string;
   private readonly errorPath: string;
 
-  /** @throws WorkflowConfigurationError for an empty step list or a step that cannot catch errors. */
+  /**
+   * @throws WorkflowConfigurationError for an empty step list, a step that cannot catch errors,
+   * an ambiguous error list that is not a list of error names (or `States.ALL` alone), or an
+   * action, compensation or hook whose `resultPath` writes into the error record (or, for a
+   * compensation or hook, replaces or narrows the state).
+   */
   constructor(scope: Construct, id: string, props: SagaProps) {
     super(scope, id);
     this.prefix = props.stateNamePrefix ?? id;
@@ -98,28 +187,51 @@ export class Saga extends sfn.StateMachineFragment {
         "use '$.' followed by field names.",
       );
     }
-    const actions = props.steps.map((step, index) => this.catchable(step.action, `steps[${index}].action`));
+    const actions = props.steps.map((step, index) => this.actionOf(step.action, `steps[${index}].action`));
     const compensations = props.steps.map((step, index) =>
       step.compensation ? this.keepingState(step.compensation, `steps[${index}].compensation`) : undefined,
     );
+    const ambiguousErrors = props.steps.map((step, index) => this.ambiguousErrorsOf(step, `steps[${index}].ambiguousErrors`));
     // Diagrams draw the undo path from this: Workflow gathers it onto the state machine resource.
     compensations.forEach((compensation, index) => compensation?.node.addMetadata(SAGA_COMPENSATIONS_METADATA, actions[index].stateId));
 
+    const wholeState = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$'));
     this.failState = new sfn.Fail(this, 'Failed', {
       stateName: fitStateName(`${this.prefix} failed`),
       errorPath: `${this.errorPath}.Error`,
-      causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$')),
+      causePath: wholeState,
     });
     this.compensationFailedState = new sfn.Fail(this, 'CompensationFailed', {
       stateName: fitStateName(`${this.prefix} ${Saga.COMPENSATION_FAILED_ERROR}`),
       error: Saga.COMPENSATION_FAILED_ERROR,
-      causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$')),
+      causePath: wholeState,
+    });
+    this.needsReconciliationState = new sfn.Fail(this, 'NeedsReconciliation', {
+      stateName: fitStateName(`${this.prefix} ${Saga.NEEDS_RECONCILIATION_ERROR}`),
+      error: Saga.NEEDS_RECONCILIATION_ERROR,
+      causePath: wholeState,
     });
 
-    const failed = this.withHook(props.onCompensated, this.failState, 'onCompensated');
-    const compensationFailed = this.withHook(props.onCompensationFailed, this.compensationFailedState, 'onCompensationFailed');
-    const compensationEntries = this.wireCompensations(compensations, failed, compensationFailed);
-    actions.forEach((action, index) => this.catchFailureOf(action, index, compensationEntries[index]));
+    const ends: SagaEnds = {
+      failed: this.withHook(props.onCompensated, this.failState, 'onCompensated'),
+      compensationFailed: this.withHook(props.onCompensationFailed, this.compensationFailedState, 'onCompensationFailed'),
+      needsReconciliation: this.withHook(props.onNeedsReconciliation, this.needsReconciliationState, 'onNeedsReconciliation'),
+    };
+    const reconciliationPossible = ambiguousErrors.some((errors, index) => errors.length > 0 && !compensations[index]);
+    if (props.onNeedsReconciliation && !reconciliationPossible) {
+      Annotations.of(this).addWarningV2(
+        'cdk-sfn-workflows:SagaHookNeverRuns',
+        'onNeedsReconciliation never runs: every step with ambiguousErrors has a compensation, so no failure ends in NeedsReconciliation. Remove the hook, or check the steps\' ambiguousErrors.',
+      );
+    }
+    const compensationEntries = this.wireCompensations(compensations, ends, reconciliationPossible);
+    actions.forEach((action, index) =>
+      this.catchFailureOf(action, index, {
+        ambiguousErrors: ambiguousErrors[index],
+        compensation: compensations[index],
+        earlierCompensations: compensationEntries[index],
+      }),
+    );
     actions.slice(1).forEach((action, index) => (actions[index] as unknown as sfn.INextable).next(action));
 
     this.startState = actions[0];
@@ -130,10 +242,10 @@ export class Saga extends sfn.StateMachineFragment {
    * Chains the compensations in reverse order and returns, for each step k, the state to go
    * to when step k fails: the compensation of the nearest earlier step that has one.
    */
-  private wireCompensations(compensations: Array<sfn.State | undefined>, failed: sfn.IChainable, compensationFailed: sfn.IChainable): sfn.IChainable[] {
+  private wireCompensations(compensations: Array<sfn.State | undefined>, ends: SagaEnds, reconciliationPossible: boolean): sfn.IChainable[] {
     const errorPaths = uniqueKeys(compensations).map((key) => key && `${this.errorPath}.compensationErrors.${key}`);
     const present = errorPaths.filter((path): path is string => path !== undefined);
-    let entry: sfn.IChainable = present.length === 0 ? failed : this.compensationCheck(present, failed, compensationFailed);
+    let entry: sfn.IChainable = present.length === 0 && !reconciliationPossible ? ends.failed : this.compensationCheck(present, ends, reconciliationPossible);
     const entries: sfn.IChainable[] = [];
     compensations.forEach((compensation, index) => {
       entries.push(entry);
@@ -148,11 +260,20 @@ export class Saga extends sfn.StateMachineFragment {
     return entries;
   }
 
-  private compensationCheck(errorPaths: string[], failed: sfn.IChainable, compensationFailed: sfn.IChainable): sfn.Choice {
-    const conditions = errorPaths.map((path) => sfn.Condition.isPresent(path));
-    return new sfn.Choice(this, 'CompensationCheck', { stateName: fitStateName(`${this.prefix} compensation check`) })
-      .when(conditions.length === 1 ? conditions[0] : sfn.Condition.or(...conditions), compensationFailed)
-      .otherwise(failed);
+  /**
+   * After the compensations: CompensationFailed if any failed, else NeedsReconciliation if the
+   * failed step's effect is unknown and nothing undid it, else the plain failure.
+   */
+  private compensationCheck(errorPaths: string[], ends: SagaEnds, reconciliationPossible: boolean): sfn.Choice {
+    const check = new sfn.Choice(this, 'CompensationCheck', { stateName: fitStateName(`${this.prefix} compensation check`) });
+    if (errorPaths.length > 0) {
+      const conditions = errorPaths.map((path) => sfn.Condition.isPresent(path));
+      check.when(conditions.length === 1 ? conditions[0] : sfn.Condition.or(...conditions), ends.compensationFailed);
+    }
+    if (reconciliationPossible) {
+      check.when(sfn.Condition.booleanEquals(`${this.errorPath}.needsReconciliation`, true), ends.needsReconciliation);
+    }
+    return check.otherwise(ends.failed);
   }
 
   /** The hook, chained to the terminal state and catching into `hookError`; the terminal state if there is no hook. */
@@ -164,19 +285,57 @@ export class Saga extends sfn.StateMachineFragment {
     return state;
   }
 
-  private catchFailureOf(action: sfn.State, index: number, compensationEntry: sfn.IChainable): void {
-    const record = new sfn.Pass(this, `Step${index + 1}Failed`, {
-      stateName: fitStateName(`${this.prefix} ${action.stateId} failed`),
+  /**
+   * Catches the action's ambiguous errors into a record that leads to its own compensation (or,
+   * without one, marks the run as needing reconciliation), and every other error into a record
+   * that leads to the earlier steps' compensations.
+   */
+  private catchFailureOf(action: sfn.State, index: number, routes: FailureRoutes): void {
+    const { ambiguousErrors, compensation, earlierCompensations } = routes;
+    if (ambiguousErrors.length > 0) {
+      const record = this.failureRecord(action, `Step${index + 1}OutcomeUnknown`, `${this.prefix} ${action.stateId} outcome unknown`, {
+        ambiguous: true,
+        needsReconciliation: compensation === undefined,
+      });
+      record.next(compensation ?? earlierCompensations);
+      catchOf(action)(record, { errors: ambiguousErrors, resultPath: this.errorPath });
+    }
+    if (ambiguousErrors.includes(sfn.Errors.ALL)) return;
+    const record = this.failureRecord(action, `Step${index + 1}Failed`, `${this.prefix} ${action.stateId} failed`, { ambiguous: false, needsReconciliation: false });
+    record.next(earlierCompensations);
+    catchOf(action)(record, { errors: [sfn.Errors.ALL], resultPath: this.errorPath });
+  }
+
+  /** A Pass state turning the caught `{ Error, Cause }` into the saga's failure record. */
+  private failureRecord(action: sfn.State, id: string, stateName: string, flags: { ambiguous: boolean; needsReconciliation: boolean }): sfn.Pass {
+    return new sfn.Pass(this, id, {
+      stateName: fitStateName(stateName),
       parameters: {
         failedStep: action.stateId,
         Error: sfn.JsonPath.stringAt(`${this.errorPath}.Error`),
         Cause: sfn.JsonPath.stringAt(`${this.errorPath}.Cause`),
+        ambiguous: flags.ambiguous,
+        needsReconciliation: flags.needsReconciliation,
         compensationErrors: {},
       },
       resultPath: this.errorPath,
     });
-    record.next(compensationEntry);
-    catchOf(action)(record, { errors: [sfn.Errors.ALL], resultPath: this.errorPath });
+  }
+
+  private ambiguousErrorsOf(step: SagaStep, label: string): string[] {
+    const errors = step.ambiguousErrors ?? Saga.DEFAULT_AMBIGUOUS_ERRORS;
+    const invalid = errors.find((error) => typeof error !== 'string' || (!Token.isUnresolved(error) && error.trim() === ''));
+    if (invalid !== undefined) {
+      throw new WorkflowConfigurationError(this, `${label} holds ${JSON.stringify(invalid)}, which is not an error name.`, "list error names such as 'States.Timeout', or pass [] for none.");
+    }
+    if (errors.includes(sfn.Errors.ALL) && errors.length > 1) {
+      throw new WorkflowConfigurationError(
+        this,
+        `${label} lists ${sfn.Errors.ALL} with other errors (${errors.filter((e) => e !== sfn.Errors.ALL).join(', ')}); Step Functions requires it alone.`,
+        `pass [sfn.Errors.ALL] alone to make every failure ambiguous, or list the error names without it.`,
+      );
+    }
+    return [...new Set(errors)];
   }
 
   private catchable(chainable: sfn.IChainable, label: string): sfn.State {
@@ -190,10 +349,27 @@ export class Saga extends sfn.StateMachineFragment {
     return chainable;
   }
 
-  /** A catchable state whose result does not replace the state (which holds the failure record). */
+  /** A catchable action whose result does not land inside the error record. */
+  private actionOf(chainable: sfn.IChainable, label: string): sfn.State {
+    const state = this.catchable(chainable, label);
+    const { resultPath } = statePaths(state);
+    if (resultPath !== undefined && resultPath !== '$' && this.overlapsErrorRecord(resultPath)) {
+      throw new WorkflowConfigurationError(
+        this,
+        `${label} (${state.stateId}) has resultPath '${resultPath}', which overlaps the saga's error record '${this.errorPath}': a later failure would overwrite the result, or the result the record.`,
+        `give it a resultPath outside '${this.errorPath}' (for example '$.${lowerFirst(jsonPathKey(state.stateId))}'), or move the record with errorPath.`,
+      );
+    }
+    return state;
+  }
+
+  /**
+   * A catchable state whose result does not replace the state, narrow it or write into the
+   * error record: the states after it need the data, and the saga its failure record.
+   */
   private keepingState(chainable: sfn.IChainable, label: string): sfn.State {
     const state = this.catchable(chainable, label);
-    const resultPath = Stack.of(this).resolve((state.toStateJson() as { ResultPath?: unknown }).ResultPath);
+    const { resultPath, outputPath } = statePaths(state);
     if (resultPath === undefined || resultPath === '$') {
       throw new WorkflowConfigurationError(
         this,
@@ -201,8 +377,81 @@ export class Saga extends sfn.StateMachineFragment {
         "give it a resultPath such as '$.refund', or sfn.JsonPath.DISCARD.",
       );
     }
+    if (this.overlapsErrorRecord(resultPath)) {
+      throw new WorkflowConfigurationError(
+        this,
+        `${label} (${state.stateId}) has resultPath '${resultPath}', which writes into the saga's error record '${this.errorPath}': the original error and the failed step would be lost.`,
+        `give it a resultPath outside '${this.errorPath}', such as '$.refund', or sfn.JsonPath.DISCARD.`,
+      );
+    }
+    if (outputPath !== undefined && outputPath !== '$' && !Token.isUnresolved(outputPath)) {
+      throw new WorkflowConfigurationError(
+        this,
+        `${label} (${state.stateId}) has outputPath '${outputPath}', which drops the rest of the state, the saga's error record '${this.errorPath}' included.`,
+        'remove outputPath; shape what it stores with resultSelector instead.',
+      );
+    }
     return state;
   }
+
+  /** Whether a reference path is the error record, lies inside it, or contains it. */
+  private overlapsErrorRecord(path: string): boolean {
+    if (path === DISCARD || Token.isUnresolved(path)) return false;
+    const segments = pathSegments(path);
+    const record = pathSegments(this.errorPath)!;
+    if (!segments) return false;
+    const common = Math.min(segments.length, record.length);
+    return segments.slice(0, common).every((segment, i) => segment === record[i]);
+  }
+}
+
+/** Where each ending of the saga starts: its hook, or its Fail state. */
+interface SagaEnds {
+  readonly failed: sfn.IChainable;
+  readonly compensationFailed: sfn.IChainable;
+  readonly needsReconciliation: sfn.IChainable;
+}
+
+/** Where a failed action goes, by kind of error. */
+interface FailureRoutes {
+  readonly ambiguousErrors: string[];
+  readonly compensation?: sfn.State;
+  readonly earlierCompensations: sfn.IChainable;
+}
+
+/** `sfn.JsonPath.DISCARD`, as a state holds it before rendering. */
+const DISCARD = sfn.JsonPath.DISCARD;
+
+/**
+ * The `resultPath` and `outputPath` a state was given (props CDK keeps on the state; read
+ * without rendering it, which would bind a Parallel's branches to a graph too early).
+ */
+function statePaths(state: sfn.State): { resultPath?: string; outputPath?: string } {
+  const { resultPath, outputPath } = state as unknown as { resultPath?: string; outputPath?: string };
+  return { resultPath, outputPath };
+}
+
+/**
+ * The field names of a reference path (`$.a.b`, `$['a'].b`), or undefined when it has an
+ * index or anything else that this check does not follow.
+ */
+function pathSegments(path: string): string[] | undefined {
+  if (!path.startsWith('$')) return undefined;
+  const segments: string[] = [];
+  const pattern = /\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]/y;
+  let at = 1;
+  while (at < path.length) {
+    pattern.lastIndex = at;
+    const match = pattern.exec(path);
+    if (!match) return undefined;
+    segments.push(match[1] ?? match[2] ?? match[3]);
+    at = pattern.lastIndex;
+  }
+  return segments;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function catchOf(state: sfn.State): (handler: sfn.IChainable, props: sfn.CatchProps) => void {

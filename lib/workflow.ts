@@ -35,7 +35,8 @@ export interface WorkflowProps {
   readonly stateMachineType?: sfn.StateMachineType;
   /**
    * The longest an execution may run before it fails with `States.Timeout`. Required:
-   * without it a stuck Standard execution runs for a year.
+   * without it a stuck Standard execution runs for a year. May be a token in seconds
+   * (`Duration.seconds(param.valueAsNumber)`): its bounds are then checked at deploy time.
    */
   readonly timeout: Duration;
   /**
@@ -81,7 +82,8 @@ export interface WorkflowProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * How long Step Functions reuses a data key from `encryptionKey` (60–900 seconds).
+   * How long Step Functions reuses a data key from `encryptionKey` (60–900 seconds). Not a
+   * token: aws-cdk-lib range-checks it at construct time.
    * @default Duration.minutes(5)
    */
   readonly encryptionDataKeyReuse?: Duration;
@@ -130,7 +132,8 @@ export class Workflow extends Construct {
 
   /**
    * @throws WorkflowConfigurationError if `timeout` is missing, not whole seconds or longer
-   * than one year, or `encryptionDataKeyReuse` is out of 60–900 seconds.
+   * than one year (a token, such as a `CfnParameter`'s value in `Duration.seconds(...)`, is
+   * checked at deploy time instead), or `encryptionDataKeyReuse` is a token or out of 60–900 seconds.
    */
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -357,6 +360,14 @@ export class Workflow extends Construct {
       return undefined;
     }
     const reuse = props.encryptionDataKeyReuse ?? Duration.minutes(5);
+    if (reuse.isUnresolved()) {
+      // aws-cdk-lib's CustomerManagedEncryptionConfiguration checks the range at construct time, and a token fails it.
+      throw new WorkflowConfigurationError(
+        this,
+        `encryptionDataKeyReuse is a token (${reuse.toHumanString()}), which aws-cdk-lib's CustomerManagedEncryptionConfiguration cannot range-check and refuses.`,
+        'pass a literal Duration from 60 to 900 seconds, e.g. Duration.minutes(5).',
+      );
+    }
     requireWholeSeconds(this, 'encryptionDataKeyReuse', reuse, { min: 60, max: 900 });
     return new sfn.CustomerManagedEncryptionConfiguration(props.encryptionKey, reuse);
   }
@@ -371,7 +382,7 @@ function wildcardReason(actions: string[], resource: string): string | undefined
     return "Invoking a Lambda task's function is granted on its versions and aliases (ARN:*), no wider than that function.";
   }
   if (/:states:.*:(execution|express):/.test(resource) && actions.every((action) => /^states:(DescribeExecution|StopExecution)$/.test(action))) {
-    return 'A nested workflow step watches and stops executions of its child state machine, whose ARNs are known only at run time.';
+    return "A nested workflow step describes and stops the child executions it starts, whose names are known only at run time. CDK grants this on execution:<child name>* (a name prefix: it also matches executions of any state machine in this account and Region whose name begins with the child's name) and, for an EXPRESS child, on express:<child name>:*.";
   }
   return undefined;
 }

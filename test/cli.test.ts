@@ -35,8 +35,8 @@ function synthAssemblyWithChoice(acknowledge: boolean): string {
 }
 
 describe('cdk-sfn-workflows lint', () => {
-  test.each(readdirSync(FIXTURES).filter((file) => file.endsWith('.asl.json')))('finds no errors in the real-world definition %s', async (file) => {
-    const type = file.startsWith('express-') ? 'EXPRESS' : 'STANDARD';
+  test.each(readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.asl.json')))('finds no errors in the real-world definition %s', async (file) => {
+    const type = path.basename(file).startsWith('express-') ? 'EXPRESS' : 'STANDARD';
     const { code, output } = await cli('lint', path.join(FIXTURES, file), '--type', type, '--json');
     const [result] = JSON.parse(output);
     const warnings = result.findings.filter((f: any) => f.severity === 'warning');
@@ -71,11 +71,27 @@ describe('cdk-sfn-workflows lint', () => {
     expect(acknowledged.code).toBe(0);
   });
 
-  test('fails clearly on a path that does not exist or is not JSON', async () => {
+  test('fails clearly on a path that does not exist, and reports a file that is not JSON as a finding with its place', async () => {
     expect(await cli('lint', '/nonexistent/file.json')).toEqual({ code: 1, output: 'error: /nonexistent/file.json does not exist.' });
     const notJson = path.join(mkdtempSync(path.join(tmpdir(), 'lint-')), 'x.json');
     writeFileSync(notJson, 'StartAt: A');
-    expect((await cli('lint', notJson)).output).toMatch(/is not an ASL JSON file/);
+    const { code, output } = await cli('lint', notJson);
+    expect(code).toBe(1);
+    expect(output).toMatch(/error {3}Workflow-DefinitionJson at line 1, column 1: The file is not valid JSON: Unexpected token/);
+  });
+
+  test('--ignore cannot hide a file that could not be read', async () => {
+    const notJson = path.join(mkdtempSync(path.join(tmpdir(), 'lint-')), 'x.json');
+    writeFileSync(notJson, '{');
+    const { code, output } = await cli('lint', notJson, '--ignore', 'Workflow-DefinitionJson');
+    expect(code).toBe(1);
+    expect(output).toContain('Workflow-DefinitionJson at line 1, column 2');
+  });
+
+  test('prints where a finding is: the state, and the path inside the definition', async () => {
+    const file = writeDefinition({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', TimeoutSeconds: 'soon', End: true } } });
+    const { output } = await cli('lint', file);
+    expect(output).toContain("error   Workflow-AslSchema [Work] at /States/Work/TimeoutSeconds: SCHEMA_VALIDATION_FAILED: TimeoutSeconds must be a positive integer, not 'soon'.");
   });
 });
 

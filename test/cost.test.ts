@@ -1,4 +1,5 @@
 import { analyzeTransitions, AslDefinition, costReport, estimateExpressCost, estimateStandardCost, priceRuns } from '../lib';
+import { formatCostText } from '../lib/cli/cost-command';
 
 const task = (next?: string) => ({ Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', TimeoutSeconds: 5, ...(next ? { Next: next } : { End: true }) });
 
@@ -80,5 +81,65 @@ describe('cost estimates (hand calculations, us-east-1 list prices)', () => {
     expect(cost).toMatchObject({ executions: 2, transitions: 20 });
     expect(cost.standard.totalUsd).toBeCloseTo(20 * 0.000025, 12);
     expect(cost.express.totalUsd).toBeCloseTo(2 * 0.000001 + 2 * 1 * (64 / 1024) * 0.00001667, 12);
+  });
+});
+
+describe('cost on definitions of any shape and size', () => {
+  /** `depth` Parallel states, each the only state of its parent's only branch, around one Succeed. */
+  function nestedParallels(depth: number): AslDefinition {
+    let definition: AslDefinition = { StartAt: 'Inner', States: { Inner: { Type: 'Succeed' } } };
+    for (let level = depth; level >= 1; level--) {
+      definition = { StartAt: `P${level}`, States: { [`P${level}`]: { Type: 'Parallel', Branches: [definition], End: true } } };
+    }
+    return definition;
+  }
+
+  /** A chain of `length` Pass states ending in a Succeed; with `loop`, the last Pass may also go back to the first. */
+  function chain(length: number, loop = false): AslDefinition {
+    const states: Record<string, unknown> = {};
+    for (let i = 0; i < length; i++) states[`S${i}`] = { Type: 'Pass', Next: `S${i + 1}` };
+    states[`S${length}`] = loop
+      ? { Type: 'Choice', Choices: [{ Variable: '$.again', BooleanEquals: true, Next: 'S0' }], Default: 'Done' }
+      : { Type: 'Succeed' };
+    if (loop) states.Done = { Type: 'Succeed' };
+    return { StartAt: 'S0', States: states as any };
+  }
+
+  test('GIVEN Parallel states nested 10,000 deep WHEN analyzed THEN each level counts once, with no stack overflow', () => {
+    expect(analyzeTransitions(nestedParallels(10_000))).toEqual({ shortest: 10_001, longest: 10_001, longestWithRetries: 10_001, dependsOnMapItems: false });
+  });
+
+  test('GIVEN a chain of 50,000 states WHEN analyzed THEN both paths count every state, in time linear in its length', () => {
+    const started = Date.now();
+    expect(analyzeTransitions(chain(50_000))).toMatchObject({ shortest: 50_001, longest: 50_001 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('GIVEN a loop through 50,000 states WHEN analyzed THEN the longest path is unbounded and the shortest goes once round', () => {
+    expect(analyzeTransitions(chain(50_000, true))).toMatchObject({ shortest: 50_002, longest: undefined });
+  });
+
+  test('GIVEN states named __proto__ and constructor WHEN analyzed THEN they count like any state', () => {
+    const definition = JSON.parse('{"StartAt":"__proto__","States":{"__proto__":{"Type":"Pass","Next":"constructor"},"constructor":{"Type":"Succeed"}}}');
+    expect(analyzeTransitions(definition)).toMatchObject({ shortest: 2, longest: 2 });
+  });
+
+  test.each([
+    ['not an object', null, 'the definition is not a JSON object'],
+    ['without States', { StartAt: 'A' }, 'the definition has no States object'],
+    ['with StartAt naming no state', { StartAt: 'Nowhere', States: { A: { Type: 'Succeed' } } }, 'StartAt names no state'],
+    ['with no way to an end', { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } } }, 'no path from StartAt reaches an end state (at the top level or inside a Parallel or Map)'],
+  ])('GIVEN a definition %s WHEN priced THEN the report says it was not priced, and why', (_what, definition, why) => {
+    expect(costReport(definition as never).notPriced).toBe(why);
+  });
+
+  test('GIVEN a definition that was priced WHEN reported THEN it has no notPriced field', () => {
+    expect(costReport(DEFINITION)).not.toHaveProperty('notPriced');
+  });
+
+  test('GIVEN a report that was not priced WHEN printed THEN its STANDARD columns are dashes and a line says why', () => {
+    const text = formatCostText([{ source: 'Shop/Broken', stateMachineType: 'STANDARD', report: costReport({ StartAt: 'A', States: null } as never) }]);
+    expect(text).toMatch(/^Shop\/Broken\s+STANDARD\s+—\s+—\s+\$\d/m);
+    expect(text).toContain("  Shop/Broken cannot be priced: the definition has no States object. Run 'cdk-sfn-workflows lint' on it.");
   });
 });

@@ -519,6 +519,7 @@ SUBJECTS['example app: OrderProcessing/OrderWorkflow'] = {
     PublishOrderCompleted: PUT_EVENTS,
     PublishOrderCompensated: PUT_EVENTS,
     PublishCompensationFailed: PUT_EVENTS,
+    PublishNeedsReconciliation: PUT_EVENTS,
     PublishOrderInvalid: PUT_EVENTS,
   },
   scenarios: [
@@ -562,6 +563,18 @@ SUBJECTS['example app: OrderProcessing/OrderWorkflow'] = {
       name: 'shipment fails and so does the refund: OrderSaga CompensationFailed',
       input: ORDER,
       tasks: { CreateShipment: fail('CarrierUnavailable', 'no pickup'), RefundPayment: fail('RefundRejected', 'card closed') },
+      differences: [FAIL_CAUSE_PATH_INTRINSIC],
+    },
+    {
+      name: 'the charge times out (its effect unknown): refunded, then inventory released, OrderSaga failed',
+      input: ORDER,
+      tasks: { ChargePayment: fail('States.Timeout', 'charge timed out') },
+      differences: [FAIL_CAUSE_PATH_INTRINSIC],
+    },
+    {
+      name: 'the shipment times out (nothing undoes it): refunded, released, OrderSaga NeedsReconciliation',
+      input: ORDER,
+      tasks: { CreateShipment: fail('Sandbox.Timedout', 'Task timed out after 10.00 seconds') },
       differences: [FAIL_CAUSE_PATH_INTRINSIC],
     },
     {

@@ -110,11 +110,21 @@ describe('order workflow diagrams and coverage (example app)', () => {
     });
 
     test.each([
+      ['ReserveInventory', 'OrderSaga failed', 'OrderSaga ReserveInventory outcome unknown'],
+      ['CreateShipment', 'OrderSaga NeedsReconciliation', 'OrderSaga CreateShipment outcome unknown'],
+    ])('%s times out: its effect is unknown, and the run ends in %s', async (task, end, record) => {
+      const result = await workflow.run(ORDERS.get('ORD-1001'), { ...QUIET, tasks: { [task]: failsWith('States.Timeout') } });
+      expect(result.path).toContain(record);
+      expect(result.path[result.path.length - 1]).toBe(end);
+    });
+
+    test.each<[string, string, string, string, Record<string, () => unknown>?]>([
+      ['ORD-1001', 'PublishNeedsReconciliation', 'OrderSaga NeedsReconciliation', 'NeedsReconciliation', { CreateShipment: failsWith('States.Timeout') }],
       ['ORD-1004', 'PublishOrderCompensated', 'OrderSaga failed', 'OutOfStock'],
       ['ORD-1009', 'PublishCompensationFailed', 'OrderSaga CompensationFailed', 'CompensationFailed'],
       ['ORD-1003', 'PublishOrderInvalid', 'OrderInvalid', 'ValidationError'],
-    ])('%s: an event bus that refuses %s still ends in %s', async (orderId, publish, end, error) => {
-      const result = await workflow.run(ORDERS.get(orderId), { ...QUIET, tasks: { [publish]: failsWith('EventBridge.AccessDeniedException') } });
+    ])('%s: an event bus that refuses %s still ends in %s', async (orderId, publish, end, error, faults = {}) => {
+      const result = await workflow.run(ORDERS.get(orderId), { ...QUIET, tasks: { ...faults, [publish]: failsWith('EventBridge.AccessDeniedException') } });
       expect(result.path.slice(-2)).toEqual([publish, end]);
       expect(result.error).toBe(error);
       expect(result.catches.map((c) => [c.stateName, c.next])).toContainEqual([publish, end]);
@@ -128,7 +138,7 @@ describe('order workflow diagrams and coverage (example app)', () => {
       expect(report.machines.map((machine) => machine.title)).toEqual(['OrderProcessing/FraudCheckWorkflow', 'OrderProcessing/OrderWorkflow']);
       expect(report.thresholdFailures({ states: 100, transitions: 100, catches: 100, choiceBranches: 100 })).toEqual([]);
       const orders = report.machines[1];
-      expect([orders.states.total, orders.transitions.total, orders.catches.total, orders.choiceBranches.total]).toEqual([29, 35, 13, 4]);
+      expect([orders.states.total, orders.transitions.total, orders.catches.total, orders.choiceBranches.total]).toEqual([34, 44, 17, 5]);
     });
   });
 });

@@ -127,6 +127,79 @@ describe('order workflow (example app)', () => {
     expect(cause.customer.id).toBe('CUST-1015');
   });
 
+  describe('a step whose effect is unknown (it timed out, its reply was lost)', () => {
+    const timesOut = (error = 'States.Timeout') => () => {
+      throw new TaskFailure(error, 'injected by the test');
+    };
+
+    test('ORD-1013: the provider took the charge but never answered: the charge is refunded by its key, then the reservation released, published as such', async () => {
+      // GIVEN the provider answers every attempt too late (tok_chargeTimeout)
+      const order = readOrder('ORD-1013.json');
+      // WHEN
+      const { result } = await runOrder(order);
+      // THEN
+      expect(result.path.slice(result.path.indexOf('ChargePayment'))).toEqual([
+        'ChargePayment', 'OrderSaga ChargePayment outcome unknown', 'RefundPayment', 'ReleaseInventory',
+        'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed',
+      ]);
+      expect(result.retries.map((retry) => retry.error)).toEqual(['PaymentProviderTimeout', 'PaymentProviderTimeout', 'PaymentProviderTimeout']);
+      const cause = JSON.parse(result.cause!);
+      expect(cause.charge).toBeUndefined();
+      expect(cause.refund).toEqual({ chargeId: 'CH-1013', status: 'REFUNDED', refundId: 'RF-1013', amountCents: 6400 });
+      expect(cause.release).toEqual({ releasedReservationId: 'RES-1013' });
+      expect(cause.sagaError).toMatchObject({ failedStep: 'ChargePayment', Error: 'PaymentProviderTimeout', ambiguous: true, needsReconciliation: false });
+      expect(result.publishedEvents.map((event) => [event.detailType, event.detail])).toEqual([
+        ['OrderCompensated', { orderId: 'ORD-1013', reason: 'PaymentProviderTimeout', failedStep: 'ChargePayment', ambiguous: true }],
+      ]);
+    });
+
+    test('ChargePayment times out (States.Timeout) after the provider charged: RefundPayment refunds, ReleaseInventory releases, OrderCompensated says it was ambiguous', async () => {
+      const result = await workflow.run(readOrder('ORD-1001.json'), { ...QUIET, tasks: { ChargePayment: timesOut() } });
+      expect(compensationsOf(result)).toEqual(['RefundPayment', 'ReleaseInventory']);
+      expect(outcomeOf(result)).toBe('compensated');
+      expect(result.error).toBe('States.Timeout');
+      expect(JSON.parse(result.cause!).refund).toMatchObject({ status: 'REFUNDED', refundId: 'RF-1001', amountCents: 4599 });
+      expect(result.publishedEvents.map((event) => event.detail)).toEqual([{ orderId: 'ORD-1001', reason: 'States.Timeout', failedStep: 'ChargePayment', ambiguous: true }]);
+    });
+
+    test('ChargePayment times out while the provider was down: the refund answers "no such charge" and the run still ends compensated', async () => {
+      const result = await workflow.run(readOrder('ORD-1008.json'), { ...QUIET, tasks: { ChargePayment: timesOut('Sandbox.Timedout') } });
+      expect(compensationsOf(result)).toEqual(['RefundPayment', 'ReleaseInventory']);
+      expect(JSON.parse(result.cause!).refund).toEqual({ chargeId: 'CH-1008', status: 'NO_SUCH_CHARGE', refundId: null, amountCents: 0 });
+      expect(result.path[result.path.length - 1]).toBe('OrderSaga failed');
+    });
+
+    test('ReserveInventory times out: ReleaseInventory releases the reservation it may have made', async () => {
+      const result = await workflow.run(readOrder('ORD-1002.json'), { ...QUIET, tasks: { ReserveInventory: timesOut('Lambda.Unknown') } });
+      expect(result.path.slice(-5)).toEqual(['OrderSaga ReserveInventory outcome unknown', 'ReleaseInventory', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']);
+      expect(JSON.parse(result.cause!).release).toEqual({ releasedReservationId: 'RES-1002' });
+    });
+
+    test('CreateShipment times out: nothing cancels a shipment, so after the refund and the release the run ends in NeedsReconciliation and says so', async () => {
+      // WHEN
+      const result = await workflow.run(readOrder('ORD-1001.json'), { ...QUIET, tasks: { CreateShipment: timesOut() } });
+      // THEN
+      expect(result.path.slice(-6)).toEqual([
+        'OrderSaga CreateShipment outcome unknown', 'RefundPayment', 'ReleaseInventory', 'OrderSaga compensation check', 'PublishNeedsReconciliation', 'OrderSaga NeedsReconciliation',
+      ]);
+      expect(outcomeOf(result)).toBe('needs reconciliation');
+      expect(result.error).toBe('NeedsReconciliation');
+      const cause = JSON.parse(result.cause!);
+      expect(cause).toMatchObject({ orderId: 'ORD-1001', customer: { id: 'CUST-0042' }, charge: { chargeId: 'CH-1001' } });
+      expect(cause.sagaError).toMatchObject({ failedStep: 'CreateShipment', Error: 'States.Timeout', ambiguous: true, needsReconciliation: true, compensationErrors: {} });
+      expect(result.publishedEvents.map((event) => [event.detailType, event.detail])).toEqual([
+        ['OrderFailed', { orderId: 'ORD-1001', reason: 'NeedsReconciliation', originalError: 'States.Timeout', failedStep: 'CreateShipment' }],
+      ]);
+    });
+
+    test('a review or a notification that times out needs no undo (ambiguousErrors: []): only the earlier steps are compensated', async () => {
+      const result = await workflow.run(readOrder('ORD-1001.json'), { ...QUIET, tasks: { SendConfirmation: timesOut() } });
+      expect(result.path.slice(-6)).toEqual(['OrderSaga NotifyCustomer failed', 'RefundPayment', 'ReleaseInventory', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']);
+      expect(outcomeOf(result)).toBe('compensated');
+      expect(JSON.parse(result.cause!).sagaError).toMatchObject({ failedStep: 'NotifyCustomer', Error: 'States.Timeout', ambiguous: false });
+    });
+  });
+
   test('the fraud check runs as an EXPRESS child execution and flags a bulk order over 1,000 for review', async () => {
     // GIVEN 25 books at 45.99: a total over 1,000 and a line of 20 units or more
     const { result } = await runOrder(readOrder('ORD-1010.json'));
@@ -189,8 +262,9 @@ describe('order workflow (example app)', () => {
 
   test.each([
     ['ORD-1003.json', 'OrderFailed', { orderId: 'ORD-1003', reason: 'ValidationError' }],
-    ['ORD-1005.json', 'OrderCompensated', { orderId: 'ORD-1005', reason: 'PaymentDeclined', failedStep: 'ChargePayment' }],
-    ['ORD-1009.json', 'OrderFailed', { orderId: 'ORD-1009', reason: 'CompensationFailed', originalError: 'ShipmentFailed', failedStep: 'CreateShipment' }],
+    ['ORD-1005.json', 'OrderCompensated', { orderId: 'ORD-1005', reason: 'PaymentDeclined', failedStep: 'ChargePayment', ambiguous: false }],
+    ['ORD-1009.json', 'OrderFailed', { orderId: 'ORD-1009', reason: 'CompensationFailed', originalError: 'ShipmentFailed', failedStep: 'CreateShipment', needsReconciliation: false }],
+    ['ORD-1013.json', 'OrderCompensated', { orderId: 'ORD-1013', reason: 'PaymentProviderTimeout', failedStep: 'ChargePayment', ambiguous: true }],
   ])('%s publishes one %s with the reason', async (file, detailType, detail) => {
     const { result } = await runOrder(readOrder(file));
     expect(result.publishedEvents).toHaveLength(1);

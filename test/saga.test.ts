@@ -1,4 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import fc from 'fast-check';
@@ -187,7 +188,8 @@ describe('Saga construction', () => {
     // THEN
     const names = Object.keys(definition.States);
     expect(names.every((name) => name.length <= 80)).toBe(true);
-    expect(names.filter((name) => name.includes('~'))).toHaveLength(2);
+    // the two long actions' generated names: '<prefix> <action> failed' and '<prefix> <action> outcome unknown'
+    expect(names.filter((name) => name.includes('~'))).toHaveLength(4);
     expect(new Set(names).size).toBe(names.length);
   });
 });
@@ -225,5 +227,255 @@ describe('Saga failure hooks', () => {
     const result = await machine.run({}, { tasks: { Charge: failWith('PaymentDeclined'), AnnounceCompensated: failWith('BusUnavailable') } });
     expect(result.error).toBe('PaymentDeclined');
     expect(JSON.parse(result.cause!).sagaError.hookError.Error).toBe('BusUnavailable');
+  });
+});
+
+describe('Saga ambiguous failures (the step may have taken effect)', () => {
+  let machine: LocalStateMachine;
+
+  beforeAll(() => {
+    const stack = newStack();
+    new Workflow(stack, 'Saga', { definition: new Saga(stack, 'Order', { steps: sagaSteps(stack) }), timeout: Duration.minutes(5) });
+    machine = LocalRunner.fromStack(stack).stateMachine('Saga');
+  });
+
+  /** The state that fails when step `name` fails (for the Parallel step: one branch). */
+  const failingStateOf = (name: string) => (name === 'Step4' ? 'Step4BranchA' : name);
+
+  test('a step with a compensation that fails ambiguously is compensated first, then the earlier steps, in reverse order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...STEP_NAMES.filter((name) => COMPENSATIONS[name])),
+        fc.constantFrom(...Saga.DEFAULT_AMBIGUOUS_ERRORS),
+        async (step, error) => {
+          // GIVEN step k's action fails with an error that leaves its effect unknown
+          const k = STEP_NAMES.indexOf(step) + 1;
+          // WHEN
+          const result = await machine.run({ orderId: `o-${k}` }, { tasks: { [failingStateOf(step)]: failWith(error) } });
+          // THEN its own compensation runs first, then those of k-1..1, and the saga ends compensated
+          const expected = STEP_NAMES.slice(0, k).map((name) => COMPENSATIONS[name]).filter(Boolean).reverse();
+          expect(result.path.filter((state) => state.startsWith('Undo'))).toEqual(expected);
+          expect(result.path).toContain(`Order ${step} outcome unknown`);
+          expect(result.path).not.toContain(`Order ${step} failed`);
+          expect(result.path[result.path.length - 1]).toBe('Order failed');
+          expect(result.error).toBe(error);
+          const cause = JSON.parse(result.cause!);
+          expect(cause.orderId).toBe(`o-${k}`);
+          expect(cause.sagaError).toMatchObject({ failedStep: step, Error: error, ambiguous: true, needsReconciliation: false, compensationErrors: {} });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  test.each(['Step2', 'Step6'])('%s, which has no compensation, fails ambiguously: the earlier steps are compensated and the saga ends in NeedsReconciliation', async (step) => {
+    // GIVEN
+    const k = STEP_NAMES.indexOf(step) + 1;
+    // WHEN
+    const result = await machine.run({ orderId: 'o-7' }, { tasks: { [step]: failWith('States.Timeout') } });
+    // THEN
+    const expected = STEP_NAMES.slice(0, k - 1).map((name) => COMPENSATIONS[name]).filter(Boolean).reverse();
+    expect(result.path.filter((state) => state.startsWith('Undo'))).toEqual(expected);
+    expect(result.path.slice(-2)).toEqual(['Order compensation check', 'Order NeedsReconciliation']);
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe(Saga.NEEDS_RECONCILIATION_ERROR);
+    const cause = JSON.parse(result.cause!);
+    expect(cause.orderId).toBe('o-7');
+    expect(cause.sagaError).toMatchObject({ failedStep: step, Error: 'States.Timeout', ambiguous: true, needsReconciliation: true, compensationErrors: {} });
+    expect(cause.sagaError.Cause).toContain('injected by the test');
+  });
+
+  test('the same steps failing with a business error end compensated, as before', async () => {
+    const result = await machine.run({}, { tasks: { Step6: failWith('ShipmentFailed') } });
+    expect(result.path[result.path.length - 1]).toBe('Order failed');
+    expect(result.path.filter((state) => state.startsWith('Undo'))).toEqual(['Undo5', 'Undo4', 'Undo3', 'Undo1']);
+    expect(JSON.parse(result.cause!).sagaError).toMatchObject({ failedStep: 'Step6', ambiguous: false, needsReconciliation: false });
+  });
+
+  test('a compensation that fails after an ambiguous failure ends in CompensationFailed, the record still saying what needs reconciling', async () => {
+    const result = await machine.run({}, { tasks: { Step6: failWith('Sandbox.Timedout'), Undo3: failWith('Undo3Failed') } });
+    expect(result.error).toBe(Saga.COMPENSATION_FAILED_ERROR);
+    expect(result.path.filter((state) => state.startsWith('Undo'))).toEqual(['Undo5', 'Undo4', 'Undo3', 'Undo1']);
+    expect(JSON.parse(result.cause!).sagaError).toMatchObject({
+      failedStep: 'Step6',
+      Error: 'Sandbox.Timedout',
+      ambiguous: true,
+      needsReconciliation: true,
+      compensationErrors: { Undo3: { Error: 'Undo3Failed' } },
+    });
+  });
+
+  test('an ambiguous step whose own compensation fails ends in CompensationFailed with that error', async () => {
+    const result = await machine.run({}, { tasks: { Step3: failWith('Lambda.Unknown'), Undo3: failWith('Undo3Failed') } });
+    expect(result.path.filter((state) => state.startsWith('Undo'))).toEqual(['Undo3', 'Undo1']);
+    expect(result.error).toBe(Saga.COMPENSATION_FAILED_ERROR);
+    expect(JSON.parse(result.cause!).sagaError.compensationErrors).toEqual({ Undo3: expect.objectContaining({ Error: 'Undo3Failed' }) });
+  });
+
+  test('a retried transient error that recovers is no failure at all', async () => {
+    let attempts = 0;
+    const result = await machine.run({}, {
+      tasks: {
+        Step3: () => {
+          if (++attempts < 3) throw new TaskFailure('Lambda.ServiceException', 'internal error');
+          return { ok: true };
+        },
+      },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.retries.map((retry) => [retry.stateName, retry.error])).toEqual([['Step3', 'Lambda.ServiceException'], ['Step3', 'Lambda.ServiceException']]);
+  });
+});
+
+describe('Saga ambiguousErrors per step', () => {
+  const stack = newStack();
+  const saga = new Saga(stack, 'Order', {
+    steps: [
+      { action: inlineStep(stack, 'Reserve', { resultPath: '$.reserve' }), compensation: inlineStep(stack, 'Release', { resultPath: '$.release' }) },
+      // a handler error that leaves the charge unknown, on top of the defaults
+      {
+        action: inlineStep(stack, 'Charge', { resultPath: '$.charge' }),
+        compensation: inlineStep(stack, 'Refund', { resultPath: '$.refund' }),
+        ambiguousErrors: [...Saga.DEFAULT_AMBIGUOUS_ERRORS, 'ProviderTimeout'],
+      },
+      // a notification: nothing to undo or reconcile, whatever the error
+      { action: inlineStep(stack, 'Notify', { resultPath: sfn.JsonPath.DISCARD }), ambiguousErrors: [] },
+      // every failure of the shipment may have created one
+      { action: inlineStep(stack, 'Ship', { resultPath: '$.ship' }), ambiguousErrors: [sfn.Errors.ALL] },
+    ],
+    onNeedsReconciliation: inlineStep(stack, 'AskOperator', { resultPath: '$.ticket' }),
+  });
+  new Workflow(stack, 'Saga', { definition: saga, timeout: Duration.minutes(5) });
+  const machine = LocalRunner.fromStack(stack).stateMachine('Saga');
+
+  test('a handler error listed as ambiguous runs the step\'s own compensation', async () => {
+    const result = await machine.run({}, { tasks: { Charge: failWith('ProviderTimeout') } });
+    expect(result.path.slice(-4)).toEqual(['Refund', 'Release', 'Order compensation check', 'Order failed']);
+    expect(JSON.parse(result.cause!).sagaError).toMatchObject({ failedStep: 'Charge', Error: 'ProviderTimeout', ambiguous: true });
+  });
+
+  test('an error not listed is an ordinary failure: only the earlier steps are compensated', async () => {
+    const result = await machine.run({}, { tasks: { Charge: failWith('PaymentDeclined') } });
+    expect(result.path).not.toContain('Refund');
+    expect(result.path.slice(-3)).toEqual(['Release', 'Order compensation check', 'Order failed']);
+  });
+
+  test('a step with ambiguousErrors [] that times out ends compensated, not in NeedsReconciliation', async () => {
+    const result = await machine.run({}, { tasks: { Notify: failWith('States.Timeout') } });
+    expect(result.error).toBe('States.Timeout');
+    expect(result.path.slice(-4)).toEqual(['Refund', 'Release', 'Order compensation check', 'Order failed']);
+    expect(JSON.parse(result.cause!).sagaError).toMatchObject({ failedStep: 'Notify', ambiguous: false, needsReconciliation: false });
+  });
+
+  test('with [States.ALL], any failure of a step without compensation needs reconciliation, announced by onNeedsReconciliation', async () => {
+    // GIVEN
+    const seen: unknown[] = [];
+    // WHEN
+    const result = await machine.run({ orderId: 'o-9' }, { tasks: { Ship: failWith('CarrierRefused'), AskOperator: (event) => { seen.push(event.input.sagaError); return { ticketId: 'T-1' }; } } });
+    // THEN
+    expect(result.path.slice(-5)).toEqual(['Refund', 'Release', 'Order compensation check', 'AskOperator', 'Order NeedsReconciliation']);
+    expect(result.error).toBe(Saga.NEEDS_RECONCILIATION_ERROR);
+    expect(seen).toEqual([expect.objectContaining({ failedStep: 'Ship', Error: 'CarrierRefused', ambiguous: true, needsReconciliation: true })]);
+    expect(JSON.parse(result.cause!)).toMatchObject({ orderId: 'o-9', ticket: { ticketId: 'T-1' } });
+  });
+
+  test('a failing onNeedsReconciliation keeps its error and still ends in NeedsReconciliation', async () => {
+    const result = await machine.run({}, { tasks: { Ship: failWith('States.Timeout'), AskOperator: failWith('TicketSystemDown') } });
+    expect(result.error).toBe(Saga.NEEDS_RECONCILIATION_ERROR);
+    expect(JSON.parse(result.cause!).sagaError).toMatchObject({ Error: 'States.Timeout', hookError: { Error: 'TicketSystemDown' } });
+  });
+
+  test('the ASL catches the ambiguous errors before States.ALL, and a [States.ALL] step gets no ordinary failure record', () => {
+    const states = machine.definition.States;
+    expect((states.Charge.Catch as any[]).map((c: any) => [c.ErrorEquals, c.Next])).toEqual([
+      [[...Saga.DEFAULT_AMBIGUOUS_ERRORS, 'ProviderTimeout'], 'Order Charge outcome unknown'],
+      [['States.ALL'], 'Order Charge failed'],
+    ]);
+    expect((states.Notify.Catch as any[]).map((c: any) => c.Next)).toEqual(['Order Notify failed']);
+    expect((states.Ship.Catch as any[]).map((c: any) => [c.ErrorEquals, c.Next])).toEqual([[['States.ALL'], 'Order Ship outcome unknown']]);
+    expect(states['Order Ship failed']).toBeUndefined();
+    expect(states['Order Charge outcome unknown']).toMatchObject({ Next: 'Refund', ResultPath: '$.sagaError', Parameters: { ambiguous: true, needsReconciliation: false } });
+    expect(states['Order Ship outcome unknown']).toMatchObject({ Next: 'Refund', Parameters: { ambiguous: true, needsReconciliation: true } });
+  });
+});
+
+describe('Saga refuses what would overwrite its error record', () => {
+  const step = (stack: Stack, id: string, resultPath?: string) => inlineStep(stack, id, resultPath === undefined ? {} : { resultPath });
+
+  test.each([
+    ['$.sagaError', '$.sagaError'],
+    ['$.sagaError.refund', '$.sagaError'],
+    ["$['sagaError']", '$.sagaError'],
+    ['$.order', '$.order.sagaError'],
+  ])('fails when a compensation has resultPath %s (errorPath %s)', (resultPath, errorPath) => {
+    const stack = newStack();
+    expect(() => new Saga(stack, 'Order', { errorPath, steps: [{ action: step(stack, 'Charge', '$.charge'), compensation: step(stack, 'Refund', resultPath) }] })).toThrow(
+      new RegExp(`\\[TestStack/Order\\] steps\\[0\\]\\.compensation \\(Refund\\) has resultPath '${escape(resultPath)}', which writes into the saga's error record '${escape(errorPath)}'.*Fix: give it a resultPath outside`),
+    );
+  });
+
+  test('fails when an action writes into the record, naming the step, the path and the fix', () => {
+    const stack = newStack();
+    expect(() => new Saga(stack, 'Order', { steps: [{ action: step(stack, 'Reserve', '$.r') }, { action: step(stack, 'ChargePayment', '$.sagaError.charge') }] })).toThrow(
+      /\[TestStack\/Order\] steps\[1\]\.action \(ChargePayment\) has resultPath '\$\.sagaError\.charge', which overlaps the saga's error record '\$\.sagaError'.*Fix: give it a resultPath outside '\$\.sagaError' \(for example '\$\.chargePayment'\)/,
+    );
+  });
+
+  test('fails when a hook writes into the record', () => {
+    const stack = newStack();
+    expect(() => new Saga(stack, 'Order', { steps: [{ action: step(stack, 'Charge', '$.charge') }], onNeedsReconciliation: step(stack, 'Ask', '$.sagaError.ticket') })).toThrow(
+      /onNeedsReconciliation \(Ask\) has resultPath '\$\.sagaError\.ticket', which writes into the saga's error record/,
+    );
+  });
+
+  test('fails when a compensation narrows the state with outputPath', () => {
+    const stack = newStack();
+    const refund = inlineStep(stack, 'Refund', { resultPath: '$.refund', outputPath: '$.refund' });
+    expect(() => new Saga(stack, 'Order', { steps: [{ action: step(stack, 'Charge', '$.charge'), compensation: refund }] })).toThrow(
+      /steps\[0\]\.compensation \(Refund\) has outputPath '\$\.refund', which drops the rest of the state.*Fix: remove outputPath/,
+    );
+  });
+
+  test('accepts an action whose result replaces the state, paths beside the record and DISCARD', () => {
+    const stack = newStack();
+    expect(() => new Saga(stack, 'Order', {
+      steps: [
+        { action: step(stack, 'Reserve'), compensation: step(stack, 'Release', sfn.JsonPath.DISCARD) },
+        { action: step(stack, 'Charge', '$.sagaErrorCount'), compensation: step(stack, 'Refund', '$.saga.refund') },
+      ],
+    })).not.toThrow();
+  });
+
+  test.each([
+    [['States.ALL', 'States.Timeout'], /lists States\.ALL with other errors \(States\.Timeout\); Step Functions requires it alone\. Fix: pass \[sfn\.Errors\.ALL\] alone/],
+    [['States.Timeout', ' '], /steps\[0\]\.ambiguousErrors holds " ", which is not an error name/],
+  ])('fails when ambiguousErrors is %j', (ambiguousErrors, message) => {
+    const stack = newStack();
+    expect(() => new Saga(stack, 'Order', { steps: [{ action: step(stack, 'Charge', '$.charge'), ambiguousErrors }] })).toThrow(message);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('Saga advice', () => {
+  test('warns when onNeedsReconciliation can never run, and leaves NeedsReconciliation out of the ASL', () => {
+    // GIVEN every step that can fail ambiguously has a compensation
+    const stack = newStack();
+    const saga = new Saga(stack, 'Order', {
+      steps: [
+        { action: inlineStep(stack, 'Charge', { resultPath: '$.charge' }), compensation: inlineStep(stack, 'Refund', { resultPath: '$.refund' }) },
+        { action: inlineStep(stack, 'Notify', { resultPath: sfn.JsonPath.DISCARD }), ambiguousErrors: [] },
+      ],
+      onNeedsReconciliation: inlineStep(stack, 'AskOperator', { resultPath: '$.ticket' }),
+    });
+    // WHEN
+    new Workflow(stack, 'Saga', { definition: saga, timeout: Duration.minutes(5) });
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/TestStack/Order', Match.stringLikeRegexp('onNeedsReconciliation never runs'));
+    const states = Object.keys(LocalRunner.fromStack(stack).stateMachine('Saga').definition.States);
+    expect(states).not.toContain('Order NeedsReconciliation');
+    expect(states).not.toContain('AskOperator');
   });
 });

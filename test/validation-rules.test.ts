@@ -217,8 +217,12 @@ describe('validation rules', () => {
   test('a malformed Retry or Catch is a schema error, not a crash of the other rules', () => {
     const definition = single('T', { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', TimeoutSeconds: 5, Retry: {}, Catch: 'x' });
     const findings = validateDefinition({ definition }, LINT_RULES);
-    expect(findings.map((f) => f.ruleId)).toEqual(['Workflow-AslSchema']);
-    expect(findings[0].message).toMatch(/Retry/);
+    expect(findings.map((f) => [f.ruleId, f.stateName, f.location])).toEqual([
+      ['Workflow-AslSchema', 'T', '/States/T/Retry'],
+      ['Workflow-AslSchema', 'T', '/States/T/Catch'],
+    ]);
+    expect(findings[0].message).toMatch(/Retry must be an array/);
+    expect(findings[1].message).toMatch(/Catch must be an array/);
   });
 
   test('each problem is reported once: asl-validator findings that another rule makes are left to that rule', () => {
@@ -234,5 +238,71 @@ describe('validation rules', () => {
       'Workflow-TransitionTarget',
       'Workflow-UnreachableState',
     ]);
+  });
+});
+
+/** Error findings of the lint rules, as `ruleId [state]`. */
+const lintErrors = (context: RuleContext) =>
+  validateDefinition(context, LINT_RULES).filter((f) => f.severity === 'error').map((f) => `${f.ruleId} [${f.stateName ?? ''}]`);
+
+describe('rules raise no error Step Functions would not', () => {
+  const jsonata = (states: Record<string, unknown>): AslDefinition => ({ QueryLanguage: 'JSONata', StartAt: Object.keys(states)[0], States: states as any });
+
+  test('GIVEN a state name of 80 emoji (160 UTF-16 units) WHEN linted THEN its length is fine; 81 emoji are not', () => {
+    expect(lintErrors({ definition: single('🚀'.repeat(80), { Type: 'Pass' }) })).toEqual([]);
+    expect(lintErrors({ definition: single('🚀'.repeat(81), { Type: 'Pass' }) })).toEqual([`Workflow-StateNameLength [${'🚀'.repeat(81)}]`]);
+  });
+
+  test('GIVEN a state name holding a placeholder WHEN linted THEN its length is left to substitution', () => {
+    expect(lintErrors({ definition: single(`\${${'Name'.repeat(30)}}`, { Type: 'Pass' }) })).toEqual([]);
+  });
+
+  test.each(['größe', '数量', '_count', 'x1'])('GIVEN the Unicode variable name %s WHEN linted THEN it is accepted', (name) => {
+    expect(lintErrors({ definition: single('Remember', { Type: 'Pass', Assign: { [name]: 1 } }) })).toEqual([]);
+  });
+
+  test.each(['1x', 'a-b', 'states', 'a.b'])('GIVEN the variable name %s WHEN linted THEN it is an error', (name) => {
+    expect(lintErrors({ definition: single('Remember', { Type: 'Pass', Assign: { [name]: 1 } }) })).toContain('Workflow-VariableName [Remember]');
+  });
+
+  test('GIVEN a JSONata Assign that is one expression WHEN linted THEN no variable name is invented from its characters', () => {
+    expect(validateDefinition({ definition: jsonata({ Remember: { Type: 'Pass', Assign: '{% {"x": 1} %}', End: true } }) }, ALL_RULES)).toEqual([]);
+  });
+
+  test('GIVEN HeartbeatSeconds as a JSONata expression in a JSONata state WHEN linted THEN it passes; in a JSONPath state it is an error', () => {
+    const heartbeat = { Type: 'Task', Resource: LAMBDA, HeartbeatSeconds: '{% $states.input.beat %}', End: true };
+    expect(lintErrors({ definition: jsonata({ Wait: heartbeat }) })).toEqual([]);
+    expect(lintErrors({ definition: single('Wait', heartbeat) })).toContain('Workflow-HeartbeatBelowTimeout [Wait]');
+  });
+
+  test('GIVEN retrier fields that are placeholders or JSONata expressions WHEN linted THEN they pass', () => {
+    const retry = [{ ErrorEquals: ['States.ALL'], MaxAttempts: '${MaxAttempts}', BackoffRate: '{% $rate %}' }];
+    expect(findingsOf({ definition: jsonata({ Charge: task({ Retry: retry, End: true }) }) }, 'Workflow-RetryFields')).toEqual([]);
+    expect(findingsOf({ definition: single('Charge', task({ Retry: [{ ErrorEquals: ['States.ALL'], BackoffRate: '{% $rate %}' }] })) }, 'Workflow-RetryFields')).toHaveLength(1);
+  });
+
+  test('GIVEN ErrorEquals that is a string WHEN linted THEN States.ALL is not found inside it (the schema check reports the string)', () => {
+    const definition = single('Charge', task({ Retry: [{ ErrorEquals: 'States.ALL' }, { ErrorEquals: ['Busy'] }] }));
+    expect(findingsOf({ definition }, 'Workflow-ErrorsAllLast')).toEqual([]);
+    expect(findingsOf({ definition }, 'Workflow-AslSchema').map((f) => f.location)).toEqual(['/States/Charge/Retry/0/ErrorEquals']);
+  });
+
+  test('GIVEN transitions to states named by placeholders WHEN linted THEN neither the target nor reachability is judged', () => {
+    const definition = { StartAt: '${First}', States: { Route: { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: '${Then}' }], Default: 'Done' }, Done: { Type: 'Succeed' } } } as any;
+    expect(findingsOf({ definition }, 'Workflow-TransitionTarget')).toEqual([]);
+    expect(findingsOf({ definition }, 'Workflow-UnreachableState')).toEqual([]);
+    expect(findingsOf({ definition: { ...definition, StartAt: 'Nowhere' } }, 'Workflow-TransitionTarget')).toHaveLength(1);
+  });
+
+  test('GIVEN a literal payload over 256 KiB WHEN linted THEN it is a warning (it deploys, and fails when it runs); at synth it stays an error', () => {
+    const definition = single('Seed', { Type: 'Pass', Result: { blob: 'x'.repeat(256 * 1024) } });
+    expect(findingsOf({ definition }, 'Workflow-PayloadSize').map((f) => f.severity)).toEqual(['warning']);
+    expect(validateDefinition({ definition }, ALL_RULES).filter((f) => f.ruleId === 'Workflow-PayloadSize').map((f) => f.severity)).toEqual(['error']);
+  });
+
+  test('GIVEN a definition that is not an object WHEN every rule runs THEN none throws', () => {
+    for (const definition of [null, [], 'text', 7, { States: null }, { StartAt: 1, States: { A: null, B: [] } }]) {
+      expect(() => validateDefinition({ definition: definition as any, stateMachineType: 'EXPRESS' }, LINT_RULES)).not.toThrow();
+    }
   });
 });

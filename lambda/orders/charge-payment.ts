@@ -1,18 +1,13 @@
 import type { LambdaStepEvent } from '../../lib/lambda-step-event';
-import { PaymentDeclined, PaymentProviderUnavailable } from './errors';
+import { PaymentDeclined, PaymentProviderTimeout, PaymentProviderUnavailable } from './errors';
 import { logger, tagInvocation } from './logger';
-import { idFor, Order, totalCents } from './order';
-import { FLAKY_FAILURES, PAYMENT_TOKENS } from './payment-provider';
+import { Order } from './order';
+import { Charge, FLAKY_FAILURES, findCharge, PAYMENT_TOKENS } from './payment-provider';
+
+export type { Charge } from './payment-provider';
 
 interface ChargePaymentEvent extends LambdaStepEvent {
   readonly input: Order;
-}
-
-/** A captured payment. */
-export interface Charge {
-  readonly chargeId: string;
-  readonly amountCents: number;
-  readonly currency: string;
 }
 
 /**
@@ -20,7 +15,9 @@ export interface Charge {
  * id, which the provider uses as its idempotency key: a retried charge is not taken twice.
  *
  * @throws PaymentDeclined when the provider declines the token.
- * @throws PaymentProviderUnavailable when the provider is unavailable (retryable).
+ * @throws PaymentProviderUnavailable when the provider is unavailable (retryable; nothing was charged).
+ * @throws PaymentProviderTimeout when the provider does not answer in time: the charge may
+ * have been taken (the saga refunds it, by the order's charge key).
  */
 export const handler = async (event: ChargePaymentEvent): Promise<Charge> => {
   tagInvocation(event);
@@ -34,7 +31,11 @@ export const handler = async (event: ChargePaymentEvent): Promise<Charge> => {
     logger.warn('Payment provider unavailable', { retryCount: event.retryCount });
     throw new PaymentProviderUnavailable('The payment provider answered 503 Service Unavailable');
   }
-  const charge = { chargeId: idFor('CH', order.orderId), amountCents: totalCents(order), currency: order.currency };
+  const charge = findCharge(order)!;
+  if (token === PAYMENT_TOKENS.chargeTimeout) {
+    logger.warn('Payment provider did not answer in time', { chargeId: charge.chargeId, retryCount: event.retryCount });
+    throw new PaymentProviderTimeout(`The payment provider did not answer within 8 s; charge ${charge.chargeId} may have been taken`);
+  }
   logger.info('Payment charged', { chargeId: charge.chargeId, amountCents: charge.amountCents, retryCount: event.retryCount });
   return charge;
 };

@@ -23,6 +23,15 @@ export class PaymentProviderUnavailable extends Error {
   public readonly name = 'PaymentProviderUnavailable';
 }
 
+/**
+ * The payment provider did not answer in time: the charge may or may not have been taken.
+ * Safe to retry (the charge is keyed by order id); after the retries the saga treats it as
+ * ambiguous and refunds by that key.
+ */
+export class PaymentProviderTimeout extends Error {
+  public readonly name = 'PaymentProviderTimeout';
+}
+
 /** The payment provider refused the refund; needs an operator. */
 export class RefundFailed extends Error {
   public readonly name = 'RefundFailed';

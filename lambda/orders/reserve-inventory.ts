@@ -1,18 +1,14 @@
 import type { LambdaStepEvent } from '../../lib/lambda-step-event';
 import { OutOfStock } from './errors';
 import { logger, tagInvocation } from './logger';
-import { idFor, Order } from './order';
-import { STOCK, shortLines } from './warehouse';
+import { Order } from './order';
+import { findReservation, Reservation, STOCK, shortLines } from './warehouse';
 
 interface ReserveInventoryEvent extends LambdaStepEvent {
   readonly input: Order;
 }
 
-/** A reservation held for an order. */
-export interface Reservation {
-  readonly reservationId: string;
-  readonly units: number;
-}
+export type { Reservation } from './warehouse';
 
 /**
  * Reserves every line of the order, or none. Reserving twice for one order returns the same
@@ -29,7 +25,7 @@ export const handler = async (event: ReserveInventoryEvent): Promise<Reservation
     logger.warn('Out of stock', { skus: short.map((item) => item.sku) });
     throw new OutOfStock(`Not enough stock for ${detail}`);
   }
-  const reservation = { reservationId: idFor('RES', order.orderId), units: order.items.reduce((n, item) => n + item.quantity, 0) };
+  const reservation: Reservation = findReservation(order)!;
   logger.info('Inventory reserved', { ...reservation });
   return reservation;
 };

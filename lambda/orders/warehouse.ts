@@ -1,4 +1,10 @@
-import { OrderItem } from './order';
+import { idFor, Order, OrderItem } from './order';
+
+/** A reservation held for an order. */
+export interface Reservation {
+  readonly reservationId: string;
+  readonly units: number;
+}
 
 /**
  * The simulated warehouse's stock, by SKU. An order line asking for more than this is out of
@@ -16,4 +22,14 @@ export const STOCK: Readonly<Record<string, number>> = {
 /** The lines the warehouse cannot fill. */
 export function shortLines(items: OrderItem[]): OrderItem[] {
   return items.filter((item) => (STOCK[item.sku] ?? 0) < item.quantity);
+}
+
+/**
+ * The reservation the warehouse holds for an order, or `undefined` ("no such reservation"):
+ * it reserved every line of an order it could fill, and nothing of one it could not. Asked
+ * any number of times, it gives the same answer.
+ */
+export function findReservation(order: Order): Reservation | undefined {
+  if (shortLines(order.items).length > 0) return undefined;
+  return { reservationId: idFor('RES', order.orderId), units: order.items.reduce((n, item) => n + item.quantity, 0) };
 }

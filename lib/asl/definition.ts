@@ -1,3 +1,5 @@
+import { isJsonObject, ownField } from './json-value';
+
 /**
  * An Amazon States Language state, as parsed JSON. Fields keep their ASL names
  * (`Type`, `Next`, `Retry`, `Catch`, ...).
@@ -46,30 +48,31 @@ export interface LocatedState {
   readonly enclosingStates: string[];
 }
 
-/** The nested definitions of a Parallel (`Branches`) or Map (`ItemProcessor`/`Iterator`) state. */
+/**
+ * The nested definitions of a Parallel (`Branches`) or Map (`ItemProcessor`/`Iterator`) state.
+ * Anything there that is not a JSON object is left out (the schema check reports it).
+ */
 export function nestedDefinitions(state: AslState): AslDefinition[] {
   if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
-    return state.Branches as AslDefinition[];
+    return (state.Branches as unknown[]).filter(isJsonObject) as AslDefinition[];
   }
   if (state.Type === 'Map') {
-    const processor = (state.ItemProcessor ?? state.Iterator) as AslDefinition | undefined;
-    return processor ? [processor] : [];
+    const processor = ownField(state, 'ItemProcessor') ?? ownField(state, 'Iterator');
+    return isJsonObject(processor) ? [processor as AslDefinition] : [];
   }
   return [];
 }
 
 /**
  * Every state of a definition, depth first, including the states inside Parallel branches
- * and Map item processors.
+ * and Map item processors. Walks without recursion, so any nesting depth is fine; entries of
+ * `States` that are not JSON objects are left out.
  */
 export function listStates(definition: AslDefinition, enclosingStates: string[] = []): LocatedState[] {
   const found: LocatedState[] = [];
-  for (const [name, state] of Object.entries(definition.States ?? {})) {
-    found.push({ name, state, container: definition, enclosingStates });
-    for (const nested of nestedDefinitions(state)) {
-      found.push(...listStates(nested, [...enclosingStates, name]));
-    }
-  }
+  walkDefinitions(definition, enclosingStates, {
+    onState: (name, state, container, enclosing) => found.push(located({ name, state, container }, enclosing)),
+  });
   return found;
 }
 
@@ -81,14 +84,89 @@ export interface LocatedDefinition {
   readonly enclosingStates: string[];
 }
 
-/** The top-level definition and every nested one (Parallel branches, Map item processors), depth first. */
+/** The top-level definition and every nested one (Parallel branches, Map item processors), depth first, without recursion. */
 export function listDefinitions(definition: AslDefinition, enclosingStates: string[] = []): LocatedDefinition[] {
-  return [
-    { definition, enclosingStates },
-    ...Object.entries(definition.States ?? {}).flatMap(([name, state]) =>
-      nestedDefinitions(state).flatMap((nested) => listDefinitions(nested, [...enclosingStates, name])),
-    ),
-  ];
+  const found: LocatedDefinition[] = [];
+  walkDefinitions(definition, enclosingStates, {
+    onDefinition: (container, enclosing) => found.push(located({ definition: container }, enclosing)),
+  });
+  return found;
+}
+
+/**
+ * The names enclosing a container, as a chain shared by every container below it: building
+ * the arrays eagerly would cost time and memory quadratic in the nesting depth.
+ */
+interface EnclosingChain {
+  readonly parent?: EnclosingChain;
+  readonly name?: string;
+  readonly base?: string[];
+  names?: string[];
+}
+
+function namesOf(chain: EnclosingChain): string[] {
+  if (!chain.names) {
+    const reversed: string[] = [];
+    let link: EnclosingChain | undefined = chain;
+    for (; link && link.base === undefined; link = link.parent) reversed.push(link.name!);
+    chain.names = [...(link?.base ?? []), ...reversed.reverse()];
+  }
+  return chain.names;
+}
+
+/** The fields plus `enclosingStates`, computed when first read. */
+function located<T extends object>(fields: T, chain: EnclosingChain): T & { readonly enclosingStates: string[] } {
+  return Object.defineProperty(fields, 'enclosingStates', { get: () => namesOf(chain), enumerable: true }) as T & { readonly enclosingStates: string[] };
+}
+
+interface WalkVisitor {
+  onDefinition?(definition: AslDefinition, enclosing: EnclosingChain): void;
+  onState?(name: string, state: AslState, container: AslDefinition, enclosing: EnclosingChain): void;
+}
+
+interface WalkFrame {
+  readonly definition: AslDefinition;
+  readonly enclosing: EnclosingChain;
+  readonly states: Array<[string, AslState]>;
+  index: number;
+  visited: boolean;
+}
+
+/** Pre-order walk over containers and their states with an explicit stack; a container met twice (a cycle) is walked once. */
+function walkDefinitions(root: AslDefinition, enclosingStates: string[], visitor: WalkVisitor): void {
+  const seen = new WeakSet<object>();
+  const frame = (definition: AslDefinition, enclosing: EnclosingChain): WalkFrame => ({ definition, enclosing, states: objectStates(definition), index: 0, visited: false });
+  const stack: WalkFrame[] = [];
+  if (isJsonObject(root)) {
+    seen.add(root);
+    stack.push(frame(root, { base: enclosingStates }));
+  }
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (!top.visited) {
+      top.visited = true;
+      visitor.onDefinition?.(top.definition, top.enclosing);
+    }
+    if (top.index >= top.states.length) {
+      stack.pop();
+      continue;
+    }
+    const [name, state] = top.states[top.index++];
+    visitor.onState?.(name, state, top.definition, top.enclosing);
+    const nested = nestedDefinitions(state).filter((child) => !seen.has(child));
+    const enclosing: EnclosingChain = { parent: top.enclosing, name };
+    for (let i = nested.length - 1; i >= 0; i--) {
+      seen.add(nested[i]);
+      stack.push(frame(nested[i], enclosing));
+    }
+  }
+}
+
+/** The entries of a definition's `States` that are JSON objects; none when `States` is not an object. */
+function objectStates(definition: AslDefinition): Array<[string, AslState]> {
+  const states = ownField(definition, 'States');
+  if (!isJsonObject(states)) return [];
+  return Object.entries(states).filter((entry): entry is [string, AslState] => isJsonObject(entry[1]));
 }
 
 /** The states a state can transition to: `Next`, `Default`, Choice rules and Catch targets. */
@@ -142,16 +220,17 @@ export interface AslErrorHandler {
   readonly [field: string]: unknown;
 }
 
-/** A state's `Retry` field; empty when absent or not an array. */
+/** A state's `Retry` field; empty when absent or not an array. Entries that are not objects are left out. */
 export function retriersOf(state: AslState): AslErrorHandler[] {
   return asArray(state.Retry);
 }
 
-/** A state's `Catch` field; empty when absent or not an array. */
+/** A state's `Catch` field; empty when absent or not an array. Entries that are not objects are left out. */
 export function catchersOf(state: AslState): AslErrorHandler[] {
   return asArray(state.Catch);
 }
 
+/** The JSON objects of an array field; empty when the field is not an array (entries that are not objects are left out). */
 function asArray(value: unknown): Array<Record<string, unknown>> {
-  return Array.isArray(value) ? (value as Array<Record<string, unknown>>) : [];
+  return Array.isArray(value) ? (value as unknown[]).filter(isJsonObject) : [];
 }

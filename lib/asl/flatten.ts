@@ -39,6 +39,11 @@ export function flattenIntrinsic(value: unknown): string {
  * Parses a flattened state machine definition, replacing each `${...}` of
  * `DefinitionSubstitutions` by its (flattened) value first.
  *
+ * A reference that stands where JSON expects a number or a boolean (a `TimeoutSeconds` taken
+ * from a `CfnParameter`: `"TimeoutSeconds":${Timeout}`) is written as the string `"${Timeout}"`
+ * (see {@link quoteBarePlaceholders}): the definition stays JSON, and the validation rules leave
+ * a value with a placeholder alone, as they do for an ARN that is only known at deploy time.
+ *
  * @throws Error naming the state machine if the result is not JSON.
  */
 export function parseFlattenedDefinition(
@@ -50,6 +55,7 @@ export function parseFlattenedDefinition(
   for (const [key, value] of Object.entries(substitutions)) {
     text = text.split(`\${${key}}`).join(flattenIntrinsic(value));
   }
+  text = quoteBarePlaceholders(text);
   try {
     return JSON.parse(text) as AslDefinition;
   } catch (error) {
@@ -58,11 +64,56 @@ export function parseFlattenedDefinition(
 }
 
 /**
- * Replaces the `${...}` placeholders of flattened text that `resolve` has a value for; the
- * others stay as they are.
+ * Wraps in quotes each `${...}` placeholder that stands outside a JSON string (a token in a
+ * number or boolean position), so `{"TimeoutSeconds":${T}}` becomes `{"TimeoutSeconds":"${T}"}`.
+ * Placeholders inside strings, and text that is not JSON, are left as they are.
  */
-export function replacePlaceholders(text: string, resolve: (reference: string) => string | undefined): string {
-  return text.replace(/\$\{([^}"\\]+)\}/g, (placeholder, reference: string) => resolve(reference) ?? placeholder);
+export function quoteBarePlaceholders(text: string): string {
+  if (!text.includes('${')) return text;
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') {
+        out += char + (text[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (char === '"') inString = false;
+      out += char;
+      continue;
+    }
+    if (char === '"') {
+      inString = true;
+    } else if (char === '$' && text[i + 1] === '{') {
+      const end = text.indexOf('}', i);
+      const placeholder = end < 0 ? '' : text.slice(i, end + 1);
+      if (/^\$\{[^}"\\]+\}$/.test(placeholder)) {
+        out += `"${placeholder}"`;
+        i = end;
+        continue;
+      }
+    }
+    out += char;
+  }
+  return out;
+}
+
+/**
+ * Replaces the `${...}` placeholders of flattened text that `resolve` has a value for; the
+ * others stay as they are. A number or boolean value that fills a whole JSON string
+ * (`"TimeoutSeconds":"${Timeout}"`, as {@link parseFlattenedDefinition} writes a token in a
+ * number position) replaces the string, quotes included: `"TimeoutSeconds":30`.
+ */
+export function replacePlaceholders(text: string, resolve: (reference: string) => string | number | boolean | undefined): string {
+  // An opening quote that is escaped (`\"` inside a string) does not start a JSON string.
+  return text.replace(/((?<!\\)")?\$\{([^}"\\]+)\}(")?/g, (placeholder, open: string | undefined, reference: string, close: string | undefined) => {
+    const value = resolve(reference);
+    if (value === undefined) return placeholder;
+    if (typeof value !== 'string' && open && close) return String(value);
+    return `${open ?? ''}${String(value)}${close ?? ''}`;
+  });
 }
 
 /** The values of the pseudo parameters (`AWS::Region`, ...) in a region and account of the `aws` partition. */

@@ -1,34 +1,39 @@
-import { AslDefinition, transitionsOf } from './definition';
+import { AslDefinition, AslState, transitionsOf } from './definition';
+import { isJsonObject, ownField } from './json-value';
 
 /**
  * The transitions of one container (a state machine, a Parallel branch or a Map item
  * processor) as a graph over its state names. Nested containers are separate graphs.
+ * Works on any input: entries of `States` that are not objects (or a `States` that is not an
+ * object) contribute no state, and no method recurses, so a chain of 100,000 states is fine.
  */
 export class StateGraphView {
   /** Successors of each state: `Next`, `Default`, Choice rules and Catch targets. */
   public readonly successors: Map<string, string[]>;
 
   constructor(public readonly definition: AslDefinition) {
-    this.successors = new Map(Object.entries(definition.States ?? {}).map(([name, state]) => [name, transitionsOf(state)]));
+    this.successors = new Map(statesOf(definition).map(([name, state]) => [name, transitionsOf(state)]));
   }
 
   /** The states reachable from `StartAt`, in breadth-first order. */
   public reachable(): Set<string> {
     const seen = new Set<string>();
-    const queue = this.successors.has(this.definition.StartAt) ? [this.definition.StartAt] : [];
-    while (queue.length > 0) {
-      const name = queue.shift()!;
+    const start = this.definition.StartAt;
+    const queue = typeof start === 'string' && this.successors.has(start) ? [start] : [];
+    for (let head = 0; head < queue.length; head++) {
+      const name = queue[head];
       if (seen.has(name)) continue;
       seen.add(name);
-      queue.push(...(this.successors.get(name) ?? []).filter((next) => this.successors.has(next)));
+      for (const next of this.successors.get(name) ?? []) if (this.successors.has(next) && !seen.has(next)) queue.push(next);
     }
     return seen;
   }
 
   /** Whether a state ends its container: `End: true`, or a Succeed or Fail state. */
   public isTerminal(name: string): boolean {
-    const state = this.definition.States[name];
-    return state?.End === true || state?.Type === 'Succeed' || state?.Type === 'Fail';
+    const states = ownField(this.definition, 'States');
+    const state = isJsonObject(states) ? ownField(states, name) : undefined;
+    return isJsonObject(state) && (state.End === true || state.Type === 'Succeed' || state.Type === 'Fail');
   }
 
   /**
@@ -48,41 +53,63 @@ export class StateGraphView {
   }
 }
 
-/** Tarjan's algorithm over a successor map. */
+function statesOf(definition: AslDefinition): Array<[string, AslState]> {
+  const states = isJsonObject(definition) ? ownField(definition, 'States') : undefined;
+  if (!isJsonObject(states)) return [];
+  return Object.entries(states).filter((entry): entry is [string, AslState] => isJsonObject(entry[1]));
+}
+
+/** Tarjan's algorithm over a successor map, with an explicit stack instead of recursion. */
 function stronglyConnectedComponents(successors: Map<string, string[]>): string[][] {
-  let index = 0;
-  const indices = new Map<string, number>();
-  const lowLinks = new Map<string, number>();
+  let counter = 0;
+  const index = new Map<string, number>();
+  const lowLink = new Map<string, number>();
   const stack: string[] = [];
   const onStack = new Set<string>();
   const components: string[][] = [];
 
-  const visit = (node: string): void => {
-    indices.set(node, index);
-    lowLinks.set(node, index);
-    index++;
+  const open = (node: string) => {
+    index.set(node, counter);
+    lowLink.set(node, counter);
+    counter++;
     stack.push(node);
     onStack.add(node);
-    for (const next of successors.get(node) ?? []) {
-      if (!successors.has(next)) continue;
-      if (!indices.has(next)) {
-        visit(next);
-        lowLinks.set(node, Math.min(lowLinks.get(node)!, lowLinks.get(next)!));
-      } else if (onStack.has(next)) {
-        lowLinks.set(node, Math.min(lowLinks.get(node)!, indices.get(next)!));
-      }
-    }
-    if (lowLinks.get(node) === indices.get(node)) {
-      const component: string[] = [];
-      let member: string;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        component.push(member);
-      } while (member !== node);
-      components.push(component);
-    }
   };
-  for (const node of successors.keys()) if (!indices.has(node)) visit(node);
+  const close = (node: string) => {
+    if (lowLink.get(node) !== index.get(node)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    components.push(component);
+  };
+
+  for (const root of successors.keys()) {
+    if (index.has(root)) continue;
+    open(root);
+    const work: Array<{ node: string; next: number }> = [{ node: root, next: 0 }];
+    while (work.length > 0) {
+      const frame = work[work.length - 1];
+      const targets = successors.get(frame.node) ?? [];
+      if (frame.next < targets.length) {
+        const target = targets[frame.next++];
+        if (!successors.has(target)) continue;
+        if (!index.has(target)) {
+          open(target);
+          work.push({ node: target, next: 0 });
+        } else if (onStack.has(target)) {
+          lowLink.set(frame.node, Math.min(lowLink.get(frame.node)!, index.get(target)!));
+        }
+        continue;
+      }
+      work.pop();
+      close(frame.node);
+      const parent = work[work.length - 1];
+      if (parent) lowLink.set(parent.node, Math.min(lowLink.get(parent.node)!, lowLink.get(frame.node)!));
+    }
+  }
   return components;
 }

@@ -11,16 +11,45 @@ export interface AssemblyWorkflow {
   readonly machine: SynthesizedStateMachine;
 }
 
+/** A stack whose state machines could not be read (a definition that is not JSON once its tokens are flattened, one kept in S3). */
+export interface UnreadableStack {
+  /** The stack's display name. */
+  readonly source: string;
+  /** Why. */
+  readonly message: string;
+}
+
 /**
  * Every state machine of every stack in a cloud assembly directory.
  *
- * @throws Error if the directory is not a cloud assembly.
+ * @throws Error if the directory is not a cloud assembly, or a stack's state machines cannot be read.
  */
 export function readAssemblyWorkflows(directory: string): AssemblyWorkflow[] {
-  return readCloudAssembly(directory).flatMap((stack) =>
-    stateMachinesOf(stack).map((machine) => {
-      const constructPath = machine.constructPath ?? `${stack.displayName}/${machine.logicalId}`;
-      return { source: constructPath.replace(/\/StateMachine$/, ''), constructPath, stack, machine };
-    }),
-  );
+  const { workflows, unreadable } = readAssemblyWorkflowsOrProblems(directory);
+  if (unreadable.length > 0) throw new Error(unreadable[0].message);
+  return workflows;
+}
+
+/**
+ * Every state machine of every stack in a cloud assembly directory, and the stacks whose state
+ * machines could not be read, each with why (one bad stack does not hide the others).
+ *
+ * @throws Error if the directory is not a cloud assembly.
+ */
+export function readAssemblyWorkflowsOrProblems(directory: string): { workflows: AssemblyWorkflow[]; unreadable: UnreadableStack[] } {
+  const workflows: AssemblyWorkflow[] = [];
+  const unreadable: UnreadableStack[] = [];
+  for (const stack of readCloudAssembly(directory)) {
+    try {
+      workflows.push(...stateMachinesOf(stack).map((machine) => workflowOf(stack, machine)));
+    } catch (error) {
+      unreadable.push({ source: stack.displayName, message: (error as Error).message });
+    }
+  }
+  return { workflows, unreadable };
+}
+
+function workflowOf(stack: AssemblyStack, machine: SynthesizedStateMachine): AssemblyWorkflow {
+  const constructPath = machine.constructPath ?? `${stack.displayName}/${machine.logicalId}`;
+  return { source: constructPath.replace(/\/StateMachine$/, ''), constructPath, stack, machine };
 }

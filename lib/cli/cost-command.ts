@@ -17,6 +17,7 @@ export function formatCostText(reports: NamedCostReport[]): string {
   const { standard, express } = STEP_FUNCTIONS_PRICES;
   const header = ['STATE MACHINE', 'TYPE', 'TRANSITIONS', 'STANDARD', 'EXPRESS', 'EXPRESS POSSIBLE'];
   const rows = reports.map(({ source, stateMachineType, report }) => {
+    if (report.notPriced) return [source, stateMachineType, '—', '—', usd(report.express.totalUsd), expressColumn(report)];
     const { shortest, longest, longestWithRetries } = report.transitions;
     const range = longest === undefined
       ? `${shortest}–unbounded`
@@ -24,7 +25,7 @@ export function formatCostText(reports: NamedCostReport[]): string {
     const standard = report.standardLongest && report.standardLongest.totalUsd !== report.standardShortest.totalUsd
       ? `${usd(report.standardShortest.totalUsd)}–${usd(report.standardLongest.totalUsd)}`
       : `${usd(report.standardShortest.totalUsd)}${report.standardLongest ? '' : '+'}`;
-    return [source, stateMachineType, range, standard, usd(report.express.totalUsd), report.expressBlockers.length === 0 ? 'yes' : `no (${report.expressBlockers.length} blocker${report.expressBlockers.length === 1 ? '' : 's'})`];
+    return [source, stateMachineType, range, standard, usd(report.express.totalUsd), expressColumn(report)];
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const lines = [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
@@ -36,7 +37,13 @@ export function formatCostText(reports: NamedCostReport[]): string {
       `${memoryMb} MB (rounded up to ${express.memoryIncrementMb} MB) at the GB-second tier price.`,
   );
   for (const { source, report } of reports) {
+    if (report.notPriced) lines.push(`  ${source} cannot be priced: ${report.notPriced}. Run 'cdk-sfn-workflows lint' on it.`);
     for (const blocker of report.expressBlockers) lines.push(`  ${source} cannot be EXPRESS: ${blocker}`);
   }
   return lines.join('\n');
+}
+
+function expressColumn(report: CostReport): string {
+  const blockers = report.expressBlockers.length;
+  return blockers === 0 ? 'yes' : `no (${blockers} blocker${blockers === 1 ? '' : 's'})`;
 }

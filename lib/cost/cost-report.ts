@@ -1,4 +1,6 @@
 import { AslDefinition } from '../asl/definition';
+import { StateGraphView } from '../asl/graph';
+import { isJsonObject } from '../asl/json-value';
 import { expressDuration, expressIntegrationPattern } from '../validation/rules/express-rules';
 import { CostEstimate, estimateExpressCost, estimateStandardCost } from './estimate';
 import { analyzeTransitions, TransitionRange } from './transitions';
@@ -46,11 +48,18 @@ export interface CostReport {
   readonly express: CostEstimate;
   /** Why the definition cannot run as EXPRESS (empty when it can). */
   readonly expressBlockers: string[];
+  /**
+   * Why the transitions could not be counted (the definition is not a state machine, or no
+   * path from StartAt reaches an end); the STANDARD prices are then meaningless.
+   * @default - the definition was priced
+   */
+  readonly notPriced?: string;
 }
 
 /**
  * Prices a definition under both workflow types: Standard from its static transition counts,
  * Express from the assumed duration and memory, and says whether it could run as EXPRESS.
+ * Never throws: a definition that cannot be priced says why in `notPriced`.
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
  */
@@ -66,7 +75,18 @@ export function costReport(definition: AslDefinition, options: CostReportOptions
     standardLongest: transitions.longest === undefined ? undefined : estimateStandardCost(transitions.longest, executions),
     express: estimateExpressCost({ executions, durationSeconds, memoryMb }),
     expressBlockers: expressBlockers(definition),
+    ...definedFields({ notPriced: whyNotPriced(definition, transitions) }),
   };
+}
+
+/** Why a definition's transitions cannot be counted, or undefined when they were. */
+function whyNotPriced(definition: unknown, transitions: TransitionRange): string | undefined {
+  if (!isJsonObject(definition)) return 'the definition is not a JSON object';
+  if (!isJsonObject(definition.States)) return 'the definition has no States object';
+  const graph = new StateGraphView(definition as AslDefinition);
+  if (typeof definition.StartAt !== 'string' || !graph.successors.has(definition.StartAt)) return 'StartAt names no state';
+  if (transitions.shortest === 0) return 'no path from StartAt reaches an end state (at the top level or inside a Parallel or Map)';
+  return undefined;
 }
 
 function definedFields<T extends object>(options: T): Partial<T> {

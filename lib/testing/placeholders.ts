@@ -4,7 +4,26 @@ import type { FunctionRegistry, LocalEnvironment } from './function-registry';
 
 /** Replaces the `${...}` placeholders of `text` that {@link resolvePlaceholder} resolves; the others stay. */
 export function resolvePlaceholders(text: string, stack: AssemblyStack, environment: LocalEnvironment, functions: FunctionRegistry): string {
-  return replacePlaceholders(text, (reference) => resolvePlaceholder(reference, stack, environment, functions));
+  return replacePlaceholders(text, (reference) => parameterValue(reference, stack) ?? resolvePlaceholder(reference, stack, environment, functions));
+}
+
+/**
+ * The value a CloudFormation parameter of the stack takes locally: its `Default` (a number for a
+ * `Number` parameter, so a `TimeoutSeconds` taken from it is a number again).
+ *
+ * @throws Error naming the parameter when it has no `Default`: the runner cannot know its value.
+ */
+function parameterValue(reference: string, stack: AssemblyStack): string | number | undefined {
+  const parameters = stack.template.Parameters as Record<string, { Type?: string; Default?: unknown }> | undefined;
+  const parameter = parameters?.[reference];
+  if (!parameter || reference.startsWith('AWS::')) return undefined;
+  if (parameter.Default === undefined) {
+    throw new Error(
+      `Stack ${stack.displayName} uses the CloudFormation parameter '${reference}', which has no Default, so the local runner cannot know its value. ` +
+        'Give the parameter a Default (the runner uses it), or test a stack built with a literal value.',
+    );
+  }
+  return parameter.Type === 'Number' ? Number(parameter.Default) : String(parameter.Default);
 }
 
 /**

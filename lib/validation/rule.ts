@@ -39,8 +39,24 @@ export interface Finding {
   readonly stateName?: string;
   /** What is wrong and how to fix it. */
   readonly message: string;
+  /**
+   * Where, when the rule can say: the path from the top of the definition with field and state
+   * names as written (`/States/Charge/Retry/0`, `/` for the whole definition), or
+   * `line L, column C` of a file that could not be read as JSON.
+   */
+  readonly location?: string;
   /** The AWS documentation or spec the rule follows. */
   readonly see: string;
+}
+
+/** One problem a rule reports: what is wrong, and where when it can say. */
+export interface RuleProblem {
+  /** The state concerned, if any. */
+  readonly stateName?: string;
+  /** What is wrong and how to fix it. */
+  readonly message: string;
+  /** Where (see {@link Finding.location}). */
+  readonly location?: string;
 }
 
 /** A check over a state machine definition. */
@@ -53,6 +69,9 @@ export interface Rule {
   readonly description: string;
   /** The AWS documentation or spec the rule follows. */
   readonly see: string;
-  /** Returns the problems found (message per problem, with the state it concerns). */
-  check(context: RuleContext): Array<{ stateName?: string; message: string }>;
+  /**
+   * Returns the problems found (message per problem, with the state it concerns). Never
+   * throws, whatever JSON the definition holds.
+   */
+  check(context: RuleContext): RuleProblem[];
 }

@@ -1,5 +1,6 @@
 import { integrationPatternOf, listStates } from '../../asl/definition';
 import { Rule, Severity } from '../rule';
+import { machineTimeoutSeconds } from './values';
 
 /** The longest an Express execution may run, in seconds. */
 const EXPRESS_MAX_SECONDS = 300;
@@ -41,8 +42,9 @@ export const expressDuration: Rule = {
   check: ({ definition, stateMachineType }) => {
     if (!isExpress(stateMachineType)) return [];
     const problems: Array<{ stateName?: string; message: string }> = [];
-    if (typeof definition.TimeoutSeconds === 'number' && definition.TimeoutSeconds > EXPRESS_MAX_SECONDS) {
-      problems.push({ message: `The workflow timeout (${definition.TimeoutSeconds} s) is longer than the ${EXPRESS_MAX_SECONDS} s an EXPRESS execution may run. Use STANDARD, or a timeout of at most 5 minutes.` });
+    const machineTimeout = machineTimeoutSeconds(definition);
+    if (machineTimeout !== undefined && machineTimeout > EXPRESS_MAX_SECONDS) {
+      problems.push({ message: `The workflow timeout (${machineTimeout} s) is longer than the ${EXPRESS_MAX_SECONDS} s an EXPRESS execution may run. Use STANDARD, or a timeout of at most 5 minutes.` });
     }
     for (const { name, state } of listStates(definition)) {
       const seconds = state.Type === 'Task' ? state.TimeoutSeconds : state.Type === 'Wait' ? state.Seconds : undefined;

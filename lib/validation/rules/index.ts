@@ -1,4 +1,4 @@
-import { Rule } from '../rule';
+import { Rule, Severity } from '../rule';
 import { expressDuration, expressIdempotency, expressIntegrationPattern } from './express-rules';
 import { choiceDefault, loopWithoutExit, transitionTargets, unreachableStates } from './graph-rules';
 import { stateMachineName, stateNameLength, stateNameUnique, variableNames } from './name-rules';
@@ -32,8 +32,30 @@ export const ALL_RULES: readonly Rule[] = Object.freeze([
 ]);
 
 /**
- * The rules `cdk-sfn-workflows lint` runs on plain ASL: every rule plus the ASL schema and
- * path checks (asl-validator). A Workflow skips the schema check: CDK renders schema-valid ASL,
- * and the one thing it lets through (a state name over 80 characters) has its own rule.
+ * Rules that are errors at synth (the workflow will fail when it runs) but not errors Step
+ * Functions raises when the definition is created: `lint` reports them as warnings, because
+ * its errors are what Step Functions would refuse. A literal payload over 256 KiB deploys and
+ * then fails with States.DataLimitExceeded when its state runs (aws-truth:
+ * test_states_errors test_start_large_input).
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
  */
-export const LINT_RULES: readonly Rule[] = Object.freeze([aslSchema, ...ALL_RULES, aslPaths]);
+const RUN_TIME_FAILURES: readonly Rule[] = [literalPayloadSize];
+
+/** The same rule, reported as a warning. */
+function asWarning(rule: Rule): Rule {
+  return { ...rule, severity: Severity.WARNING, check: (context) => rule.check(context) };
+}
+
+/**
+ * The rules `cdk-sfn-workflows lint` runs on plain ASL: every rule plus the definition and
+ * schema checks (Workflow-AslSchema) and the path check (asl-validator). Its errors are the
+ * problems Step Functions would refuse the definition for; what would only fail at run time
+ * is a warning. A Workflow skips the schema check: CDK renders schema-valid ASL, and the one
+ * thing it lets through (a state name over 80 characters) has its own rule.
+ */
+export const LINT_RULES: readonly Rule[] = Object.freeze([
+  aslSchema,
+  ...ALL_RULES.map((rule) => (RUN_TIME_FAILURES.includes(rule) ? asWarning(rule) : rule)),
+  aslPaths,
+]);

@@ -1,8 +1,14 @@
 import { listStates } from '../../asl/definition';
+import { hasPlaceholder, isJsonObject } from '../../asl/json-value';
 import { MAX_STATE_NAME_LENGTH } from '../../state-names';
 import { Rule, Severity } from '../rule';
+import { characterCount, describeEnclosing } from './values';
 
-/** State names are at most 80 characters; longer names fail deployment with INVALID_STATE_NAME. */
+/**
+ * State names are at most 80 characters; longer names fail deployment with INVALID_STATE_NAME.
+ * Characters are counted as Unicode code points (an emoji is one), the reading that refuses
+ * nothing Step Functions accepts; a name holding a `${...}` placeholder is left alone.
+ */
 export const stateNameLength: Rule = {
   id: 'Workflow-StateNameLength',
   severity: Severity.ERROR,
@@ -10,10 +16,10 @@ export const stateNameLength: Rule = {
   see: 'https://states-language.net/spec.html#states-fields',
   check: ({ definition }) =>
     listStates(definition)
-      .filter(({ name }) => name.length > MAX_STATE_NAME_LENGTH)
+      .filter(({ name }) => !hasPlaceholder(name) && characterCount(name) > MAX_STATE_NAME_LENGTH)
       .map(({ name }) => ({
         stateName: name,
-        message: `State name '${name}' is ${name.length} characters long; Step Functions accepts at most ${MAX_STATE_NAME_LENGTH}. Give the state a shorter stateName.`,
+        message: `State name '${name}' is ${characterCount(name)} characters long; Step Functions accepts at most ${MAX_STATE_NAME_LENGTH}. Give the state a shorter stateName.`,
       })),
 };
 
@@ -26,9 +32,11 @@ export const stateNameUnique: Rule = {
   check: ({ definition }) => {
     const seen = new Set<string>();
     const findings: Array<{ stateName: string; message: string }> = [];
-    for (const { name, enclosingStates } of listStates(definition)) {
+    for (const located of listStates(definition)) {
+      const { name } = located;
       if (seen.has(name)) {
-        const where = enclosingStates.length > 0 ? ` (again inside '${enclosingStates.join("' > '")}')` : '';
+        const enclosing = located.enclosingStates;
+        const where = enclosing.length > 0 ? ` (again inside ${describeEnclosing(enclosing)})` : '';
         findings.push({ stateName: name, message: `State name '${name}' is used more than once${where}. Rename one of the states.` });
       }
       seen.add(name);
@@ -59,17 +67,31 @@ export const stateMachineName: Rule = {
   },
 };
 
-/** Workflow variables (Assign) are identifiers of at most 80 characters, and not `states`. */
+/**
+ * A variable name is a Unicode identifier: "Variable names must follow the rules for Unicode
+ * Identifiers" (a letter or `_`, then letters, digits, marks or `_`), as the local runner's
+ * definition check reads it.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+ */
+const VARIABLE_NAME = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
+
+function invalidVariableName(variable: string): boolean {
+  if (hasPlaceholder(variable)) return false;
+  return variable === 'states' || characterCount(variable) > MAX_STATE_NAME_LENGTH || !VARIABLE_NAME.test(variable);
+}
+
+/** Workflow variables (Assign) are Unicode identifiers of at most 80 characters, and not `states`. */
 export const variableNames: Rule = {
   id: 'Workflow-VariableName',
   severity: Severity.ERROR,
-  description: 'Assign variable names are identifiers (letter or _, then letters, digits, _), at most 80 characters, not "states".',
+  description: 'Assign variable names are Unicode identifiers (a letter or _, then letters, digits, _), at most 80 characters, not "states".',
   see: 'https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html',
   check: ({ definition }) =>
     listStates(definition).flatMap(({ name, state }) =>
-      Object.keys((state.Assign as Record<string, unknown> | undefined) ?? {})
+      Object.keys(isJsonObject(state.Assign) ? state.Assign : {})
         .map((key) => key.replace(/\.\$$/, ''))
-        .filter((variable) => variable === 'states' || variable.length > MAX_STATE_NAME_LENGTH || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
+        .filter(invalidVariableName)
         .map((variable) => ({
           stateName: name,
           message: `State '${name}' assigns variable '${variable}': variable names are identifiers of at most ${MAX_STATE_NAME_LENGTH} characters and cannot be 'states'. Rename it.`,

@@ -1,7 +1,6 @@
-import { catchersOf, listStates, MAX_RETRY_DELAY_SECONDS, retriersOf } from '../../asl/definition';
+import { AslDefinition, AslState, catchersOf, listStates, MAX_RETRY_DELAY_SECONDS, retriersOf } from '../../asl/definition';
 import { Rule, Severity } from '../rule';
-
-/** `MaxDelaySeconds` must be below this. */
+import { decidedLater } from './values';
 
 interface Retrier {
   ErrorEquals?: unknown;
@@ -13,6 +12,11 @@ interface Retrier {
 }
 
 const isInteger = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value);
+
+/** The retrier's fields, less those whose value is only known later (a placeholder, or a JSONata expression in a JSONata state). */
+function knownFields(definition: AslDefinition, state: AslState, retrier: Retrier): Retrier {
+  return Object.fromEntries(Object.entries(retrier).filter(([, value]) => !decidedLater(definition, state, value)));
+}
 
 function retrierProblems(retrier: Retrier): string[] {
   const problems: string[] = [];
@@ -36,7 +40,7 @@ export const retryFields: Rule = {
   check: ({ definition }) =>
     listStates(definition).flatMap(({ name, state }) =>
       (retriersOf(state) as Retrier[]).flatMap((retrier, index) =>
-        retrierProblems(retrier).map((problem) => ({ stateName: name, message: `State '${name}' Retry[${index}]: ${problem}.` })),
+        retrierProblems(knownFields(definition, state, retrier)).map((problem) => ({ stateName: name, message: `State '${name}' Retry[${index}]: ${problem}.` })),
       ),
     ),
 };
@@ -52,7 +56,7 @@ export const errorsAllLast: Rule = {
       (['Retry', 'Catch'] as const).flatMap((field) => {
         const handlers = field === 'Retry' ? retriersOf(state) : catchersOf(state);
         return handlers.flatMap((handler, index) => {
-          const errors = handler.ErrorEquals ?? [];
+          const errors: unknown[] = Array.isArray(handler.ErrorEquals) ? handler.ErrorEquals : [];
           if (!errors.includes('States.ALL')) return [];
           if (errors.length > 1) {
             return [{ stateName: name, message: `State '${name}' ${field}[${index}] lists States.ALL with other errors; States.ALL must be alone. Move the other errors to an earlier ${field === 'Retry' ? 'retrier' : 'catcher'}.` }];

@@ -1,23 +1,38 @@
-import { aslSchemaErrors } from '../asl-schema';
-import { Rule, Severity } from '../rule';
+import { isJsonObject } from '../../asl/json-value';
+import { AslSchemaError, aslSchemaErrors } from '../asl-schema';
+import { stepFunctionsDefinitionErrors } from '../definition-check';
+import { stateNameAt } from '../locations';
+import { Rule, RuleProblem, Severity } from '../rule';
 
 /**
- * asl-validator's graph checks that rules of this project make with clearer messages
- * (Workflow-TransitionTarget, Workflow-UnreachableState, Workflow-StateNameUnique): reported
- * once, by those rules.
+ * Codes of the definition check that rules of this project report with clearer messages
+ * (Workflow-StateNameUnique, Workflow-StateNameLength, Workflow-TransitionTarget): left to them.
  */
-const CODES_OF_OTHER_RULES = ['MISSING_TRANSITION_TARGET', 'BRANCH_OUTBOUND_TRANSITION_TARGET', 'MAP_OUTBOUND_TRANSITION_TARGET', 'DUPLICATE_STATE_NAMES'];
+const CODES_OF_OTHER_RULES = ['DUPLICATE_STATE_NAME', 'INVALID_STATE_NAME', 'MISSING_TRANSITION_TARGET'];
 
-/** The definition conforms to the Amazon States Language schema (asl-validator). */
+/**
+ * The definition conforms to the Amazon States Language: Step Functions' own definition check
+ * (as the local runner's engine models `ValidateStateMachineDefinition`) and asl-validator's
+ * JSON schema (corrected where it refuses what Step Functions accepts). Where both find a
+ * problem at the same place (or one inside the other), the definition check's is reported.
+ */
 export const aslSchema: Rule = {
   id: 'Workflow-AslSchema',
   severity: Severity.ERROR,
-  description: 'The definition conforms to the Amazon States Language schema (asl-validator).',
-  see: 'https://states-language.net/spec.html',
-  check: ({ definition }) =>
-    aslSchemaErrors(definition, { checkPaths: false })
-      .filter((error) => !CODES_OF_OTHER_RULES.includes(error.code))
-      .map((error) => ({ message: `ASL schema: ${error.code}: ${error.message}.` })),
+  description: "The definition passes Step Functions' definition check (as the local runner models it) and asl-validator's ASL schema.",
+  see: 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinition.html',
+  check: ({ definition }) => {
+    if (!isJsonObject(definition)) {
+      return [{ location: '/', message: `SCHEMA_VALIDATION_FAILED: The definition must be a JSON object with StartAt and States, not ${describeJson(definition)}.` }];
+    }
+    const checked = stepFunctionsDefinitionErrors(definition)
+      .filter((diagnostic) => !CODES_OF_OTHER_RULES.includes(diagnostic.code))
+      .map((diagnostic) => ({ location: diagnostic.location ?? '/', message: `${diagnostic.code}: ${diagnostic.message}` }));
+    const schema = aslSchemaErrors(definition, { checkPaths: false })
+      .filter((error) => !checked.some((found) => related(found.location, error.location)))
+      .map((error) => ({ location: error.location, message: error.message }));
+    return [...checked, ...schema].map((problem) => locatedProblem(definition, problem));
+  },
 };
 
 /**
@@ -30,9 +45,32 @@ export const aslPaths: Rule = {
   description: 'Path expressions in payload templates parse as JSONPath or intrinsic functions (asl-validator).',
   see: 'https://states-language.net/spec.html#path',
   check: ({ definition }) => {
-    const structural = new Set(aslSchemaErrors(definition, { checkPaths: false }).map((error) => error.message));
+    const structural = new Set(aslSchemaErrors(definition, { checkPaths: false }).map(key));
     return aslSchemaErrors(definition)
-      .filter((error) => !structural.has(error.message))
-      .map((error) => ({ message: `asl-validator cannot parse a path (${error.code}: ${error.message}); Step Functions may reject it. Check the expression.` }));
+      .filter((error) => !structural.has(key(error)))
+      .map((error) => locatedProblem(definition, {
+        location: error.location,
+        message: `asl-validator cannot parse this path (${error.message.replace(/ \(asl-validator\)\.$/, '')}); Step Functions may reject it. Check the expression.`,
+      }));
   },
 };
+
+/** How a JSON value that is not an object reads in a message. */
+function describeJson(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return 'a string';
+  return `a ${typeof value}`;
+}
+
+const key = (error: AslSchemaError) => `${error.location}\n${error.message}`;
+
+/** Whether two locations are the same place or one lies inside the other (`/`, the whole definition, only matches `/`). */
+function related(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+function locatedProblem(definition: unknown, problem: { location: string; message: string }): RuleProblem {
+  const stateName = stateNameAt(definition, problem.location);
+  return stateName === undefined ? problem : { ...problem, stateName };
+}

@@ -1,4 +1,5 @@
 import { isDistributedMap, listStates } from '../../asl/definition';
+import { jsonByteLength } from '../../asl/json-value';
 import { Rule, Severity } from '../rule';
 
 /** The largest definition Step Functions accepts, in bytes. */
@@ -8,7 +9,8 @@ const MAX_PAYLOAD_BYTES = 256 * 1024;
 /** The most iterations an inline Map runs at once. */
 const INLINE_MAP_MAX_CONCURRENCY = 40;
 
-const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+/** The size of a value as compact JSON in UTF-8, at any nesting depth. */
+const bytes = (value: unknown) => jsonByteLength(value);
 
 /** The definition must be at most 1 MB. */
 export const definitionSize: Rule = {

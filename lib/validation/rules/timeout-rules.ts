@@ -1,5 +1,6 @@
 import { isCallbackTask, listStates } from '../../asl/definition';
 import { Rule, Severity } from '../rule';
+import { decidedLater, machineTimeoutSeconds } from './values';
 
 const hasTimeout = (state: Record<string, unknown>) => state.TimeoutSeconds !== undefined || state.TimeoutSecondsPath !== undefined;
 
@@ -33,7 +34,10 @@ export const callbackTimeout: Rule = {
       })),
 };
 
-/** HeartbeatSeconds must be a positive integer smaller than TimeoutSeconds. */
+/**
+ * HeartbeatSeconds must be a positive integer smaller than TimeoutSeconds. A JSONata
+ * expression (in a JSONata state) or a `${...}` placeholder is only known later, and passes.
+ */
 export const heartbeatBelowTimeout: Rule = {
   id: 'Workflow-HeartbeatBelowTimeout',
   severity: Severity.ERROR,
@@ -42,7 +46,7 @@ export const heartbeatBelowTimeout: Rule = {
   check: ({ definition }) =>
     listStates(definition).flatMap(({ name, state }) => {
       const { HeartbeatSeconds: heartbeat, TimeoutSeconds: timeout } = state as { HeartbeatSeconds?: unknown; TimeoutSeconds?: unknown };
-      if (heartbeat === undefined) return [];
+      if (heartbeat === undefined || decidedLater(definition, state, heartbeat)) return [];
       if (typeof heartbeat !== 'number' || !Number.isInteger(heartbeat) || heartbeat < 1) {
         return [{ stateName: name, message: `Task '${name}' has HeartbeatSeconds ${JSON.stringify(heartbeat)}; it must be a positive whole number of seconds.` }];
       }
@@ -60,8 +64,8 @@ export const taskTimeoutWithinExecution: Rule = {
   description: "A Task's TimeoutSeconds is at most the workflow's TimeoutSeconds.",
   see: 'https://states-language.net/spec.html#toplevelfields',
   check: ({ definition }) => {
-    const limit = definition.TimeoutSeconds;
-    if (typeof limit !== 'number') return [];
+    const limit = machineTimeoutSeconds(definition);
+    if (limit === undefined) return [];
     return listStates(definition)
       .filter(({ state }) => state.Type === 'Task' && typeof state.TimeoutSeconds === 'number' && state.TimeoutSeconds > limit)
       .map(({ name, state }) => ({

@@ -38,6 +38,9 @@ export function compileWait(name: string, state: AslState, context: CompileConte
 }
 
 function jsonPathUntil(state: AslState): WaitUntil {
+  const given = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'].filter((field) => state[field] !== undefined);
+  if (given.length !== 1) throw new Error(`A Wait state has exactly one of Seconds, Timestamp, SecondsPath and TimestampPath, not ${given.join(', ') || 'none'}.`);
+  if (state.Seconds !== undefined && typeof state.Seconds !== 'number') throw new Error(`Seconds must be a number, not ${JSON.stringify(state.Seconds)}.`);
   if (typeof state.Seconds === 'number') {
     const seconds = state.Seconds;
     return (run) => run.state.enteredTime + seconds * 1000;
