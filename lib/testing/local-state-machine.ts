@@ -113,6 +113,7 @@ export interface LocalStateMachineSource {
  */
 export class LocalStateMachine {
   private compiled?: CompiledStateMachine;
+  private lastProblems?: { readonly key: string; readonly problems: string[] };
 
   /** @internal */
   constructor(
@@ -166,7 +167,7 @@ export class LocalStateMachine {
     const compiled = this.compile();
     const merged: RunOptions = { ...options, tasks: { ...this.services.defaultTasks, ...options.tasks } };
     this.checkTaskReplacements(options.tasks ?? {});
-    const problems = tasksWithoutHandler(this, merged, this.services);
+    const problems = this.problemsOf(merged);
     if (problems.length > 0) {
       throw new Error(
         `These tasks have nothing to run locally:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
@@ -200,6 +201,13 @@ export class LocalStateMachine {
         ]),
       advanceTime: (duration) => clock.advance(duration.toMilliseconds()),
     };
+  }
+
+  /** The Tasks with nothing to run for these replacements (cached for the last set of keys: tests repeat them). */
+  private problemsOf(options: RunOptions): string[] {
+    const key = `${Object.keys(options.tasks ?? {}).join('\u0000')}\u0001${Object.keys(options.functions ?? {}).join('\u0000')}`;
+    if (this.lastProblems?.key !== key) this.lastProblems = { key, problems: tasksWithoutHandler(this, options, this.services) };
+    return this.lastProblems.problems;
   }
 
   private compile(): CompiledStateMachine {
