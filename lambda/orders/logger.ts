@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { LambdaStepEvent } from '../../lib/lambda-step-event';
+import type { LambdaStepEvent } from '../../lib/steps/lambda-step-event';
 
 /** One structured logger per handler bundle; the service name comes from POWERTOOLS_SERVICE_NAME. */
 export const logger = new Logger({ serviceName: 'orders' });

@@ -1,4 +1,4 @@
-import type { LambdaStepEvent } from '../../lib/lambda-step-event';
+import type { LambdaStepEvent } from '../../lib/steps/lambda-step-event';
 import { logger, tagInvocation } from './logger';
 import { Order, totalCents } from './order';
 

@@ -9,10 +9,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { APPROVAL_NOTIFIER_METADATA } from '../assembly/metadata-keys';
-import { WorkflowConfigurationError } from '../errors';
-import { acknowledgeNagRules, acknowledgeXRayWildcard, nagResourceName } from '../nag-acknowledgements';
+import { WorkflowConfigurationError } from '../private/errors';
+import { acknowledgeNagRules, acknowledgeXRayWildcard, nagResourceName } from '../private/nag-acknowledgements';
 import { APPROVAL_DECISIONS, MAX_COMMENT_LENGTH, PENDING_INDEX } from './approval-record';
-import { requireWholeSeconds } from '../durations';
+import { requireWholeSeconds } from '../private/durations';
 import { handlerAssetPath, LIBRARY_HANDLERS } from './handler-assets';
 
 /**

@@ -3,11 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { requireTimeout } from '../durations';
-import { WorkflowConfigurationError } from '../errors';
-import { RetryPolicy } from '../retry-policy';
-import { fitStateName } from '../state-names';
-import { MAX_STANDARD_DURATION } from '../workflow-limits';
+import { requireTimeout } from '../private/durations';
+import { WorkflowConfigurationError } from '../private/errors';
+import { RetryPolicy } from '../steps/retry-policy';
+import { fitStateName } from '../private/state-names';
+import { MAX_STANDARD_DURATION } from '../private/workflow-limits';
 import { APPROVAL_EXPIRED_ERROR, APPROVAL_REJECTED_ERROR, NOTIFICATION_FAILED_ERROR, SUMMARY_TOO_LARGE_ERROR } from './approval-record';
 import { ApprovalService, principalArn } from './approval-service';
 

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeNagRules } from '../nag-acknowledgements';
+import { acknowledgeNagRules } from '../private/nag-acknowledgements';
 
 /** Properties of a {@link DeadLetterQueue}. */
 export interface DeadLetterQueueProps {

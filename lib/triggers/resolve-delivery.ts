@@ -2,8 +2,8 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { requireWholeSeconds } from '../durations';
-import { WorkflowConfigurationError } from '../errors';
+import { requireWholeSeconds } from '../private/durations';
+import { WorkflowConfigurationError } from '../private/errors';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { DeliveryOptions } from './delivery-options';
 

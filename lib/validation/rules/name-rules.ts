@@ -1,6 +1,6 @@
 import { listStates } from '../../asl/definition';
 import { hasPlaceholder, isJsonObject } from '../../asl/json-value';
-import { MAX_STATE_NAME_LENGTH } from '../../state-names';
+import { MAX_STATE_NAME_LENGTH } from '../../private/state-names';
 import { Rule, Severity } from '../rule';
 import { characterCount, describeEnclosing } from './values';
 

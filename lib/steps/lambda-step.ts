@@ -3,7 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { requireTimeout, taskTimeoutOf } from './durations';
+import { requireTimeout, taskTimeoutOf } from '../private/durations';
 import { RetryPolicy } from './retry-policy';
 
 /** Properties of a {@link LambdaStep}. */

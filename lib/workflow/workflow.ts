@@ -5,20 +5,20 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
-import { ACKNOWLEDGED_RULES_METADATA, acknowledgedRuleId, IDEMPOTENT_STATES_METADATA, SAGA_COMPENSATIONS_METADATA } from './assembly/metadata-keys';
-import { renderDefinition } from './asl/render';
-import { requireTimeout, requireWholeSeconds } from './durations';
-import { WorkflowConfigurationError } from './errors';
-import { MAX_STANDARD_DURATION } from './workflow-limits';
-import { HumanApproval } from './approval/human-approval';
-import { LambdaStep } from './lambda-step';
-import { definitionStates } from './definition-states';
-import { acknowledgeNagRules, nagResourceName } from './nag-acknowledgements';
-import { EventTrigger, EventTriggerOptions } from './triggers/event-trigger';
-import { ExecutionStatus, ExecutionStatusChangeOptions } from './triggers/execution-status';
-import { WorkflowSchedule, WorkflowScheduleOptions } from './triggers/workflow-schedule';
-import { Finding, Severity } from './validation/rule';
-import { validateDefinition } from './validation/validate-definition';
+import { ACKNOWLEDGED_RULES_METADATA, acknowledgedRuleId, IDEMPOTENT_STATES_METADATA, SAGA_COMPENSATIONS_METADATA } from '../assembly/metadata-keys';
+import { renderDefinition } from '../asl/render';
+import { requireTimeout, requireWholeSeconds } from '../private/durations';
+import { WorkflowConfigurationError } from '../private/errors';
+import { MAX_STANDARD_DURATION } from '../private/workflow-limits';
+import { HumanApproval } from '../approval/human-approval';
+import { LambdaStep } from '../steps/lambda-step';
+import { definitionStates } from '../private/definition-states';
+import { acknowledgeNagRules, nagResourceName } from '../private/nag-acknowledgements';
+import { EventTrigger, EventTriggerOptions } from '../triggers/event-trigger';
+import { ExecutionStatus, ExecutionStatusChangeOptions } from '../triggers/execution-status';
+import { WorkflowSchedule, WorkflowScheduleOptions } from '../triggers/workflow-schedule';
+import { Finding, Severity } from '../validation/rule';
+import { validateDefinition } from '../validation/validate-definition';
 
 
 /** Properties of a {@link Workflow}. */

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { requireWholeSeconds, taskTimeoutOf } from './durations';
+import { requireWholeSeconds, taskTimeoutOf } from '../private/durations';
 import { RetryPolicy } from './retry-policy';
 
 /** Properties of a {@link PublishEventStep}. */

@@ -1,9 +1,9 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { SAGA_COMPENSATIONS_METADATA } from './assembly/metadata-keys';
-import { WorkflowConfigurationError } from './errors';
-import { fitStateName, jsonPathKey } from './state-names';
+import { SAGA_COMPENSATIONS_METADATA } from '../assembly/metadata-keys';
+import { WorkflowConfigurationError } from '../private/errors';
+import { fitStateName, jsonPathKey } from '../private/state-names';
 
 /** One step of a {@link Saga}: an action and, optionally, what undoes it. */
 export interface SagaStep {

@@ -1,9 +1,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
-import { MAX_RETRY_DELAY_SECONDS } from './asl/definition';
-import { requireWholeSeconds } from './durations';
-import { WorkflowConfigurationError } from './errors';
+import { MAX_RETRY_DELAY_SECONDS } from '../asl/definition';
+import { requireWholeSeconds } from '../private/durations';
+import { WorkflowConfigurationError } from '../private/errors';
 
 
 /** Options of {@link RetryPolicy.transient}. */

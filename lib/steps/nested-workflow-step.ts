@@ -3,10 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { requireTimeout, taskTimeoutOf } from './durations';
-import { WorkflowConfigurationError } from './errors';
+import { requireTimeout, taskTimeoutOf } from '../private/durations';
+import { WorkflowConfigurationError } from '../private/errors';
 import { RetryPolicy } from './retry-policy';
-import { Workflow } from './workflow';
+import { Workflow } from '../workflow/workflow';
 
 /** Properties of a {@link NestedWorkflowStep}. */
 export interface NestedWorkflowStepProps {
