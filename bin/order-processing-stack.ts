@@ -10,21 +10,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import {
-  acknowledgeNagRules,
-  acknowledgeXRayWildcard,
-  ApprovalService,
-  DeadLetterQueue,
-  EventTrigger,
-  HumanApproval,
-  LambdaStep,
-  LambdaStepProps,
-  NestedWorkflowStep,
-  PublishEventStep,
-  RetryPolicy,
-  Saga,
-  Workflow,
-} from '../lib';
+import { acknowledgeNagRules, acknowledgeXRayWildcard } from '../lib/private/nag-acknowledgements';
+import { ApprovalService, DeadLetterQueue, EventTrigger, HumanApproval, LambdaStep, LambdaStepProps, NestedWorkflowStep, PublishEventStep, RetryPolicy, Saga, Workflow } from '../lib';
 
 const HANDLERS_DIR = path.join(__dirname, '..', 'lambda', 'orders');
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ApprovalView } from '../lib';
+import { ApprovalView } from '../lib/approval/approval-record';
 import { ExecutionResult, LocalApprovals, LocalExecution } from '../lib/testing';
 
 /** What the reviewer does with a flagged order (examples/review-decisions.json). */

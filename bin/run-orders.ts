@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { ApprovalView, expressBlockers, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib';
+import { ApprovalView } from '../lib/approval/approval-record';
+import { expressBlockers, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib/asl';
 import { ExecutionResult, LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
 import { ORDER_WORKFLOW, readOrders, runExampleOrder, SILENT_LOGS } from './example-orders';
 import { orderWorkflowDiagram, writeDiagram } from './order-diagrams';

@@ -1,7 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ApprovalDecision, ApprovalRecord, ApprovalView, confirmedStatusOf } from '../lib';
+import { ApprovalDecision, ApprovalRecord, ApprovalView, confirmedStatusOf } from '../lib/approval/approval-record';
 import { ApiResult, DecisionService } from '../lambda/approval/decide';
 import { ApprovalStore } from '../lambda/approval/approval-store';
 import { handler as notify } from '../lambda/approval/notifier';

@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ApprovalRecord, ApprovalRequestEvent, approvalIdFor, MAX_COMMENT_LENGTH, newApprovalRecord } from '../lib';
+import { ApprovalRecord, ApprovalRequestEvent, approvalIdFor, MAX_COMMENT_LENGTH, newApprovalRecord } from '../lib/approval/approval-record';
 import { DECISION_RESERVE_BYTES, MAX_ITEM_BYTES, measure } from '../lib/approval/request-size';
 import { ApprovalStore } from '../lambda/approval/approval-store';
 import { DecisionService, DecisionServiceOptions } from '../lambda/approval/decide';

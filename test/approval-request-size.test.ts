@@ -1,6 +1,6 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import * as fc from 'fast-check';
-import { newApprovalRecord } from '../lib';
+import { newApprovalRecord } from '../lib/approval/approval-record';
 import { assertStorable, MAX_SUMMARY_DEPTH, measure } from '../lib/approval/request-size';
 import { approvalRequest } from './support/approvals';
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AslDefinition, aslSchemaErrors, LINT_RULES, validateDefinition } from '../lib';
+import { AslDefinition, LINT_RULES, validateDefinition } from '../lib/asl';
+import { aslSchemaErrors } from '../lib/validation/asl-schema';
 import { validateDefinition as validateLikeStepFunctions } from '../lib/testing/engine/validate';
 import { correctedSchemas, SCHEMA_CORRECTIONS } from '../lib/validation/asl-validator-schemas';
 

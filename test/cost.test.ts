@@ -1,4 +1,4 @@
-import { analyzeTransitions, AslDefinition, costReport, estimateExpressCost, estimateStandardCost, priceRuns } from '../lib';
+import { analyzeTransitions, AslDefinition, costReport, estimateExpressCost, estimateStandardCost, priceRuns } from '../lib/asl';
 import { formatCostText } from '../lib/cli/cost-command';
 
 const task = (next?: string) => ({ Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', TimeoutSeconds: 5, ...(next ? { Next: next } : { End: true }) });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AslDefinition } from '../lib';
+import { AslDefinition } from '../lib/asl';
 import {
   buildDiagramModel, choiceRuleText, escapeMermaidText, renderPng, renderSvg, retrierText, toDot, toMermaid, WorkflowDiagram,
 } from '../lib/diagram';

@@ -1,4 +1,4 @@
-import { flattenIntrinsic, parseFlattenedDefinition } from '../lib';
+import { flattenIntrinsic, parseFlattenedDefinition } from '../lib/asl';
 
 describe('flattenIntrinsic', () => {
   test('joins Fn::Join parts and writes references as placeholders', () => {

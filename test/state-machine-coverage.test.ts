@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { AslDefinition } from '../lib';
+import { AslDefinition } from '../lib/asl';
 import { CoverageReport, LocalRunner, StateMachineCoverage, StateMachineCoverageReporter, TaskFailure } from '../lib/testing';
 import { COVERAGE_FRAGMENTS_ENV } from '../lib/testing/coverage/jest-reporter';
 

@@ -1,4 +1,4 @@
-import { ALL_RULES, AslDefinition, LINT_RULES, RuleContext, validateDefinition } from '../lib';
+import { ALL_RULES, AslDefinition, LINT_RULES, RuleContext, validateDefinition } from '../lib/asl';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:work';
 const CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
@@ -149,6 +149,12 @@ const CASES: RuleCase[] = [
     passes: { definition: single('Charge', task({ TimeoutSeconds: 600 }), { TimeoutSeconds: 600 }) },
   },
   {
+    ruleId: 'Workflow-TaskTokenInLogs',
+    triggers: { definition: single('Ask', task({ Resource: CALLBACK, Parameters: { 'token.$': '$$.Task.Token' } })), includeExecutionData: true },
+    state: 'Ask',
+    passes: { definition: single('Ask', task({ Resource: CALLBACK, Parameters: { 'token.$': '$$.Task.Token' } })), includeExecutionData: false },
+  },
+  {
     ruleId: 'Workflow-ChoiceDefault',
     triggers: { definition: choice(false) },
     state: 'Route',
@@ -204,6 +210,22 @@ describe('validation rules', () => {
     for (const { ruleId, triggers } of express) {
       expect(findingsOf({ ...triggers, stateMachineType: undefined }, ruleId)).toHaveLength(0);
     }
+  });
+
+  test('a callback whose timeout is not shorter than the execution timeout is an error; another task a warning', () => {
+    const callback = findingsOf({ definition: single('Ask', task({ Resource: CALLBACK, TimeoutSeconds: 600 }), { TimeoutSeconds: 600 }) }, 'Workflow-TaskTimeoutWithinExecution');
+    expect(callback.map((f) => f.severity)).toEqual(['error']);
+    expect(callback[0].message).toMatch(/timeout path .* never runs/);
+    const plain = findingsOf({ definition: single('Charge', task({ TimeoutSeconds: 900 }), { TimeoutSeconds: 600 }) }, 'Workflow-TaskTimeoutWithinExecution');
+    expect(plain.map((f) => f.severity)).toEqual(['warning']);
+  });
+
+  test('rules that Step Functions enforces at deploy are not acknowledgeable; the others are', () => {
+    const acknowledgeable = Object.fromEntries(ALL_RULES.map((rule) => [rule.id, rule.acknowledgeable ?? true]));
+    expect(acknowledgeable).toMatchObject({ 'Workflow-StateNameLength': false, 'Workflow-ExpressIntegrationPattern': false, 'Workflow-TaskTimeout': true, 'Workflow-ExpressDuration': true });
+    const [tooLong] = findingsOf({ definition: single('x'.repeat(81), task()) }, 'Workflow-StateNameLength');
+    const [noTimeout] = findingsOf({ definition: single('Charge', task({ TimeoutSeconds: undefined })) }, 'Workflow-TaskTimeout');
+    expect([tooLong.acknowledgeable, noTimeout.acknowledgeable]).toEqual([false, true]);
   });
 
   test('errors come before warnings', () => {

@@ -4,7 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { ACKNOWLEDGED_RULES_METADATA, Workflow, WorkflowProps } from '../lib';
+import { ACKNOWLEDGED_RULES_METADATA } from '../lib/assembly/metadata-keys';
+import { Workflow, WorkflowProps } from '../lib';
 import { inlineFunction, inlineStep, newStack } from './helpers';
 
 function workflow(stack: Stack, props: Partial<WorkflowProps> = {}): Workflow {
@@ -159,10 +160,21 @@ describe('Workflow', () => {
     ['its state machine', (wf: Workflow) => wf.stateMachine],
     ['the stack', (wf: Workflow) => Stack.of(wf)],
   ])('a rule acknowledged with a reason on %s does not fail synth, as lint reads it', (_, target) => {
+    // GIVEN an EXPRESS workflow whose Wait outlasts an EXPRESS execution (an error, acknowledgeable)
+    const stack = newStack();
+    const wf = workflow(stack, { stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(5), definition: new sfn.Wait(stack, 'Long', { time: sfn.WaitTime.duration(Duration.minutes(6)) }) });
+        // WHEN
+    Validations.of(target(wf)).acknowledge({ id: 'Workflow-ExpressDuration', reason: 'checked by hand for this test' });
+    // THEN
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('a rule Step Functions enforces at deploy cannot be acknowledged, and its error does not suggest it', () => {
     const stack = newStack();
     const wf = workflow(stack, { definition: new sfn.Pass(stack, 'Long', { stateName: 'x'.repeat(81) }) });
-    Validations.of(target(wf)).acknowledge({ id: 'Workflow-StateNameLength', reason: 'checked by hand for this test' });
-    expect(() => Template.fromStack(stack)).not.toThrow();
+    Validations.of(wf).acknowledge({ id: 'Workflow-StateNameLength', reason: 'would not help: Step Functions refuses the name' });
+    expect(() => Template.fromStack(stack)).toThrow(/Workflow-StateNameLength .*is 81 characters long[^]*\(see https:\/\/states-language\.net\/spec\.html#states-fields\)"?$/);
+    expect(() => Template.fromStack(stack)).not.toThrow(/acknowledge with/);
   });
 
   test('the acknowledgement metadata key is the one aws-cdk-lib writes', () => {
@@ -172,9 +184,11 @@ describe('Workflow', () => {
   test('acknowledges the role wildcards cdk-nag reports, each with a reason', () => {
     // GIVEN
     const stack = newStack();
-    // WHEN
     const wf = workflow(stack, { definition: inlineStep(stack, 'Charge') });
+    // WHEN synthesized (the role's policy is read then, once)
+    const template = Template.fromStack(stack);
     // THEN
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).toContain('rules_to_suppress');
     const acknowledged = wf.stateMachine.role.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
     const ids = acknowledged.flatMap((m) => Object.keys(m.data).map((id) => id.replace(/^[^:]+::/, '')));
     expect(ids).toEqual(expect.arrayContaining([

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -7,7 +7,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct, IConstruct } from 'constructs';
 import { APPROVAL_NOTIFIER_METADATA } from '../assembly/metadata-keys';
 import { WorkflowConfigurationError } from '../private/errors';
 import { acknowledgeNagRules, acknowledgeXRayWildcard, nagResourceName } from '../private/nag-acknowledgements';
@@ -86,6 +87,26 @@ export interface ApprovalServiceProps {
 }
 
 /**
+ * An approval service as {@link HumanApproval} uses it: the notifier its tasks invoke, the
+ * default approvers, access to the decision API, and a way to let the decision handler
+ * resume a state machine's executions.
+ */
+export interface IApprovalService extends IConstruct {
+  /** Stores and announces requests; invoked by HumanApproval tasks. */
+  readonly notifier: lambda.IFunction;
+  /** ARNs of the service-wide approvers; a HumanApproval without approvers of its own is decided by them. */
+  readonly approverArns: string[];
+  /** Grants calling the decision API (list, show and decide approvals). */
+  grantDecide(grantee: iam.IGrantable): iam.Grant;
+  /**
+   * Lets the decision handler resume the executions of a state machine (`states:SendTaskSuccess`,
+   * `SendTaskFailure`, `SendTaskHeartbeat` on its ARN) with a policy created once in `scope`,
+   * so that a service in another stack creates no dependency cycle.
+   */
+  grantTaskResponses(stateMachine: sfn.IStateMachine, scope: Construct): void;
+}
+
+/**
  * The infrastructure behind {@link HumanApproval} steps: an approval store (DynamoDB, on demand,
  * encrypted, point-in-time recovery, TTL), a notifier that stores each request and announces
  * it by an opaque approval id, and a decision API (API Gateway REST, IAM authorization) whose
@@ -97,7 +118,7 @@ export interface ApprovalServiceProps {
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
  */
-export class ApprovalService extends Construct {
+export class ApprovalService extends Construct implements IApprovalService {
   /** The approval store. */
   public readonly table: dynamodb.TableV2;
   /** Where requests are announced. */
@@ -160,6 +181,13 @@ export class ApprovalService extends Construct {
       });
     }
     return grant;
+  }
+
+  public grantTaskResponses(stateMachine: sfn.IStateMachine, scope: Construct): void {
+    const id = `ApprovalDecisions${Names.nodeUniqueId(this.node)}`;
+    if (scope.node.tryFindChild(id)) return;
+    const decisions = new iam.Policy(scope, id, { roles: [this.decisionFunction.role!] });
+    stateMachine.grantTaskResponse(decisions);
   }
 
   /**

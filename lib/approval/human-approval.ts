@@ -9,12 +9,13 @@ import { RetryPolicy } from '../steps/retry-policy';
 import { fitStateName } from '../private/state-names';
 import { MAX_STANDARD_DURATION } from '../private/workflow-limits';
 import { APPROVAL_EXPIRED_ERROR, APPROVAL_REJECTED_ERROR, NOTIFICATION_FAILED_ERROR, SUMMARY_TOO_LARGE_ERROR } from './approval-record';
-import { ApprovalService, principalArn } from './approval-service';
+import { IWorkflowStep, WorkflowStepConfig, WorkflowStepContext } from '../workflow/workflow-step';
+import { IApprovalService, principalArn } from './approval-service';
 
 /** Properties of a {@link HumanApproval}. */
 export interface HumanApprovalProps {
   /** The approval service that stores, announces and decides the request. */
-  readonly service: ApprovalService;
+  readonly service: IApprovalService;
   /**
    * How long reviewers have to decide (the task's `TimeoutSeconds`); then the step fails with
    * `ApprovalExpired`. At most the workflow's timeout. May be a token in seconds
@@ -80,7 +81,7 @@ export interface ApprovalRouteOptions {
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
  */
-export class HumanApproval extends sfn.Parallel {
+export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
   /** The error of a rejected request. */
   public static readonly REJECTED_ERROR = APPROVAL_REJECTED_ERROR;
   /** The error of an expired request. */
@@ -89,7 +90,7 @@ export class HumanApproval extends sfn.Parallel {
   public static readonly SUMMARY_TOO_LARGE_ERROR = SUMMARY_TOO_LARGE_ERROR;
 
   /** The approval service. */
-  public readonly service: ApprovalService;
+  public readonly service: IApprovalService;
   /** How long reviewers have to decide. */
   public readonly timeout: Duration;
   /** The `.waitForTaskToken` task inside the step. */
@@ -132,6 +133,15 @@ export class HumanApproval extends sfn.Parallel {
     }
     this.waitForDecision = this.createWaitTask(props, approvers);
     this.branch(props.condition ? this.askOnlyIf(props.condition) : this.waitForDecision);
+  }
+
+  /**
+   * Lets the service's decision handler resume the Workflow's executions
+   * (`states:SendTask*`, on its state machine only).
+   */
+  public bindToWorkflow(context: WorkflowStepContext): WorkflowStepConfig {
+    this.service.grantTaskResponses(context.stateMachine, context.scope);
+    return {};
   }
 
   /** Continues at `handler` when a reviewer rejects the request (error `ApprovalRejected`). */

@@ -11,16 +11,14 @@ export function acknowledgedRuleId(entryId: string): string {
 }
 
 /**
- * Metadata key, on an `AWS::StepFunctions::StateMachine` resource, listing the states declared
- * idempotent; the linter reads it from the cloud assembly.
+ * Metadata key, on an `AWS::StepFunctions::StateMachine` resource, of the states declared
+ * idempotent (`{ <state>: true }`); the rules and the linter read it.
  */
 export const IDEMPOTENT_STATES_METADATA = 'cdk-sfn-workflows:idempotentStates';
 
 /**
- * Metadata key of a saga's compensations. On a compensation state's construct, `Saga` records
- * the name of the action it undoes; on an `AWS::StepFunctions::StateMachine` resource,
- * `Workflow` records them all as `{ <compensation state>: <action state> }`, which diagrams
- * read to draw the undo path.
+ * Metadata key, on an `AWS::StepFunctions::StateMachine` resource, of a saga's compensations
+ * (`{ <compensation state>: <action state> }`), which diagrams read to draw the undo path.
  */
 export const SAGA_COMPENSATIONS_METADATA = 'cdk-sfn-workflows:sagaCompensations';
 

@@ -87,7 +87,7 @@ export function stateMachinesOf(stack: AssemblyStack): SynthesizedStateMachine[]
       stateMachineType: properties.StateMachineType ?? 'STANDARD',
       stateMachineName: typeof properties.StateMachineName === 'string' ? properties.StateMachineName : undefined,
       definition: parseFlattenedDefinition(flattenIntrinsic(source), properties.DefinitionSubstitutions, label),
-      idempotentStates: resource.Metadata?.[IDEMPOTENT_STATES_METADATA] ?? [],
+      idempotentStates: stateNames(resource.Metadata?.[IDEMPOTENT_STATES_METADATA]),
       sagaCompensations: resource.Metadata?.[SAGA_COMPENSATIONS_METADATA] ?? {},
       stack,
     };
@@ -157,4 +157,10 @@ export function eventRulesOf(stack: AssemblyStack): SynthesizedEventRule[] {
         inputTransformer: target.InputTransformer,
       })),
     }));
+}
+
+/** The state names of a per-state metadata entry: `{ name: value }` (a list of names from older assemblies too). */
+function stateNames(entry: unknown): string[] {
+  if (Array.isArray(entry)) return entry.filter((name): name is string => typeof name === 'string');
+  return entry && typeof entry === 'object' ? Object.keys(entry) : [];
 }

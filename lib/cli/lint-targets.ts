@@ -74,6 +74,7 @@ function textFinding(problem: DefinitionTextProblem): Finding {
   return {
     ruleId: DEFINITION_TEXT_RULE_ID,
     severity: Severity.ERROR,
+    acknowledgeable: false,
     message: problem.message,
     location: `line ${problem.line}, column ${problem.column}`,
     see: 'https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html',
@@ -84,6 +85,7 @@ function tooLargeFinding(size: number): Finding {
   return {
     ruleId: 'Workflow-DefinitionSize',
     severity: Severity.ERROR,
+    acknowledgeable: false,
     message: `The file is ${size.toLocaleString('en-US')} bytes; Step Functions accepts definitions of at most ${MAX_DEFINITION_BYTES.toLocaleString('en-US')} bytes, and lint does not read files over ${MAX_LINT_FILE_BYTES.toLocaleString('en-US')}. Move large literals to S3 or split the workflow into nested workflows.`,
     location: 'the whole file',
     see: 'https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html',
@@ -94,6 +96,7 @@ function unreadableFinding(message: string): Finding {
   return {
     ruleId: DEFINITION_TEXT_RULE_ID,
     severity: Severity.ERROR,
+    acknowledgeable: false,
     message: `${message.replace(/\.?$/, '.')} Its state machines were not checked.`,
     location: 'the stack template',
     see: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html',

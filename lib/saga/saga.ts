@@ -2,6 +2,7 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { SAGA_COMPENSATIONS_METADATA } from '../assembly/metadata-keys';
+import { IWorkflowStep, WorkflowStepConfig } from '../workflow/workflow-step';
 import { WorkflowConfigurationError } from '../private/errors';
 import { fitStateName, jsonPathKey } from '../private/state-names';
 
@@ -109,6 +110,9 @@ export interface SagaProps {
  * @see https://docs.aws.amazon.com/prescriptive-guidance/latest/cloud-design-patterns/saga-orchestration.html
  */
 export class Saga extends sfn.StateMachineFragment {
+  /** The compensations by state name, each with the action it undoes. */
+  private readonly compensatedActions: Record<string, string>;
+
   /** The error name of {@link Saga.compensationFailedState}. */
   public static readonly COMPENSATION_FAILED_ERROR = 'CompensationFailed';
   /** The error name of {@link Saga.needsReconciliationState}. */
@@ -192,8 +196,9 @@ export class Saga extends sfn.StateMachineFragment {
       step.compensation ? this.keepingState(step.compensation, `steps[${index}].compensation`) : undefined,
     );
     const ambiguousErrors = props.steps.map((step, index) => this.ambiguousErrorsOf(step, `steps[${index}].ambiguousErrors`));
-    // Diagrams draw the undo path from this: Workflow gathers it onto the state machine resource.
-    compensations.forEach((compensation, index) => compensation?.node.addMetadata(SAGA_COMPENSATIONS_METADATA, actions[index].stateId));
+    this.compensatedActions = Object.fromEntries(
+      compensations.flatMap((compensation, index) => (compensation ? [[compensation.stateId, actions[index].stateId]] : [])),
+    );
 
     const wholeState = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$'));
     this.failState = new sfn.Fail(this, 'Failed', {
@@ -220,7 +225,7 @@ export class Saga extends sfn.StateMachineFragment {
     const reconciliationPossible = ambiguousErrors.some((errors, index) => errors.length > 0 && !compensations[index]);
     if (props.onNeedsReconciliation && !reconciliationPossible) {
       Annotations.of(this).addWarningV2(
-        'cdk-sfn-workflows:SagaHookNeverRuns',
+        'Workflow-SagaHookNeverRuns',
         'onNeedsReconciliation never runs: every step with ambiguousErrors has a compensation, so no failure ends in NeedsReconciliation. Remove the hook, or check the steps\' ambiguousErrors.',
       );
     }
@@ -265,7 +270,7 @@ export class Saga extends sfn.StateMachineFragment {
    * failed step's effect is unknown and nothing undid it, else the plain failure.
    */
   private compensationCheck(errorPaths: string[], ends: SagaEnds, reconciliationPossible: boolean): sfn.Choice {
-    const check = new sfn.Choice(this, 'CompensationCheck', { stateName: fitStateName(`${this.prefix} compensation check`) });
+    const check = new CompensationCheck(this, 'CompensationCheck', { stateName: fitStateName(`${this.prefix} compensation check`) }, this.compensatedActions);
     if (errorPaths.length > 0) {
       const conditions = errorPaths.map((path) => sfn.Condition.isPresent(path));
       check.when(conditions.length === 1 ? conditions[0] : sfn.Condition.or(...conditions), ends.compensationFailed);
@@ -472,4 +477,18 @@ function uniqueKeys(states: Array<sfn.State | undefined>): Array<string | undefi
     seen.add(key);
     return key;
   });
+}
+
+/**
+ * The saga's compensation check, which also records, through the step protocol, which state
+ * undoes which action: diagrams draw the undo path from it.
+ */
+class CompensationCheck extends sfn.Choice implements IWorkflowStep {
+  constructor(scope: Construct, id: string, props: sfn.ChoiceProps, private readonly compensatedActions: Record<string, string>) {
+    super(scope, id, props);
+  }
+
+  public bindToWorkflow(): WorkflowStepConfig {
+    return Object.keys(this.compensatedActions).length > 0 ? { stateMetadata: { [SAGA_COMPENSATIONS_METADATA]: this.compensatedActions } } : {};
+  }
 }

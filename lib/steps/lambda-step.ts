@@ -3,7 +3,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { IDEMPOTENT_STATES_METADATA } from '../assembly/metadata-keys';
 import { requireTimeout, taskTimeoutOf } from '../private/durations';
+import { IWorkflowStep, WorkflowStepConfig } from '../workflow/workflow-step';
 import { RetryPolicy } from './retry-policy';
 
 /** Properties of a {@link LambdaStep}. */
@@ -82,7 +84,7 @@ export interface LambdaStepProps {
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
  */
-export class LambdaStep extends tasks.LambdaInvoke {
+export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
   /** The function this step invokes. */
   public readonly lambdaFunction: lambda.IFunction;
   /** Whether the step was declared idempotent. */
@@ -122,12 +124,17 @@ export class LambdaStep extends tasks.LambdaInvoke {
     this.warnIfFunctionOutlivesTimeout(timeoutSeconds);
   }
 
+  /** Records the step as idempotent on the state machine, for the EXPRESS idempotency rule and the linter. */
+  public bindToWorkflow(): WorkflowStepConfig {
+    return this.idempotent ? { stateMetadata: { [IDEMPOTENT_STATES_METADATA]: { [this.stateId]: true } } } : {};
+  }
+
   private warnIfFunctionOutlivesTimeout(timeoutSeconds: number | undefined): void {
     const functionTimeout = (this.lambdaFunction as lambda.Function).timeout;
     if (timeoutSeconds === undefined || !functionTimeout || functionTimeout.isUnresolved()) return;
     if (functionTimeout.toSeconds() > timeoutSeconds) {
       Annotations.of(this).addWarningV2(
-        'cdk-sfn-workflows:LambdaOutlivesStepTimeout',
+        'Workflow-LambdaOutlivesStepTimeout',
         `The function's timeout (${functionTimeout.toHumanString()}) is longer than the step timeout (${timeoutSeconds} s): ` +
           'the step can fail with States.Timeout while the invocation still runs (and a retry would run it twice). Make the step timeout at least the function timeout.',
       );

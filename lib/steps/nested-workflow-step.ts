@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -6,12 +6,12 @@ import { Construct } from 'constructs';
 import { requireTimeout, taskTimeoutOf } from '../private/durations';
 import { WorkflowConfigurationError } from '../private/errors';
 import { RetryPolicy } from './retry-policy';
-import { Workflow } from '../workflow/workflow';
+import { IWorkflow } from '../workflow/workflow';
 
 /** Properties of a {@link NestedWorkflowStep}. */
 export interface NestedWorkflowStepProps {
   /** The child workflow, typically EXPRESS: the short, high-volume inner part of a longer process. */
-  readonly workflow: Workflow;
+  readonly workflow: IWorkflow;
   /**
    * How long the step waits for the child execution (the Task's `TimeoutSeconds`).
    * Make it at least the child workflow's timeout.
@@ -67,7 +67,7 @@ export interface NestedWorkflowStepProps {
  */
 export class NestedWorkflowStep extends tasks.StepFunctionsStartExecution {
   /** The child workflow. */
-  public readonly workflow: Workflow;
+  public readonly workflow: IWorkflow;
 
   /** @throws WorkflowConfigurationError if `timeout` is missing or not whole seconds. */
   constructor(scope: Construct, id: string, props: NestedWorkflowStepProps) {
@@ -94,10 +94,11 @@ export class NestedWorkflowStep extends tasks.StepFunctionsStartExecution {
     const seconds = requireTimeout(this, props.timeout, { problem: 'NestedWorkflowStep has no timeout.', fix: "pass timeout: at least the child workflow's timeout." });
     (props.retryPolicy ?? RetryPolicy.none()).applyTo(this);
     this.allowExpressExecutions();
-    if (seconds !== undefined && !props.workflow.timeout.isUnresolved() && seconds < props.workflow.timeout.toSeconds()) {
+    const childTimeout = props.workflow.timeout;
+    if (seconds !== undefined && childTimeout && !childTimeout.isUnresolved() && seconds < childTimeout.toSeconds()) {
       Annotations.of(this).addWarningV2(
-        'cdk-sfn-workflows:NestedStepShorterThanChild',
-        `The step timeout (${seconds} s) is shorter than the child workflow's (${props.workflow.timeout.toHumanString()}): ` +
+        'Workflow-NestedStepShorterThanChild',
+        `The step timeout (${seconds} s) is shorter than the child workflow's (${childTimeout.toHumanString()}): ` +
           'the parent can give up while the child still runs. Make the step timeout at least the child timeout.',
       );
     }
@@ -116,11 +117,17 @@ export class NestedWorkflowStep extends tasks.StepFunctionsStartExecution {
           Stack.of(this).formatArn({
             service: 'states',
             resource: 'express',
-            resourceName: `${this.workflow.stateMachine.stateMachineName}:*`,
+            resourceName: `${stateMachineNameOf(this.workflow.stateMachine)}:*`,
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           }),
         ],
       }),
     );
   }
+}
+
+/** A state machine's name: its attribute when it is defined here, else read from its ARN. */
+function stateMachineNameOf(stateMachine: sfn.IStateMachine): string {
+  if (stateMachine instanceof sfn.StateMachine) return stateMachine.stateMachineName;
+  return Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName!;
 }

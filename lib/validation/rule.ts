@@ -27,6 +27,11 @@ export interface RuleContext {
    * @default - none
    */
   readonly idempotentStates?: string[];
+  /**
+   * Whether execution logs include state inputs and outputs.
+   * @default - unknown: rules about logged data do not run
+   */
+  readonly includeExecutionData?: boolean;
 }
 
 /** One problem found by a rule. */
@@ -47,6 +52,11 @@ export interface Finding {
   readonly location?: string;
   /** The AWS documentation or spec the rule follows. */
   readonly see: string;
+  /**
+   * Whether `Validations.of(x).acknowledge({ id, reason })` silences it: not for problems
+   * Step Functions refuses at deploy, which an acknowledgement cannot make work.
+   */
+  readonly acknowledgeable: boolean;
 }
 
 /** One problem a rule reports: what is wrong, and where when it can say. */
@@ -57,6 +67,11 @@ export interface RuleProblem {
   readonly message: string;
   /** Where (see {@link Finding.location}). */
   readonly location?: string;
+  /**
+   * The problem's severity when it differs from the rule's.
+   * @default - the rule's severity
+   */
+  readonly severity?: Severity;
 }
 
 /** A check over a state machine definition. */
@@ -69,6 +84,11 @@ export interface Rule {
   readonly description: string;
   /** The AWS documentation or spec the rule follows. */
   readonly see: string;
+  /**
+   * Whether an acknowledgement silences it (see {@link Finding.acknowledgeable}).
+   * @default true
+   */
+  readonly acknowledgeable?: boolean;
   /**
    * Returns the problems found (message per problem, with the state it concerns). Never
    * throws, whatever JSON the definition holds.

@@ -9,7 +9,7 @@ import { ALL_RULES } from './rules';
  */
 export function validateDefinition(context: RuleContext, rules: readonly Rule[] = ALL_RULES): Finding[] {
   const findings = rules.flatMap((rule) =>
-    rule.check(context).map((problem) => ({ ruleId: rule.id, severity: rule.severity, see: rule.see, ...problem })),
+    rule.check(context).map((problem) => ({ ruleId: rule.id, see: rule.see, acknowledgeable: rule.acknowledgeable ?? true, ...problem, severity: problem.severity ?? rule.severity })),
   );
   return [...findings.filter((f) => f.severity === 'error'), ...findings.filter((f) => f.severity !== 'error')];
 }

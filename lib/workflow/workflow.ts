@@ -5,20 +5,16 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
-import { ACKNOWLEDGED_RULES_METADATA, acknowledgedRuleId, IDEMPOTENT_STATES_METADATA, SAGA_COMPENSATIONS_METADATA } from '../assembly/metadata-keys';
-import { renderDefinition } from '../asl/render';
+import { definitionStates } from '../private/definition-states';
 import { requireTimeout, requireWholeSeconds } from '../private/durations';
 import { WorkflowConfigurationError } from '../private/errors';
+import { acknowledgeRoleWildcardsAtSynth } from '../private/role-wildcards';
+import { workflowRuleErrors } from '../private/workflow-rules';
 import { MAX_STANDARD_DURATION } from '../private/workflow-limits';
-import { HumanApproval } from '../approval/human-approval';
-import { LambdaStep } from '../steps/lambda-step';
-import { definitionStates } from '../private/definition-states';
-import { acknowledgeNagRules, nagResourceName } from '../private/nag-acknowledgements';
 import { EventTrigger, EventTriggerOptions } from '../triggers/event-trigger';
 import { ExecutionStatus, ExecutionStatusChangeOptions } from '../triggers/execution-status';
 import { WorkflowSchedule, WorkflowScheduleOptions } from '../triggers/workflow-schedule';
-import { Finding, Severity } from '../validation/rule';
-import { validateDefinition } from '../validation/validate-definition';
+import { isWorkflowStep, WorkflowStepContext } from './workflow-step';
 
 
 /** Properties of a {@link Workflow}. */
@@ -107,6 +103,37 @@ export interface WorkflowProps {
 }
 
 /**
+ * A workflow as other constructs use it: a `Workflow` of this app, or one imported with
+ * {@link Workflow.fromStateMachineArn}.
+ */
+export interface IWorkflow extends IConstruct {
+  /** The state machine. */
+  readonly stateMachine: sfn.IStateMachine;
+  /** STANDARD or EXPRESS. */
+  readonly stateMachineType: sfn.StateMachineType;
+  /** The execution timeout, when known (an imported workflow may not say). */
+  readonly timeout?: Duration;
+  /** Grants permission to start executions. */
+  grantStartExecution(grantee: iam.IGrantable): iam.Grant;
+  /** Grants permission to list and describe the state machine and its executions. */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** What an imported workflow is known to be. */
+export interface WorkflowAttributes {
+  /**
+   * STANDARD or EXPRESS.
+   * @default sfn.StateMachineType.STANDARD
+   */
+  readonly stateMachineType?: sfn.StateMachineType;
+  /**
+   * Its execution timeout, for the checks that compare timeouts with it.
+   * @default - unknown: those checks are skipped
+   */
+  readonly timeout?: Duration;
+}
+
+/**
  * A Step Functions state machine with production defaults: a required timeout, logging at
  * level ALL without execution data, X-Ray tracing, an optional customer-managed key, and
  * synth-time validation of its ASL (errors fail synth; warnings become annotations; both
@@ -114,7 +141,15 @@ export interface WorkflowProps {
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/welcome.html
  */
-export class Workflow extends Construct {
+export class Workflow extends Construct implements IWorkflow {
+  /**
+   * A workflow deployed elsewhere (another app, another stack's output), by its state machine
+   * ARN: for nested workflow steps, triggers and grants.
+   */
+  public static fromStateMachineArn(scope: Construct, id: string, stateMachineArn: string, attributes: WorkflowAttributes = {}): IWorkflow {
+    return new ImportedWorkflow(scope, id, stateMachineArn, attributes);
+  }
+
   /** The underlying state machine. */
   public readonly stateMachine: sfn.StateMachine;
   /** STANDARD or EXPRESS. */
@@ -124,10 +159,6 @@ export class Workflow extends Construct {
   /** The execution timeout. */
   public readonly timeout: Duration;
 
-  /** Names of the states declared idempotent (LambdaStep `idempotent: true`). */
-  public readonly idempotentStates: string[];
-
-  private readonly stateMachineName?: string;
   private errors?: string[];
 
   /**
@@ -144,7 +175,6 @@ export class Workflow extends Construct {
       { max: MAX_STANDARD_DURATION.toSeconds() },
     );
     this.timeout = props.timeout;
-    this.stateMachineName = props.stateMachineName;
     this.stateMachineType = props.stateMachineType ?? sfn.StateMachineType.STANDARD;
 
     const logLevel = props.logLevel ?? sfn.LogLevel.ALL;
@@ -164,18 +194,15 @@ export class Workflow extends Construct {
         : undefined,
       encryptionConfiguration: this.encryptionConfiguration(props),
     });
-    const states = definitionStates(props.definition);
-    this.idempotentStates = states.filter((s): s is LambdaStep => s instanceof LambdaStep && s.idempotent).map((step) => step.stateId);
-    this.bindApprovals(states.filter((s): s is HumanApproval => s instanceof HumanApproval), props.includeExecutionData ?? false);
-    if (this.idempotentStates.length > 0) {
-      (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(IDEMPOTENT_STATES_METADATA, this.idempotentStates);
-    }
-    const compensations = sagaCompensationsOf(states);
-    if (Object.keys(compensations).length > 0) {
-      (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(SAGA_COMPENSATIONS_METADATA, compensations);
-    }
-    this.acknowledgeRoleWildcards();
-    this.node.addValidation({ validate: () => this.validationErrors() });
+    this.bindSteps(props.definition);
+    acknowledgeRoleWildcardsAtSynth(this.stateMachine);
+    const ruleInput = {
+      stateMachine: this.stateMachine,
+      stateMachineType: this.stateMachineType,
+      stateMachineName: props.stateMachineName !== undefined && !Token.isUnresolved(props.stateMachineName) ? props.stateMachineName : undefined,
+      includeExecutionData: this.logGroup !== undefined && (props.includeExecutionData ?? false),
+    };
+    this.node.addValidation({ validate: () => (this.errors ??= workflowRuleErrors(this, ruleInput)) });
   }
 
   /** Grants permission to start executions. */
@@ -233,7 +260,7 @@ export class Workflow extends Construct {
     const statuses = options.statuses ?? [ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED];
     if (this.stateMachineType === sfn.StateMachineType.EXPRESS) {
       Annotations.of(this).addWarningV2(
-        'cdk-sfn-workflows:StatusChangeOnExpress',
+        'Workflow-StatusChangeOnExpress',
         'Step Functions sends Execution Status Change events for STANDARD workflows; an EXPRESS workflow reports its executions in its logs.',
       );
     }
@@ -249,86 +276,21 @@ export class Workflow extends Construct {
   }
 
   /**
-   * Lets each HumanApproval's decision handler resume this state machine's executions
-   * (`states:SendTask*`, scoped to its ARN), after checking the approval expires before the
-   * execution times out. The grant is a policy of this workflow's stack attached to the
-   * handler's role, so a service in another stack creates no dependency cycle.
+   * Binds every state of the definition that takes part in the step protocol
+   * ({@link IWorkflowStep}): its grants and resources, and the facts it records on the state
+   * machine resource for the tools.
    */
-  private bindApprovals(approvals: HumanApproval[], includeExecutionData: boolean): void {
-    for (const approval of approvals) {
-      if (!approval.timeout.isUnresolved() && !this.timeout.isUnresolved() && approval.timeout.toSeconds() >= this.timeout.toSeconds()) {
-        throw new WorkflowConfigurationError(
-          approval,
-          `The approval timeout (${approval.timeout.toHumanString()}) is not shorter than the workflow timeout (${this.timeout.toHumanString()}): the execution would time out before the request expires and its ApprovalExpired path runs.`,
-          'make the approval timeout shorter than the workflow timeout, with room for the steps after it.',
-        );
-      }
-      if (includeExecutionData) {
-        Annotations.of(this).addWarningV2(
-          'cdk-sfn-workflows:ExecutionDataWithTaskToken',
-          `Logs include execution data, and the HumanApproval '${approval.stateId}' passes its task token in a task's parameters: the token would be logged. Keep includeExecutionData false.`,
-        );
+  private bindSteps(definition: sfn.IChainable): void {
+    const context: WorkflowStepContext = { scope: this, stateMachine: this.stateMachine, stateMachineType: this.stateMachineType, timeout: this.timeout };
+    const metadata = new Map<string, Record<string, unknown>>();
+    for (const state of definitionStates(definition)) {
+      if (!isWorkflowStep(state)) continue;
+      for (const [key, values] of Object.entries(state.bindToWorkflow(context).stateMetadata ?? {})) {
+        metadata.set(key, { ...metadata.get(key), ...values });
       }
     }
-    [...new Set(approvals.map((approval) => approval.service))].forEach((service, index) => {
-      const decisions = new iam.Policy(this, `ApprovalDecisions${index + 1}`, { roles: [service.decisionFunction.role!] });
-      this.stateMachine.grantTaskResponse(decisions);
-    });
-  }
-
-  /**
-   * Acknowledges, on the state machine role, the wildcards cdk-nag's AwsSolutions-IAM5 reports
-   * that this state machine needs and CDK generated, each with its reason: `*` for log delivery
-   * and X-Ray (no resource-level permissions exist), `<function ARN>:*` to invoke the versions
-   * and aliases of a Lambda task's function, and the executions of a nested workflow (their
-   * ARNs are only known at run time). Wildcards granted later, or for other actions, stay
-   * reported.
-   */
-  private acknowledgeRoleWildcards(): void {
-    const policy = this.stateMachine.role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
-    if (!policy) return;
-    const document = Stack.of(this).resolve((policy.node.defaultChild as iam.CfnPolicy).policyDocument);
-    const byReason = new Map<string, Set<string>>();
-    for (const statement of document.Statement ?? []) {
-      if (statement.Effect !== 'Allow') continue;
-      const actions: string[] = [statement.Action].flat();
-      for (const resource of [statement.Resource].flat().map(nagResourceName).filter((r) => r.includes('*'))) {
-        const reason = wildcardReason(actions, resource);
-        if (reason) byReason.set(reason, (byReason.get(reason) ?? new Set()).add(`Resource::${resource}`));
-      }
-    }
-    acknowledgeNagRules(
-      this.stateMachine.role,
-      ...[...byReason].map(([reason, findings]) => ({ id: 'AwsSolutions-IAM5', reason, appliesTo: [...findings] })),
-    );
-  }
-
-  /**
-   * Runs the validation rules over the synthesized ASL; called by CDK at synth (once: a
-   * second synth reuses the result, so warnings are not added twice).
-   */
-  private validationErrors(): string[] {
-    this.errors ??= this.runRules();
-    return this.errors;
-  }
-
-  private runRules(): string[] {
-    const findings = validateDefinition({
-      definition: renderDefinition(this.stateMachine),
-      stateMachineType: this.stateMachineType,
-      stateMachineName: this.stateMachineName !== undefined && !Token.isUnresolved(this.stateMachineName) ? this.stateMachineName : undefined,
-      idempotentStates: this.idempotentStates,
-    });
-    const acknowledged = acknowledgedRuleIds(this.stateMachine.node.defaultChild ?? this.stateMachine);
-    const errors: string[] = [];
-    for (const finding of findings.filter((f) => !acknowledged.has(f.ruleId))) {
-      if (finding.severity === Severity.ERROR) {
-        errors.push(formatFinding(finding));
-      } else {
-        Annotations.of(this).addWarningV2(finding.ruleId, formatFinding(finding));
-      }
-    }
-    return errors;
+    const resource = this.stateMachine.node.defaultChild as sfn.CfnStateMachine;
+    for (const [key, values] of metadata) resource.addMetadata(key, values);
   }
 
   private createLogGroup(props: WorkflowProps): logs.LogGroup {
@@ -373,45 +335,24 @@ export class Workflow extends Construct {
   }
 }
 
-/** Why a wildcard the state machine role holds is needed, when it is one CDK generates for it. */
-function wildcardReason(actions: string[], resource: string): string | undefined {
-  if (resource === '*' && actions.every((action) => /^(logs:\w*(LogDelivery|LogDeliveries|ResourcePolic\w*|DescribeLogGroups)|xray:\w+)$/.test(action))) {
-    return 'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions; Step Functions requires Resource "*" for them.';
-  }
-  if (/^<[A-Za-z0-9]+\.Arn>:\*$/.test(resource) && actions.every((action) => action === 'lambda:InvokeFunction')) {
-    return "Invoking a Lambda task's function is granted on its versions and aliases (ARN:*), no wider than that function.";
-  }
-  if (/:states:.*:(execution|express):/.test(resource) && actions.every((action) => /^states:(DescribeExecution|StopExecution)$/.test(action))) {
-    return "A nested workflow step describes and stops the child executions it starts, whose names are known only at run time. CDK grants this on execution:<child name>* (a name prefix: it also matches executions of any state machine in this account and Region whose name begins with the child's name) and, for an EXPRESS child, on express:<child name>:*.";
-  }
-  return undefined;
-}
+/** A workflow of another app or stack, known by its ARN. */
+class ImportedWorkflow extends Construct implements IWorkflow {
+  public readonly stateMachine: sfn.IStateMachine;
+  public readonly stateMachineType: sfn.StateMachineType;
+  public readonly timeout?: Duration;
 
-function formatFinding(finding: Finding): string {
-  const state = finding.stateName ? ` [state '${finding.stateName}']` : '';
-  return `${finding.ruleId}${state}: ${finding.message} (see ${finding.see}; acknowledge with Validations.of(workflow).acknowledge({ id: '${finding.ruleId}', reason }) if intended)`;
-}
-
-/**
- * Rule ids acknowledged with `Validations.of(x).acknowledge` on the construct or an ancestor:
- * the state machine resource's, as `cdk-sfn-workflows lint` reads them from the assembly.
- */
-function acknowledgedRuleIds(scope: IConstruct): Set<string> {
-  return new Set(
-    scope.node.scopes.flatMap((construct) =>
-      construct.node.metadata
-        .filter((entry) => entry.type === ACKNOWLEDGED_RULES_METADATA)
-        .flatMap((entry) => Object.keys(entry.data as Record<string, string>).map(acknowledgedRuleId)),
-    ),
-  );
-}
-
-/** The states a Saga marked as compensations (construct metadata), each with the action it undoes. */
-function sagaCompensationsOf(states: sfn.State[]): Record<string, string> {
-  const compensations: Record<string, string> = {};
-  for (const state of states) {
-    const entry = state.node.metadata.find((metadata) => metadata.type === SAGA_COMPENSATIONS_METADATA);
-    if (typeof entry?.data === 'string') compensations[state.stateId] = entry.data;
+  constructor(scope: Construct, id: string, stateMachineArn: string, attributes: WorkflowAttributes) {
+    super(scope, id);
+    this.stateMachine = sfn.StateMachine.fromStateMachineArn(this, 'StateMachine', stateMachineArn);
+    this.stateMachineType = attributes.stateMachineType ?? sfn.StateMachineType.STANDARD;
+    this.timeout = attributes.timeout;
   }
-  return compensations;
+
+  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.stateMachine.grantRead(grantee);
+  }
 }

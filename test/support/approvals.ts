@@ -2,7 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNServiceException } from '@aws-sdk/client-sfn';
-import { ApprovalRequestEvent, ApprovalService } from '../../lib';
+import { ApprovalRequestEvent } from '../../lib/approval/approval-record';
+import { ApprovalService } from '../../lib';
 import { newStack } from '../helpers';
 import { createTableLike, LocalDynamo, startLocalDynamo } from './dynalite';
 

@@ -10,6 +10,8 @@ const isExpress = (type?: string) => type === 'EXPRESS';
 /** Express workflows support only the Request Response integration pattern, and no activities. */
 export const expressIntegrationPattern: Rule = {
   id: 'Workflow-ExpressIntegrationPattern',
+  // Step Functions refuses such a definition: an acknowledgement cannot make it deploy.
+  acknowledgeable: false,
   severity: Severity.ERROR,
   description: 'EXPRESS workflows use Request Response integrations only: no .waitForTaskToken, .sync, .sync:2 or activities.',
   see: 'https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html',

@@ -18,6 +18,8 @@ const unresolved = (graph: StateGraphView, target: string) => !graph.successors.
 /** Every transition names a state of the same definition (top level, branch or item processor). */
 export const transitionTargets: Rule = {
   id: 'Workflow-TransitionTarget',
+  // Step Functions refuses such a definition: an acknowledgement cannot make it deploy.
+  acknowledgeable: false,
   severity: Severity.ERROR,
   description: 'StartAt, Next, Default, Choice and Catch targets name a state in the same definition.',
   see: 'https://states-language.net/spec.html#transition',

@@ -5,7 +5,7 @@ import { stateMachineName, stateNameLength, stateNameUnique, variableNames } fro
 import { errorsAllLast, retryFields } from './retry-catch-rules';
 import { aslPaths, aslSchema } from './schema-rule';
 import { definitionSize, inlineMapConcurrency, literalPayloadSize } from './size-rules';
-import { callbackTimeout, heartbeatBelowTimeout, taskTimeout, taskTimeoutWithinExecution } from './timeout-rules';
+import { callbackTimeout, heartbeatBelowTimeout, taskTimeout, taskTimeoutWithinExecution, taskTokenInLogs } from './timeout-rules';
 
 /** The rules every Workflow runs at synth, in the order findings are reported. */
 export const ALL_RULES: readonly Rule[] = Object.freeze([
@@ -26,6 +26,7 @@ export const ALL_RULES: readonly Rule[] = Object.freeze([
   callbackTimeout,
   taskTimeout,
   taskTimeoutWithinExecution,
+  taskTokenInLogs,
   choiceDefault,
   loopWithoutExit,
   inlineMapConcurrency,
@@ -44,7 +45,7 @@ const RUN_TIME_FAILURES: readonly Rule[] = [literalPayloadSize];
 
 /** The same rule, reported as a warning. */
 function asWarning(rule: Rule): Rule {
-  return { ...rule, severity: Severity.WARNING, check: (context) => rule.check(context) };
+  return { ...rule, severity: Severity.WARNING, check: (context) => rule.check(context).map((problem) => ({ ...problem, severity: Severity.WARNING })) };
 }
 
 /**

@@ -11,6 +11,8 @@ import { characterCount, describeEnclosing } from './values';
  */
 export const stateNameLength: Rule = {
   id: 'Workflow-StateNameLength',
+  // Step Functions refuses such a definition: an acknowledgement cannot make it deploy.
+  acknowledgeable: false,
   severity: Severity.ERROR,
   description: `State names are at most ${MAX_STATE_NAME_LENGTH} characters.`,
   see: 'https://states-language.net/spec.html#states-fields',
@@ -26,6 +28,8 @@ export const stateNameLength: Rule = {
 /** State names are unique across the whole state machine, Parallel branches and Map processors included. */
 export const stateNameUnique: Rule = {
   id: 'Workflow-StateNameUnique',
+  // Step Functions refuses such a definition: an acknowledgement cannot make it deploy.
+  acknowledgeable: false,
   severity: Severity.ERROR,
   description: 'State names are unique across the state machine, including Parallel branches and Map item processors.',
   see: 'https://states-language.net/spec.html#states-fields',
@@ -54,6 +58,8 @@ const FORBIDDEN_NAME_CHARACTERS = /[\s?*<>{}[\]"#%\\^|~`$&,;:/\u0000-\u001f\u007
 /** State machine names are 1–80 characters without whitespace or reserved characters. */
 export const stateMachineName: Rule = {
   id: 'Workflow-StateMachineName',
+  // Step Functions refuses such a definition: an acknowledgement cannot make it deploy.
+  acknowledgeable: false,
   severity: Severity.ERROR,
   description: 'The state machine name is 1–80 characters, without whitespace, control characters or ? * < > { } [ ] " # % \\ ^ | ~ ` $ & , ; : /.',
   see: 'https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html',
@@ -84,6 +90,8 @@ function invalidVariableName(variable: string): boolean {
 /** Workflow variables (Assign) are Unicode identifiers of at most 80 characters, and not `states`. */
 export const variableNames: Rule = {
   id: 'Workflow-VariableName',
+  // Step Functions refuses such a definition: an acknowledgement cannot make it deploy.
+  acknowledgeable: false,
   severity: Severity.ERROR,
   description: 'Assign variable names are Unicode identifiers (a letter or _, then letters, digits, _), at most 80 characters, not "states".',
   see: 'https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html',

@@ -34,6 +34,8 @@ function retrierProblems(retrier: Retrier): string[] {
 /** Retrier fields stay within the bounds ASL defines. */
 export const retryFields: Rule = {
   id: 'Workflow-RetryFields',
+  // Step Functions refuses such a definition: an acknowledgement cannot make it deploy.
+  acknowledgeable: false,
   severity: Severity.ERROR,
   description: `Retry fields are in range: IntervalSeconds >= 1, MaxAttempts >= 0, BackoffRate >= 1, 0 < MaxDelaySeconds <= ${MAX_RETRY_DELAY_SECONDS}, JitterStrategy FULL or NONE.`,
   see: 'https://states-language.net/spec.html#retrying-after-error',
@@ -48,6 +50,8 @@ export const retryFields: Rule = {
 /** `States.ALL` matches every error, so it must stand alone in the last retrier or catcher. */
 export const errorsAllLast: Rule = {
   id: 'Workflow-ErrorsAllLast',
+  // Step Functions refuses such a definition: an acknowledgement cannot make it deploy.
+  acknowledgeable: false,
   severity: Severity.ERROR,
   description: 'States.ALL appears alone in its ErrorEquals, and only in the last retrier or catcher.',
   see: 'https://states-language.net/spec.html#error-names',

@@ -18,6 +18,8 @@ const CODES_OF_OTHER_RULES = ['DUPLICATE_STATE_NAME', 'INVALID_STATE_NAME', 'MIS
  */
 export const aslSchema: Rule = {
   id: 'Workflow-AslSchema',
+  // Step Functions refuses such a definition: an acknowledgement cannot make it deploy.
+  acknowledgeable: false,
   severity: Severity.ERROR,
   description: "The definition passes Step Functions' definition check (as the local runner models it) and asl-validator's ASL schema.",
   see: 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinition.html',

@@ -15,6 +15,8 @@ const bytes = (value: unknown) => jsonByteLength(value);
 /** The definition must be at most 1 MB. */
 export const definitionSize: Rule = {
   id: 'Workflow-DefinitionSize',
+  // Step Functions refuses such a definition: an acknowledgement cannot make it deploy.
+  acknowledgeable: false,
   severity: Severity.ERROR,
   description: 'The definition is at most 1 MB.',
   see: 'https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html',

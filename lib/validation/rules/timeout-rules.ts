@@ -40,6 +40,8 @@ export const callbackTimeout: Rule = {
  */
 export const heartbeatBelowTimeout: Rule = {
   id: 'Workflow-HeartbeatBelowTimeout',
+  // Step Functions refuses such a definition: an acknowledgement cannot make it deploy.
+  acknowledgeable: false,
   severity: Severity.ERROR,
   description: 'HeartbeatSeconds is a positive integer smaller than TimeoutSeconds.',
   see: 'https://states-language.net/spec.html#task-state',
@@ -57,20 +59,54 @@ export const heartbeatBelowTimeout: Rule = {
     }),
 };
 
-/** A task timeout longer than the execution timeout never fires: the execution ends first. */
+/**
+ * A task timeout at least the execution timeout never fires: the execution ends first. For a
+ * callback (a human approval, a job) that is an error: its timeout path, such as an
+ * "expired" branch, can never run. For other tasks it is a warning.
+ */
 export const taskTimeoutWithinExecution: Rule = {
   id: 'Workflow-TaskTimeoutWithinExecution',
   severity: Severity.WARNING,
-  description: "A Task's TimeoutSeconds is at most the workflow's TimeoutSeconds.",
+  description: "A Task's TimeoutSeconds is shorter than the workflow's TimeoutSeconds (an error for callbacks, whose timeout path would never run).",
   see: 'https://states-language.net/spec.html#toplevelfields',
   check: ({ definition }) => {
     const limit = machineTimeoutSeconds(definition);
     if (limit === undefined) return [];
-    return listStates(definition)
-      .filter(({ state }) => state.Type === 'Task' && typeof state.TimeoutSeconds === 'number' && state.TimeoutSeconds > limit)
-      .map(({ name, state }) => ({
+    return listStates(definition).flatMap(({ name, state }) => {
+      const timeout = state.TimeoutSeconds;
+      if (state.Type !== 'Task' || typeof timeout !== 'number') return [];
+      if (isCallbackTask(state) && timeout >= limit) {
+        return [{
+          stateName: name,
+          severity: Severity.ERROR,
+          message: `Task '${name}' waits for a callback for ${timeout} s, but the whole execution times out after ${limit} s: the execution fails with States.Timeout first, so the task's own timeout path (an expired approval, a late job) never runs. Make the task timeout shorter than the workflow timeout, with room for the states after it.`,
+        }];
+      }
+      if (timeout <= limit) return [];
+      return [{
         stateName: name,
-        message: `Task '${name}' times out after ${state.TimeoutSeconds} s, but the whole execution times out after ${limit} s: the execution fails with States.Timeout before the task's own timeout can be caught. Shorten the task timeout or lengthen the workflow timeout.`,
+        message: `Task '${name}' times out after ${timeout} s, but the whole execution times out after ${limit} s: the execution fails with States.Timeout before the task's own timeout can be caught. Shorten the task timeout or lengthen the workflow timeout.`,
+      }];
+    });
+  },
+};
+
+/**
+ * With execution data in the logs, a task token a callback sends in its parameters is logged
+ * (and anyone who reads the logs can answer the callback).
+ */
+export const taskTokenInLogs: Rule = {
+  id: 'Workflow-TaskTokenInLogs',
+  severity: Severity.WARNING,
+  description: 'Logs that include execution data do not receive task tokens (callbacks that pass $$.Task.Token).',
+  see: 'https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html',
+  check: ({ definition, includeExecutionData }) => {
+    if (!includeExecutionData) return [];
+    return listStates(definition)
+      .filter(({ state }) => isCallbackTask(state) && /\$\$\.Task\.Token|\$states\.context\.Task\.Token/.test(JSON.stringify(state.Parameters ?? state.Arguments ?? {})))
+      .map(({ name }) => ({
+        stateName: name,
+        message: `Logs include execution data, and Task '${name}' passes its task token in its parameters: the token would be written to the logs, where anyone who reads them can resume or fail the task. Keep includeExecutionData false.`,
       }));
   },
 };

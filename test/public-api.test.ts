@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import * as api from '../lib';
+import { IWorkflowStep, Workflow, WorkflowStepConfig, WorkflowStepContext } from '../lib';
+import { newStack } from './helpers';
+
+const ROOT = path.join(__dirname, '..');
+
+/** The module files a fresh Node.js process has loaded after requiring `entry` (TypeScript through tsx). */
+function modulesLoadedBy(entry: string): string[] {
+  const script = `require('tsx/cjs/api').register(); require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' })) as string[];
+}
+
+describe('the construct entry point (cdk-sfn-workflows)', () => {
+  test('loads no validator, interpreter, JSONata, JSONPath, CLI or SigV4 module until they are used', () => {
+    // WHEN
+    const loaded = modulesLoadedBy(path.join(ROOT, 'lib', 'index.ts'));
+    // THEN
+    const heavy = loaded.filter((file) => /node_modules[\\/](asl-validator|ajv|jsonata|jsonpath-plus|commander|@smithy[\\/]signature-v4|@aws-crypto|@aws-sdk|@hpcc-js|@resvg|dejavu-fonts-ttf)[\\/]/.test(file));
+    expect(heavy).toEqual([]);
+    expect(loaded.some((file) => file.includes(`${path.sep}lib${path.sep}testing${path.sep}`))).toBe(false);
+    expect(loaded.some((file) => file.endsWith(path.join('lib', 'workflow', 'workflow.ts')))).toBe(true);
+  });
+
+  test('exports at most 45 names, each one of the listed public API', () => {
+    const names = Object.keys(api);
+    expect(names.length).toBeLessThanOrEqual(45);
+    const index = readFileSync(path.join(ROOT, 'lib', 'index.ts'), 'utf8');
+    expect(index).not.toMatch(/export \*/);
+    for (const name of names) expect(index).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
+  test('Workflow knows no step class: it imports none, and asks no state what class it is', () => {
+    const source = readFileSync(path.join(ROOT, 'lib', 'workflow', 'workflow.ts'), 'utf8');
+    expect(source).not.toMatch(/from '\.\.\/(steps|saga|approval)\//);
+    expect(source).not.toMatch(/instanceof (LambdaStep|HumanApproval|Saga|NestedWorkflowStep|PublishEventStep)/);
+  });
+});
+
+describe('the step protocol', () => {
+  /** A user's own step: a Pass state that wants an auditor to read the executions of the workflow it runs in. */
+  class AuditedStep extends sfn.Pass implements IWorkflowStep {
+    public readonly bound: WorkflowStepContext[] = [];
+    constructor(scope: Construct, id: string, private readonly auditor: iam.IGrantable) {
+      super(scope, id);
+    }
+
+    public bindToWorkflow(context: WorkflowStepContext): WorkflowStepConfig {
+      this.bound.push(context);
+      context.stateMachine.grantRead(this.auditor);
+      return { stateMetadata: { 'acme:audited': { [this.stateId]: true } } };
+    }
+  }
+
+  test("a user's own step gets its grants and records its facts through the protocol, once, also inside a Parallel", () => {
+    // GIVEN
+    const stack = newStack();
+    const auditor = new iam.Role(stack, 'Auditor', { assumedBy: new iam.AccountRootPrincipal() });
+    const step = new AuditedStep(stack, 'Audit', auditor);
+    const parallel = new sfn.Parallel(stack, 'Both').branch(step).branch(new sfn.Pass(stack, 'Other'));
+    // WHEN
+    const workflow = new Workflow(stack, 'Orders', { definition: parallel, timeout: Duration.minutes(5) });
+    // THEN
+    expect(step.bound).toHaveLength(1);
+    expect(step.bound[0]).toMatchObject({ scope: workflow, stateMachine: workflow.stateMachine, stateMachineType: sfn.StateMachineType.STANDARD });
+    const template = Template.fromStack(stack);
+    const auditorPolicies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Auditor') }] } }));
+    expect(JSON.stringify(auditorPolicies)).toMatch(/"states:ListExecutions".*"Ref":"OrdersStateMachine[0-9A-F]{8}"/);
+    template.hasResource('AWS::StepFunctions::StateMachine', { Metadata: { 'acme:audited': { Audit: true } } });
+  });
+});
