@@ -253,6 +253,22 @@ describe('HumanApproval locally', () => {
     expect((await execution.result).output.approval.decision).toBe('APPROVED');
   });
 
+  test('onRejected keeps the state and puts the decision error at the outcome path; waitStateName names the waiting task', async () => {
+    const stack = newStack();
+    const reviewer = new iam.Role(stack, 'Reviewer', { roleName: 'Reviewer', assumedBy: new iam.AccountRootPrincipal() });
+    const approval = new HumanApproval(stack, 'Review', { service: new ApprovalService(stack, 'Approvals'), timeout: Duration.days(2), summary: SUMMARY, approvers: [reviewer] });
+    approval.onRejected(new sfn.Pass(stack, 'Rejected'));
+    new Workflow(stack, 'Orders', { definition: approval, timeout: Duration.days(3) });
+    const local = LocalRunner.fromStack(stack);
+    const approvals = LocalApprovals.of(local);
+    const execution = local.stateMachine('Orders').start({ orderId: 'ORD-8' }, { functions: approvals.functions });
+    expect(approval.waitStateName).toBe('Review: wait for decision');
+    await execution.waitForTaskToken(approval.waitStateName);
+    approvals.reject((await approvals.waitForRequest()).approvalId, { comment: 'no' });
+    const result = await execution.result;
+    expect(result.output).toMatchObject({ orderId: 'ORD-8', approval: { Error: 'ApprovalRejected', Cause: expect.stringContaining('"decision":"REJECTED"') } });
+  });
+
   test("LocalApprovals follows the runner's clock: past its expiry a request reads EXPIRED, is not handed out, and a decision gets 410", async () => {
     const { approvals, execution, request } = await started('ORD-6');
     await execution.advanceTime(Duration.days(3));

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaStep, RetryPolicy, Workflow } from '../lib';
+import { LambdaStep, RetryPolicy, StepDefaults, Workflow } from '../lib';
+import { LocalRunner } from '../lib/testing';
 import { codeFunction, inlineFunction, inlineStep, newStack } from './helpers';
 
 /** The rendered ASL of the only state of a one-step workflow. */
@@ -106,5 +107,32 @@ describe('LambdaStep', () => {
     new LambdaStep(stack, 'Charge', { lambdaFunction: fn, timeout: Duration.seconds(10) });
     // THEN
     Annotations.fromStack(stack).hasWarning('/TestStack/Charge', Match.stringLikeRegexp("function's timeout \\(30 seconds\\) is longer than the step timeout"));
+  });
+
+  test('StepDefaults gives each step its timeout and retry policy, unless the step sets its own', () => {
+    // GIVEN
+    const stack = newStack();
+    const steps = new StepDefaults({ timeout: Duration.seconds(15), retryPolicy: RetryPolicy.none() });
+    // WHEN
+    const shared = steps.lambdaStep(stack, 'Reserve', { lambdaFunction: inlineFunction(stack, 'ReserveFn') });
+    const own = steps.lambdaStep(stack, 'Charge', { lambdaFunction: inlineFunction(stack, 'ChargeFn'), timeout: Duration.seconds(40), retryPolicy: RetryPolicy.transient() });
+    new Workflow(stack, 'Workflow', { definition: shared.next(own), timeout: Duration.minutes(5) });
+    // THEN
+    expect(shared.toStateJson()).toMatchObject({ TimeoutSeconds: 15 });
+    expect((shared.toStateJson() as { Retry?: unknown }).Retry).toBeUndefined();
+    expect(own.toStateJson()).toMatchObject({ TimeoutSeconds: 40, Retry: [expect.objectContaining({ JitterStrategy: 'FULL' })] });
+  });
+
+  test('with envelope: false the handler receives the payload itself, as a plain LambdaInvoke handler expects', async () => {
+    const stack = newStack();
+    const step = new LambdaStep(stack, 'Echo', {
+      lambdaFunction: codeFunction(stack, 'EchoFn', 'exports.handler = async (event) => ({ seen: event });'),
+      timeout: Duration.seconds(5),
+      envelope: false,
+      payload: sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') }),
+    });
+    new Workflow(stack, 'Workflow', { definition: step, timeout: Duration.minutes(5) });
+    const result = await LocalRunner.fromStack(stack).stateMachine().run({ orderId: 'o-1', other: true });
+    expect(result.output).toEqual({ seen: { orderId: 'o-1' } });
   });
 });

@@ -60,8 +60,8 @@ export interface HumanApprovalProps {
 /** Options of {@link HumanApproval.onRejected} and {@link HumanApproval.onExpired}. */
 export interface ApprovalRouteOptions {
   /**
-   * Where the error (`{ Error, Cause }`) goes in the state.
-   * @default '$' - the error replaces the state
+   * Where the error (`{ Error, Cause }`, the cause holding the decision) goes in the state.
+   * @default - the step's `resultPath` (`$.approval`): the rest of the state is kept
    */
   readonly resultPath?: string;
 }
@@ -95,6 +95,13 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
   public readonly timeout: Duration;
   /** The `.waitForTaskToken` task inside the step. */
   public readonly waitForDecision: tasks.LambdaInvoke;
+  /**
+   * The state name of the task that waits for the decision (`<stateName>: wait for decision`):
+   * what `execution.waitForTaskToken(name)` and the history name.
+   */
+  public readonly waitStateName: string;
+
+  private readonly outcomePath: string;
 
   /** @throws WorkflowConfigurationError for a missing summary or a timeout that is missing, fractional or over a year. */
   constructor(scope: Construct, id: string, props: HumanApprovalProps) {
@@ -131,7 +138,9 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
         'pass approvers (IAM roles or users) to the HumanApproval or to the ApprovalService.',
       );
     }
+    this.outcomePath = props.resultPath ?? '$.approval';
     this.waitForDecision = this.createWaitTask(props, approvers);
+    this.waitStateName = this.waitForDecision.stateId;
     this.branch(props.condition ? this.askOnlyIf(props.condition) : this.waitForDecision);
   }
 
@@ -146,13 +155,13 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
 
   /** Continues at `handler` when a reviewer rejects the request (error `ApprovalRejected`). */
   public onRejected(handler: sfn.IChainable, props: ApprovalRouteOptions = {}): HumanApproval {
-    this.addCatch(handler, { ...props, errors: [HumanApproval.REJECTED_ERROR] });
+    this.addCatch(handler, { resultPath: props.resultPath ?? this.outcomePath, errors: [HumanApproval.REJECTED_ERROR] });
     return this;
   }
 
   /** Continues at `handler` when nobody decides in time (error `ApprovalExpired`). */
   public onExpired(handler: sfn.IChainable, props: ApprovalRouteOptions = {}): HumanApproval {
-    this.addCatch(handler, { ...props, errors: [HumanApproval.EXPIRED_ERROR] });
+    this.addCatch(handler, { resultPath: props.resultPath ?? this.outcomePath, errors: [HumanApproval.EXPIRED_ERROR] });
     return this;
   }
 

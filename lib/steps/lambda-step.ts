@@ -8,29 +8,40 @@ import { requireTimeout, taskTimeoutOf } from '../private/durations';
 import { IWorkflowStep, WorkflowStepConfig } from '../workflow/workflow-step';
 import { RetryPolicy } from './retry-policy';
 
-/** Properties of a {@link LambdaStep}. */
-export interface LambdaStepProps {
-  /** The function to invoke. Its handler receives a {@link LambdaStepEvent}. */
+/**
+ * Properties of a {@link LambdaStep} made by {@link StepDefaults}: those of
+ * {@link LambdaStepProps}, the timeout and retry policy defaulting to the defaults'.
+ */
+export interface LambdaStepOptions {
+  /** The function to invoke. Its handler receives a {@link LambdaStepEvent} (or, with `envelope: false`, the payload itself). */
   readonly lambdaFunction: lambda.IFunction;
   /**
    * How long one attempt may take before it fails with `States.Timeout` (the Task's
-   * `TimeoutSeconds`). Required: Step Functions applies no task timeout of its own.
-   * Keep the function's own timeout at or below it. May be a token in seconds
+   * `TimeoutSeconds`). Step Functions applies no task timeout of its own. Keep the function's
+   * own timeout at or below it. May be a token in seconds
    * (`Duration.seconds(param.valueAsNumber)`): its bounds are then checked at deploy time.
    *
+   * @default - the StepDefaults' timeout (a LambdaStep without defaults requires one)
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html
    */
-  readonly timeout: Duration;
+  readonly timeout?: Duration;
   /**
    * How failed attempts are retried.
-   * @default RetryPolicy.transient() - Lambda's transient errors, 3 retries, full jitter
+   * @default - the StepDefaults' retry policy, else RetryPolicy.transient(): Lambda's transient errors, 3 retries, full jitter
    */
   readonly retryPolicy?: RetryPolicy;
   /**
-   * What the handler receives as `event.input`.
+   * What the handler receives as `event.input` (or as the event, with `envelope: false`).
    * @default - the state input (after `inputPath`)
    */
   readonly payload?: sfn.TaskInput;
+  /**
+   * Whether the handler receives the {@link LambdaStepEvent} envelope: `{ input, correlationId,
+   * stateName, retryCount }`. With `false` it receives the payload itself, as a handler written
+   * for a plain `LambdaInvoke` expects (and loses the correlation id and retry count).
+   * @default true
+   */
+  readonly envelope?: boolean;
   /**
    * JSONPath selecting the state input.
    * @default '$'
@@ -72,6 +83,16 @@ export interface LambdaStepProps {
   readonly idempotent?: boolean;
 }
 
+/** Properties of a {@link LambdaStep}. */
+export interface LambdaStepProps extends LambdaStepOptions {
+  /**
+   * How long one attempt may take before it fails with `States.Timeout` (the Task's
+   * `TimeoutSeconds`). Required: Step Functions applies no task timeout of its own. Set it
+   * once for many steps with {@link StepDefaults}.
+   */
+  readonly timeout: Duration;
+}
+
 /**
  * A Task state that invokes a Lambda function with production defaults: a required timeout,
  * retries of Lambda's transient errors with exponential backoff and full jitter, the execution
@@ -97,12 +118,14 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
   constructor(scope: Construct, id: string, props: LambdaStepProps) {
     super(scope, id, {
       lambdaFunction: props.lambdaFunction,
-      payload: sfn.TaskInput.fromObject({
-        input: props.payload ? props.payload.value : sfn.JsonPath.objectAt('$'),
-        correlationId: sfn.JsonPath.stringAt('$$.Execution.Id'),
-        stateName: sfn.JsonPath.stringAt('$$.State.Name'),
-        retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
-      }),
+      payload: props.envelope === false
+        ? (props.payload ?? sfn.TaskInput.fromJsonPathAt('$'))
+        : sfn.TaskInput.fromObject({
+          input: props.payload ? props.payload.value : sfn.JsonPath.objectAt('$'),
+          correlationId: sfn.JsonPath.stringAt('$$.Execution.Id'),
+          stateName: sfn.JsonPath.stringAt('$$.State.Name'),
+          retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
+        }),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       taskTimeout: taskTimeoutOf(props.timeout),

@@ -180,7 +180,7 @@ export class ExecutionResult {
   }
 
   /** The input of the last state entered: for a failed execution, what the failing state saw. */
-  public get lastStateInput(): unknown {
+  public get lastStateInput(): any {
     return this.derive().lastStateInput;
   }
 
