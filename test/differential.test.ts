@@ -537,53 +537,16 @@ SUBJECTS['example app: OrderProcessing/OrderWorkflow'] = {
     },
     { name: 'the nested fraud check fails: no Catch on CheckFraudRisk', input: ORDER, tasks: { CheckFraudRisk: fail('States.TaskFailed', '{"status":"FAILED"}') } },
     {
-      name: 'out of stock: nothing to compensate, OrderCompensated published, OrderSaga failed',
-      input: ORDER,
-      tasks: { ReserveInventory: fail('OutOfStock', 'BOOK-DDIA') },
-      differences: [FAIL_CAUSE_PATH_INTRINSIC],
-    },
-    {
-      name: 'payment declined: inventory released, OrderSaga failed',
-      input: ORDER,
-      tasks: { ChargePayment: fail('PaymentDeclined', 'insufficient funds') },
-      differences: [FAIL_CAUSE_PATH_INTRINSIC],
-    },
-    {
-      name: 'payment provider unavailable twice: retried, then fulfilled',
-      input: ORDER,
-      tasks: { ChargePayment: [fail('PaymentProviderUnavailable'), fail('PaymentProviderUnavailable'), ok({ chargeId: 'ch-2', amountCents: 4599 })] },
-    },
-    {
-      name: 'the confirmation bounces: NotifyCustomer fails, payment refunded, inventory released',
-      input: ORDER,
-      tasks: { SendConfirmation: fail('EmailBounced', 'mailbox full') },
-      differences: [FAIL_CAUSE_PATH_INTRINSIC],
-    },
-    {
-      name: 'shipment fails and so does the refund: OrderSaga CompensationFailed',
-      input: ORDER,
-      tasks: { CreateShipment: fail('CarrierUnavailable', 'no pickup'), RefundPayment: fail('RefundRejected', 'card closed') },
-      differences: [FAIL_CAUSE_PATH_INTRINSIC],
-    },
-    {
-      name: 'the charge times out (its effect unknown): refunded, then inventory released, OrderSaga failed',
-      input: ORDER,
-      tasks: { ChargePayment: fail('States.Timeout', 'charge timed out') },
-      differences: [FAIL_CAUSE_PATH_INTRINSIC],
-    },
-    {
-      name: 'the shipment times out (nothing undoes it): refunded, released, OrderSaga NeedsReconciliation',
-      input: ORDER,
-      tasks: { CreateShipment: fail('Sandbox.Timedout', 'Task timed out after 10.00 seconds') },
-      differences: [FAIL_CAUSE_PATH_INTRINSIC],
-    },
-    {
       name: 'OrderCompleted cannot be published: retried 3 times, caught, the order still completes',
       input: ORDER,
       tasks: { PublishOrderCompleted: fail('EventBridge.FailedEntry', 'bus throttled') },
     },
   ],
-  skipped: ['a flagged order: "ReviewOrder: wait for decision" waits for a task token (lambda:invoke.waitForTaskToken), which aws-local-stepfunctions has not'],
+  skipped: [
+    'a flagged order: "ReviewOrder: wait for decision" waits for a task token (lambda:invoke.waitForTaskToken), which aws-local-stepfunctions has not',
+    'a failed or timed-out saga step (out of stock, declined, bounced, shipment and refund failing, timeouts): the saga names the failed step in variables ' +
+      '(Catch Assign, "$name" in Parameters), which aws-local-stepfunctions has not; order-workflow.test.ts asserts these paths, and aws-truth holds AWS runs of Catch Assign',
+  ],
 };
 
 // ---------- the tests ----------

@@ -175,11 +175,11 @@ describe('Saga construction', () => {
     const stack = newStack();
     const long = 'ReserveInventoryInTheWarehouseClosestToTheCustomerAddress';
     const sagaA = new Saga(stack, 'A', {
-      stateNamePrefix: 'FulfilmentSagaForPremiumCustomersInTheEuropeanUnion',
+      stateNamePrefix: 'FulfilmentSagaForPremiumCustomersInTheEuropeanUnionAndTheUnitedKingdomA',
       steps: [{ action: inlineStep(stack, long, { resultPath: '$.a' }), compensation: inlineStep(stack, 'UndoA', { resultPath: '$.ua' }) }, { action: inlineStep(stack, 'NextA') }],
     });
     const sagaB = new Saga(stack, 'B', {
-      stateNamePrefix: 'FulfilmentSagaForPremiumCustomersInTheEuropeanUnionB',
+      stateNamePrefix: 'FulfilmentSagaForPremiumCustomersInTheEuropeanUnionAndTheUnitedKingdomB',
       steps: [{ action: inlineStep(stack, `${long}B`, { resultPath: '$.b' }) }],
     });
     // WHEN
@@ -188,9 +188,18 @@ describe('Saga construction', () => {
     // THEN
     const names = Object.keys(definition.States);
     expect(names.every((name) => name.length <= 80)).toBe(true);
-    // the two long actions' generated names: '<prefix> <action> failed' and '<prefix> <action> outcome unknown'
-    expect(names.filter((name) => name.includes('~'))).toHaveLength(4);
+    // each prefix is too long for any '<prefix> <suffix>' name: every generated name is fitted with a hash
+    const generated = names.filter((name) => name.startsWith('FulfilmentSaga'));
+    expect(generated.length).toBeGreaterThanOrEqual(8);
+    expect(generated.every((name) => name.length <= 80)).toBe(true);
+    expect(generated.filter((name) => /~[0-9a-f]{8}$/.test(name)).length).toBeGreaterThanOrEqual(4);
     expect(new Set(names).size).toBe(names.length);
+    // the variables the catches assign are within the 80-character limit too
+    const variables = Object.values(definition.States).flatMap((state: any) => (state.Catch ?? []).flatMap((c: any) => Object.keys(c.Assign ?? {})));
+    expect(variables.length).toBeGreaterThan(0);
+    expect(variables.every((name) => name.length <= 80)).toBe(true);
+    // and each saga has its own three
+    expect(new Set(variables).size).toBe(6);
   });
 });
 
@@ -255,8 +264,7 @@ describe('Saga ambiguous failures (the step may have taken effect)', () => {
           // THEN its own compensation runs first, then those of k-1..1, and the saga ends compensated
           const expected = STEP_NAMES.slice(0, k).map((name) => COMPENSATIONS[name]).filter(Boolean).reverse();
           expect(result.path.filter((state) => state.startsWith('Undo'))).toEqual(expected);
-          expect(result.path).toContain(`Order ${step} outcome unknown`);
-          expect(result.path).not.toContain(`Order ${step} failed`);
+          expect(result.path.slice(result.path.indexOf('Order failure record'), result.path.indexOf('Order compensate') + 2)).toEqual(['Order failure record', 'Order compensate', COMPENSATIONS[step]]);
           expect(result.path[result.path.length - 1]).toBe('Order failed');
           expect(result.error).toBe(error);
           const cause = JSON.parse(result.cause!);
@@ -385,17 +393,31 @@ describe('Saga ambiguousErrors per step', () => {
     expect(JSON.parse(result.cause!).sagaError).toMatchObject({ Error: 'States.Timeout', hookError: { Error: 'TicketSystemDown' } });
   });
 
-  test('the ASL catches the ambiguous errors before States.ALL, and a [States.ALL] step gets no ordinary failure record', () => {
+  test('the ASL catches the ambiguous errors before States.ALL into the one failure record, flagging them in variables; a [States.ALL] step has no ordinary catch', () => {
     const states = machine.definition.States;
-    expect((states.Charge.Catch as any[]).map((c: any) => [c.ErrorEquals, c.Next])).toEqual([
-      [[...Saga.DEFAULT_AMBIGUOUS_ERRORS, 'ProviderTimeout'], 'Order Charge outcome unknown'],
-      [['States.ALL'], 'Order Charge failed'],
+    /** A catch as [errors, next, flags set by its Assign]. */
+    const catches = (name: string) =>
+      (states[name].Catch as any[]).map((c: any) => {
+        const flags = Object.fromEntries(Object.entries(c.Assign).map(([key, value]) => [key.replace(/^Order(FailedStep|Ambiguous|NeedsReconciliation)$/, '$1'), value]));
+        return [c.ErrorEquals, c.Next, c.ResultPath, flags];
+      });
+    expect(catches('Charge')).toEqual([
+      [[...Saga.DEFAULT_AMBIGUOUS_ERRORS, 'ProviderTimeout'], 'Order failure record', '$.sagaError', { FailedStep: 'Charge', Ambiguous: true, NeedsReconciliation: false }],
+      [['States.ALL'], 'Order failure record', '$.sagaError', { FailedStep: 'Charge', Ambiguous: false, NeedsReconciliation: false }],
     ]);
-    expect((states.Notify.Catch as any[]).map((c: any) => c.Next)).toEqual(['Order Notify failed']);
-    expect((states.Ship.Catch as any[]).map((c: any) => [c.ErrorEquals, c.Next])).toEqual([[['States.ALL'], 'Order Ship outcome unknown']]);
-    expect(states['Order Ship failed']).toBeUndefined();
-    expect(states['Order Charge outcome unknown']).toMatchObject({ Next: 'Refund', ResultPath: '$.sagaError', Parameters: { ambiguous: true, needsReconciliation: false } });
-    expect(states['Order Ship outcome unknown']).toMatchObject({ Next: 'Refund', Parameters: { ambiguous: true, needsReconciliation: true } });
+    expect(catches('Notify')).toEqual([[['States.ALL'], 'Order failure record', '$.sagaError', { FailedStep: 'Notify', Ambiguous: false, NeedsReconciliation: false }]]);
+    expect(catches('Ship')).toEqual([[['States.ALL'], 'Order failure record', '$.sagaError', { FailedStep: 'Ship', Ambiguous: true, NeedsReconciliation: true }]]);
+    expect(states['Order failure record']).toMatchObject({ Type: 'Pass', Next: 'Order compensate', ResultPath: '$.sagaError' });
+    // the Choice starts at the step's own compensation only for an ambiguous failure of a compensated step
+    const choice = states['Order compensate'];
+    expect(choice.Choices).toEqual([
+      { And: [{ Variable: '$.sagaError.failedStep', StringEquals: 'Reserve' }, { Variable: '$.sagaError.ambiguous', BooleanEquals: true }], Next: 'Release' },
+      { And: [{ Variable: '$.sagaError.failedStep', StringEquals: 'Charge' }, { Variable: '$.sagaError.ambiguous', BooleanEquals: true }], Next: 'Refund' },
+      { Variable: '$.sagaError.failedStep', StringEquals: 'Charge', Next: 'Release' },
+      { Or: [{ Variable: '$.sagaError.failedStep', StringEquals: 'Notify' }, { Variable: '$.sagaError.failedStep', StringEquals: 'Ship' }], Next: 'Refund' },
+    ]);
+    // an ordinary failure of the first step has nothing to undo
+    expect(choice.Default).toBe('Order compensation check');
   });
 });
 

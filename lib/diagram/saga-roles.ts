@@ -4,7 +4,7 @@ import { AslDefinition, catchersOf, listDefinitions, transitionsOf } from '../as
 export interface SagaRoles {
   /** Each compensation, with the action it undoes when known ('' when only the ASL tells). */
   readonly compensations: ReadonlyMap<string, string>;
-  /** Every state on an undo path: the compensations, the failure records before them and the states after them. */
+  /** Every state on an undo path: the compensations, the failure records and routing before them, and the states after them. */
   readonly undoStates: ReadonlySet<string>;
 }
 
@@ -51,10 +51,10 @@ function undoPathOf(container: AslDefinition, compensations: string[]): Set<stri
     queue.push(...transitionsOf(container.States[name]));
   }
   if (undo.size === 0) return undo;
-  const catchTargets = new Set(Object.values(container.States).flatMap((state) => catchersOf(state).map((catcher) => String(catcher.Next))));
+  const entered = enteredAfterCatch(container, undo);
   for (let grown = true; grown; ) {
     grown = false;
-    for (const name of catchTargets) {
+    for (const name of entered) {
       const successors = transitionsOf(container.States[name] ?? { Type: 'Pass' });
       if (!undo.has(name) && successors.length > 0 && successors.every((next) => undo.has(next))) {
         undo.add(name);
@@ -63,4 +63,20 @@ function undoPathOf(container: AslDefinition, compensations: string[]): Set<stri
     }
   }
   return undo;
+}
+
+/**
+ * The states entered after a catcher before the undo path: the catch targets and the states
+ * that follow them (a saga's failure record and the Choice that picks the first compensation).
+ */
+function enteredAfterCatch(container: AslDefinition, undo: ReadonlySet<string>): Set<string> {
+  const entered = new Set<string>();
+  const queue = Object.values(container.States).flatMap((state) => catchersOf(state).map((catcher) => String(catcher.Next)));
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (entered.has(name) || undo.has(name) || !container.States[name]) continue;
+    entered.add(name);
+    queue.push(...transitionsOf(container.States[name]));
+  }
+  return entered;
 }

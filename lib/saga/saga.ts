@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { SAGA_COMPENSATIONS_METADATA } from '../assembly/metadata-keys';
 import { IWorkflowStep, WorkflowStepConfig } from '../workflow/workflow-step';
 import { WorkflowConfigurationError } from '../private/errors';
-import { fitStateName, jsonPathKey } from '../private/state-names';
+import { fitStateName, jsonPathKey, variableNamePrefix } from '../private/state-names';
 
 /** One step of a {@link Saga}: an action and, optionally, what undoes it. */
 export interface SagaStep {
@@ -112,6 +112,8 @@ export interface SagaProps {
 export class Saga extends sfn.StateMachineFragment {
   /** The compensations by state name, each with the action it undoes. */
   private readonly compensatedActions: Record<string, string>;
+  /** The variables a failed action's catch sets for the failure record (one set per saga). */
+  private readonly variables: { readonly failedStep: string; readonly ambiguous: string; readonly needsReconciliation: string };
 
   /** The error name of {@link Saga.compensationFailedState}. */
   public static readonly COMPENSATION_FAILED_ERROR = 'CompensationFailed';
@@ -181,6 +183,13 @@ export class Saga extends sfn.StateMachineFragment {
     super(scope, id);
     this.prefix = props.stateNamePrefix ?? id;
     this.errorPath = props.errorPath ?? '$.sagaError';
+    // The prefix is unique in the state machine (state names are), so the variables are too.
+    const variablePrefix = variableNamePrefix(this.prefix, 'NeedsReconciliation'.length);
+    this.variables = {
+      failedStep: `${variablePrefix}FailedStep`,
+      ambiguous: `${variablePrefix}Ambiguous`,
+      needsReconciliation: `${variablePrefix}NeedsReconciliation`,
+    };
     if (!props.steps || props.steps.length === 0) {
       throw new WorkflowConfigurationError(this, 'Saga has no steps.', 'pass at least one { action, compensation? } in steps.');
     }
@@ -230,13 +239,8 @@ export class Saga extends sfn.StateMachineFragment {
       );
     }
     const compensationEntries = this.wireCompensations(compensations, ends, reconciliationPossible);
-    actions.forEach((action, index) =>
-      this.catchFailureOf(action, index, {
-        ambiguousErrors: ambiguousErrors[index],
-        compensation: compensations[index],
-        earlierCompensations: compensationEntries[index],
-      }),
-    );
+    const record = this.failureRecord(actions, compensations, ambiguousErrors, compensationEntries);
+    actions.forEach((action, index) => this.catchFailureOf(action, ambiguousErrors[index], compensations[index] === undefined, record));
     actions.slice(1).forEach((action, index) => (actions[index] as unknown as sfn.INextable).next(action));
 
     this.startState = actions[0];
@@ -291,40 +295,65 @@ export class Saga extends sfn.StateMachineFragment {
   }
 
   /**
-   * Catches the action's ambiguous errors into a record that leads to its own compensation (or,
-   * without one, marks the run as needing reconciliation), and every other error into a record
-   * that leads to the earlier steps' compensations.
+   * Catches the action's failure into the error record: its ambiguous errors flagged as such,
+   * every other error plain. The catch writes `{ Error, Cause }` to the record and names the
+   * step in variables; the one failure-record state of the saga completes the record.
    */
-  private catchFailureOf(action: sfn.State, index: number, routes: FailureRoutes): void {
-    const { ambiguousErrors, compensation, earlierCompensations } = routes;
-    if (ambiguousErrors.length > 0) {
-      const record = this.failureRecord(action, `Step${index + 1}OutcomeUnknown`, `${this.prefix} ${action.stateId} outcome unknown`, {
-        ambiguous: true,
-        needsReconciliation: compensation === undefined,
-      });
-      record.next(compensation ?? earlierCompensations);
-      catchOf(action)(record, { errors: ambiguousErrors, resultPath: this.errorPath });
-    }
-    if (ambiguousErrors.includes(sfn.Errors.ALL)) return;
-    const record = this.failureRecord(action, `Step${index + 1}Failed`, `${this.prefix} ${action.stateId} failed`, { ambiguous: false, needsReconciliation: false });
-    record.next(earlierCompensations);
-    catchOf(action)(record, { errors: [sfn.Errors.ALL], resultPath: this.errorPath });
+  private catchFailureOf(action: sfn.State, ambiguousErrors: string[], uncompensated: boolean, record: sfn.IChainable): void {
+    const assign = (ambiguous: boolean) => ({
+      [this.variables.failedStep]: action.stateId,
+      [this.variables.ambiguous]: ambiguous,
+      [this.variables.needsReconciliation]: ambiguous && uncompensated,
+    });
+    if (ambiguousErrors.length > 0) catchOf(action)(record, { errors: ambiguousErrors, resultPath: this.errorPath, assign: assign(true) });
+    if (!ambiguousErrors.includes(sfn.Errors.ALL)) catchOf(action)(record, { errors: [sfn.Errors.ALL], resultPath: this.errorPath, assign: assign(false) });
   }
 
-  /** A Pass state turning the caught `{ Error, Cause }` into the saga's failure record. */
-  private failureRecord(action: sfn.State, id: string, stateName: string, flags: { ambiguous: boolean; needsReconciliation: boolean }): sfn.Pass {
-    return new sfn.Pass(this, id, {
-      stateName: fitStateName(stateName),
+  /**
+   * The saga's one failure record, `{ failedStep, Error, Cause, ambiguous, needsReconciliation,
+   * compensationErrors }`, and the Choice after it that starts the compensations where the
+   * failed step's failure calls for: its own compensation after an ambiguous failure, else
+   * that of the nearest earlier step that has one. One pair of states for the whole saga,
+   * however many steps it has.
+   */
+  private failureRecord(
+    actions: sfn.State[],
+    compensations: Array<sfn.State | undefined>,
+    ambiguousErrors: string[][],
+    earlierCompensations: sfn.IChainable[],
+  ): sfn.IChainable {
+    const record = new sfn.Pass(this, 'FailureRecord', {
+      stateName: fitStateName(`${this.prefix} failure record`),
       parameters: {
-        failedStep: action.stateId,
-        Error: sfn.JsonPath.stringAt(`${this.errorPath}.Error`),
-        Cause: sfn.JsonPath.stringAt(`${this.errorPath}.Cause`),
-        ambiguous: flags.ambiguous,
-        needsReconciliation: flags.needsReconciliation,
+        'failedStep.$': `$${this.variables.failedStep}`,
+        'Error.$': `${this.errorPath}.Error`,
+        'Cause.$': `${this.errorPath}.Cause`,
+        'ambiguous.$': `$${this.variables.ambiguous}`,
+        'needsReconciliation.$': `$${this.variables.needsReconciliation}`,
         compensationErrors: {},
       },
       resultPath: this.errorPath,
     });
+    const route = new sfn.Choice(this, 'Compensate', { stateName: fitStateName(`${this.prefix} compensate`) });
+    const failedStep = `${this.errorPath}.failedStep`;
+    actions.forEach((action, index) => {
+      const own = compensations[index];
+      if (own && ambiguousErrors[index].length > 0) {
+        route.when(sfn.Condition.and(sfn.Condition.stringEquals(failedStep, action.stateId), sfn.Condition.booleanEquals(`${this.errorPath}.ambiguous`, true)), own);
+      }
+    });
+    // Steps whose failures start at the same compensation share one rule; the first step's start is the default.
+    const byStart = new Map<sfn.IChainable, string[]>();
+    actions.forEach((action, index) => {
+      if (earlierCompensations[index] === earlierCompensations[0]) return;
+      byStart.set(earlierCompensations[index], [...(byStart.get(earlierCompensations[index]) ?? []), action.stateId]);
+    });
+    for (const [start, steps] of byStart) {
+      const conditions = steps.map((step) => sfn.Condition.stringEquals(failedStep, step));
+      route.when(conditions.length === 1 ? conditions[0] : sfn.Condition.or(...conditions), start);
+    }
+    route.otherwise(earlierCompensations[0]);
+    return record.next(route);
   }
 
   private ambiguousErrorsOf(step: SagaStep, label: string): string[] {
@@ -415,13 +444,6 @@ interface SagaEnds {
   readonly failed: sfn.IChainable;
   readonly compensationFailed: sfn.IChainable;
   readonly needsReconciliation: sfn.IChainable;
-}
-
-/** Where a failed action goes, by kind of error. */
-interface FailureRoutes {
-  readonly ambiguousErrors: string[];
-  readonly compensation?: sfn.State;
-  readonly earlierCompensations: sfn.IChainable;
 }
 
 /** `sfn.JsonPath.DISCARD`, as a state holds it before rendering. */
