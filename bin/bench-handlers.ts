@@ -61,12 +61,13 @@ export function sdkModulesOf(bundleText: string): string[] {
 }
 
 /**
- * Measures each library handler's cold load, `runs` fresh processes each (the median is kept):
- * the bundle as shipped (SDK external), the SDK modules alone, and the handler rebuilt with the
- * SDK bundled. Bundles into a scratch directory outside the repository (nothing resolves from a
- * node_modules beside the bundle, as in /var/task), leaving dist/ as it is.
+ * Measures each library handler's cold load, `runs` fresh processes each (the median is kept),
+ * interleaved: the bundle as shipped (SDK external), the SDK modules alone, and the handler
+ * rebuilt with the SDK bundled. Bundles into a scratch directory outside the repository
+ * (nothing resolves from a node_modules beside the bundle, as in /var/task), leaving dist/ as
+ * it is.
  */
-export function measureHandlerColdLoad(runs: number = 7): HandlerColdLoad[] {
+export function measureHandlerColdLoad(runs: number = 9): HandlerColdLoad[] {
   const scratch = mkdtempSync(path.join(tmpdir(), 'bench-handlers-'));
   try {
     const shipped = bundleHandlers({ outDir: path.join(scratch, 'external') });
@@ -74,14 +75,14 @@ export function measureHandlerColdLoad(runs: number = 7): HandlerColdLoad[] {
     return shipped.map((bundle) => {
       const withSdk = bundled.find((b) => b.name === bundle.name)!;
       const sdkProbe = path.join(scratch, `${bundle.name}-sdk.js`);
-      const modules = sdkModulesOf(readFileSync(bundle.file, 'utf8'));
-      writeFileSync(sdkProbe, modules.map((m) => `require(${JSON.stringify(m)});`).join('\n'));
+      writeFileSync(sdkProbe, sdkModulesOf(readFileSync(bundle.file, 'utf8')).map((m) => `require(${JSON.stringify(m)});`).join('\n'));
+      const [shippedMillis, sdkMillis, bundledMillis] = medianLoads([bundle.file, sdkProbe, withSdk.file], runs);
       return {
         name: bundle.name,
         bytes: bundle.bytes,
-        medianMillis: medianLoad(bundle.file, runs),
-        sdkMedianMillis: medianLoad(sdkProbe, runs),
-        sdkBundled: { bytes: withSdk.bytes, medianMillis: medianLoad(withSdk.file, runs) },
+        medianMillis: shippedMillis,
+        sdkMedianMillis: sdkMillis,
+        sdkBundled: { bytes: withSdk.bytes, medianMillis: bundledMillis },
       };
     });
   } finally {
@@ -94,7 +95,7 @@ export function measureHandlerColdLoad(runs: number = 7): HandlerColdLoad[] {
  *
  * @param label the section's label, e.g. `(g)`
  */
-export function printHandlerColdLoad(label: string, runs: number = 7): void {
+export function printHandlerColdLoad(label: string, runs: number = 9): void {
   const results = measureHandlerColdLoad(runs);
   console.log(`${label} cold load of the library's Lambda handlers: require() in a fresh process, median of ${runs}; the AWS SDK v3 from node_modules via NODE_PATH, as the Lambda runtime provides it`);
   for (const r of results) {
@@ -105,10 +106,15 @@ export function printHandlerColdLoad(label: string, runs: number = 7): void {
   console.log(`handler cold load, SDK left to the runtime vs bundled: ${(sum((r) => r.medianMillis) / sum((r) => r.sdkBundled.medianMillis)).toFixed(2)}×\n`);
 }
 
-function medianLoad(file: string, runs: number): number {
-  coldLoad(file); // warm the file system cache: Lambda's image is local too
-  const times = Array.from({ length: runs }, () => coldLoad(file).loadMillis).sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+/**
+ * The median load time of each file over `runs` rounds; each round loads every file once, in
+ * turn, so that the machine's load weighs on all of them alike.
+ */
+function medianLoads(files: string[], runs: number): number[] {
+  files.forEach((file) => coldLoad(file)); // warm the file system cache: Lambda's image is local too
+  const times = files.map((): number[] => []);
+  for (let round = 0; round < runs; round++) files.forEach((file, index) => times[index].push(coldLoad(file).loadMillis));
+  return times.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]);
 }
 
 function fmt(millis: number): string {

@@ -285,7 +285,7 @@ describe('rendering', () => {
   test('DOT renders to SVG in-process, and SVG to PNG, without a browser', async () => {
     // WHEN
     const svg = await WorkflowDiagram.fromDefinition(FAN_OUT, { title: 'Fan out' }).toSvg();
-    const png = await renderPng(svg, { scale: 2 });
+    const png = Buffer.from(await renderPng(svg, { scale: 2 }));
     // THEN
     expect(svg).toMatch(/^<\?xml[\s\S]*<svg width="\d+pt" height="\d+pt"/);
     expect(svg).toContain('<title>cluster_g0</title>');

@@ -664,7 +664,7 @@ describe(`ResultWriter (${RESULT_WRITER_PAGE})`, () => {
 
     writeResults({ bucket: destination, prefix: 'lines', writerConfig: { Transformation: 'FLATTEN', OutputType: 'JSONL' } }, { mapRunArn, mapRunId, children }, store);
 
-    expect(store.getObject(destination, `lines/${mapRunId}/SUCCEEDED_0.json`)!.toString('utf8')).toBe(
+    expect(Buffer.from(store.getObject(destination, `lines/${mapRunId}/SUCCEEDED_0.json`)!).toString('utf8')).toBe(
       [...orders[0], ...orders[1]].map((order) => `${JSON.stringify(order)}\n`).join(''),
     );
   });

@@ -155,7 +155,9 @@ beforeAll(() => {
   cpSync(REPO, source, { recursive: true, filter: (from) => !NOT_SOURCES.has(path.relative(REPO, from).split(path.sep)[0]) });
   symlinkSync(path.join(REPO, 'node_modules'), path.join(source, 'node_modules'), 'dir');
   // WHEN npm packs it (prepack builds it)
+  const started = Date.now();
   expectSuccess(run('npm', ['pack', '--pack-destination', scratch], source));
+  const packSeconds = (Date.now() - started) / 1000;
   tarball = path.join(scratch, readdirSync(scratch).find((name) => name.endsWith('.tgz'))!);
   files = tarballFiles(tarball);
   unpacked = path.join(scratch, 'unpacked');
@@ -163,7 +165,7 @@ beforeAll(() => {
   expectSuccess(run('tar', ['-xzf', tarball, '-C', unpacked], scratch));
   packed = JSON.parse(readFileSync(path.join(unpacked, 'package', 'package.json'), 'utf8'));
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
-  console.log(`npm pack: ${files.size} files, ${kib(statSync(tarball).size)} packed, ${kib([...files.values()].reduce((a, b) => a + b, 0))} unpacked`);
+  console.log(`npm pack (build included): ${packSeconds.toFixed(0)} s; ${files.size} files, ${kib(statSync(tarball).size)} packed, ${kib([...files.values()].reduce((a, b) => a + b, 0))} unpacked`);
 }, 300_000);
 
 afterAll(() => {
@@ -247,18 +249,26 @@ freshApp(`a fresh CDK app with the tarball installed${install.mode === 'unavaila
       dependencies: { ...FRESH_APP.dependencies, [packed.name]: `file:${tarball}` },
       devDependencies: FRESH_APP.devDependencies,
     }, null, 2));
+    const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(0)} s`;
+    let started = Date.now();
     expectSuccess(run('npm', ['install', `--${install.mode}`, '--no-audit', '--no-fund'], app));
+    const timings = [`npm install --${install.mode} ${seconds(started)}`];
     writeFreshAppSources(app, entryPoints(packed));
     // WHEN it is type-checked under each resolution (the node16 run also compiles it)
+    started = Date.now();
     const checks = await Promise.all(RESOLUTIONS.map(({ name }) => runAsync(process.execPath, [path.join(app, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', `tsconfig.${name}.json`], app)));
     RESOLUTIONS.forEach(({ name }, index) => typeChecks.set(name, checks[index]));
+    timings.push(`${RESOLUTIONS.length} type-checks in parallel ${seconds(started)}`);
     // and synthesized, and the local run is run, with node
+    started = Date.now();
     if (typeChecks.get('node16')!.status === 0) {
       const cdkOut = path.join(app, 'cdk.out');
       expectSuccess(run(process.execPath, ['out/app.js'], app, { ...npmEnvironment(), CDK_OUTDIR: cdkOut }));
       template = JSON.parse(readFileSync(path.join(cdkOut, 'FreshApp.template.json'), 'utf8'));
       greeting = run(process.execPath, ['-e', "require('./out/local-run.js').runGreeting().then((r) => process.stdout.write(JSON.stringify(r)))"], app);
+      timings.push(`synth and local run ${seconds(started)}`);
     }
+    console.log(`fresh app: ${timings.join(', ')}`);
   }, 300_000);
 
   test('the install gets none of the optional packages: a construct-only install carries no diagram or request-signing stack', () => {

@@ -28,7 +28,7 @@ export interface DiagramCommandResult {
   readonly source: string;
   readonly format: DiagramFormat;
   /** The diagram as text (`mermaid`, `dot`, `svg`), or the PNG bytes. */
-  readonly content: string | Buffer;
+  readonly content: string | Uint8Array;
   /** The file written, when `--out` was given. */
   readonly file?: string;
 }

@@ -39,7 +39,7 @@ function prepare(): Promise<Buffer[]> {
  * @throws Error when the SVG does not parse, or `scale` is not a positive number.
  * @see https://github.com/linebender/resvg
  */
-export async function renderPng(svg: string, options: PngOptions = {}): Promise<Buffer> {
+export async function renderPng(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
   const scale = options.scale ?? 1.5;
   if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`PNG scale must be a positive number (got ${scale}).`);
   const fontBuffers = await prepare();
@@ -48,5 +48,5 @@ export async function renderPng(svg: string, options: PngOptions = {}): Promise<
     background: 'white',
     font: { fontBuffers, defaultFontFamily: DIAGRAM_FONT, sansSerifFamily: DIAGRAM_FONT, loadSystemFonts: false },
   });
-  return Buffer.from(resvg.render().asPng());
+  return resvg.render().asPng();
 }

@@ -102,12 +102,12 @@ export class WorkflowDiagram {
   }
 
   /** PNG, the SVG rasterized in-process by resvg as WebAssembly (see {@link renderPng}). */
-  public async toPng(options: PngOptions = {}): Promise<Buffer> {
+  public async toPng(options: PngOptions = {}): Promise<Uint8Array> {
     return renderPng(await this.toSvg(), options);
   }
 
   /** The diagram in one format: text for `mermaid`, `dot` and `svg`, bytes for `png`. */
-  public async render(format: DiagramFormat, options: PngOptions = {}): Promise<string | Buffer> {
+  public async render(format: DiagramFormat, options: PngOptions = {}): Promise<string | Uint8Array> {
     switch (format) {
       case 'mermaid':
         return this.toMermaid();

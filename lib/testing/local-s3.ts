@@ -7,7 +7,7 @@ import { InMemoryObjectStore, ObjectStore, ObjectStoreError, s3ETag, sortByKey, 
  * stored as UTF-8).
  */
 export interface LocalS3Contents {
-  readonly [bucket: string]: { readonly [key: string]: string | Buffer };
+  readonly [bucket: string]: { readonly [key: string]: string | Uint8Array };
 }
 
 /**
@@ -96,7 +96,7 @@ export class LocalS3 implements ObjectStore {
    *
    * @throws ObjectStoreError `InvalidKey` / `InvalidBucketName` for an unsafe key or bucket name
    */
-  getObject(bucket: string, key: string): Buffer | undefined {
+  getObject(bucket: string, key: string): Uint8Array | undefined {
     checkBucket(bucket);
     checkKey(key);
     return this.backend.getObject(bucket, key);
@@ -108,7 +108,7 @@ export class LocalS3 implements ObjectStore {
    * @throws ObjectStoreError `NoSuchBucket` when the bucket does not exist;
    *   `InvalidKey` / `InvalidBucketName` for an unsafe key or bucket name
    */
-  putObject(bucket: string, key: string, body: Buffer | string): void {
+  putObject(bucket: string, key: string, body: Uint8Array | string): void {
     checkBucket(bucket);
     checkKey(key);
     this.backend.putObject(bucket, key, body);
@@ -132,7 +132,7 @@ export class LocalS3 implements ObjectStore {
   readJson(bucket: string, key: string): unknown {
     const body = this.getObject(bucket, key);
     if (body === undefined) throw new Error(`LocalS3: no object s3://${bucket}/${key}`);
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(Buffer.from(body).toString('utf8'));
   }
 }
 
@@ -148,12 +148,12 @@ class DirectoryObjectStore implements ObjectStore {
     return isDirectory(this.bucketPath(bucket));
   }
 
-  getObject(bucket: string, key: string): Buffer | undefined {
+  getObject(bucket: string, key: string): Uint8Array | undefined {
     const file = this.objectPath(bucket, key);
     return isFile(file) ? fs.readFileSync(file) : undefined;
   }
 
-  putObject(bucket: string, key: string, body: Buffer | string): void {
+  putObject(bucket: string, key: string, body: Uint8Array | string): void {
     if (!this.hasBucket(bucket)) throw new ObjectStoreError('NoSuchBucket', `The bucket '${bucket}' does not exist (no directory ${this.bucketPath(bucket)})`);
     const file = this.objectPath(bucket, key);
     if (isDirectory(file)) throw new ObjectStoreError('InvalidKey', `The key '${key}' names a directory in the local bucket '${bucket}'`);

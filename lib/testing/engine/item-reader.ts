@@ -196,7 +196,7 @@ function readDataFile(bucket: string, key: string, inputType: string, config: Re
 
 /** An object's bytes, decompressed, or the failure a missing bucket or key raises. */
 function fetchObject(store: ObjectStore, bucket: string, key: string): Buffer {
-  let body: Buffer | undefined;
+  let body: Uint8Array | undefined;
   try {
     body = store.getObject(bucket, key);
   } catch (error) {
@@ -209,7 +209,7 @@ function fetchObject(store: ObjectStore, bucket: string, key: string): Buffer {
         : `The bucket '${bucket}' does not exist (S3 error NoSuchBucket)`,
     );
   }
-  return decompress(body, key, bucket);
+  return decompress(Buffer.from(body.buffer, body.byteOffset, body.byteLength), key, bucket);
 }
 
 function fetchText(store: ObjectStore, bucket: string, key: string): string {

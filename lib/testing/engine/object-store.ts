@@ -29,13 +29,13 @@ export interface StoredObject {
  */
 export interface ObjectStore {
   /** The object's body, or `undefined` when the bucket or the key does not exist. */
-  getObject(bucket: string, key: string): Buffer | undefined;
+  getObject(bucket: string, key: string): Uint8Array | undefined;
   /**
    * Writes (or replaces) an object; a string body is stored as UTF-8.
    *
    * @throws ObjectStoreError `NoSuchBucket` when the bucket does not exist
    */
-  putObject(bucket: string, key: string, body: Buffer | string): void;
+  putObject(bucket: string, key: string, body: Uint8Array | string): void;
   /**
    * The objects whose key starts with `prefix` (all when omitted), in S3's order: ascending by
    * the UTF-8 bytes of the key. An unknown bucket lists nothing.
@@ -61,7 +61,7 @@ export class ObjectStoreError extends Error {
 }
 
 /** S3's ETag of a body uploaded in one part: the MD5 in lowercase hex, double-quoted. */
-export function s3ETag(body: Buffer): string {
+export function s3ETag(body: Uint8Array): string {
   return `"${createHash('md5').update(body).digest('hex')}"`;
 }
 
@@ -71,7 +71,7 @@ export function sortByKey(objects: StoredObject[]): StoredObject[] {
 }
 
 interface MemoryObject {
-  readonly body: Buffer;
+  readonly body: Uint8Array;
   readonly lastModified: Date;
 }
 
@@ -94,12 +94,12 @@ export class InMemoryObjectStore implements ObjectStore {
     return this.buckets.has(bucket);
   }
 
-  getObject(bucket: string, key: string): Buffer | undefined {
+  getObject(bucket: string, key: string): Uint8Array | undefined {
     const stored = this.buckets.get(bucket)?.get(key);
     return stored ? Buffer.from(stored.body) : undefined;
   }
 
-  putObject(bucket: string, key: string, body: Buffer | string): void {
+  putObject(bucket: string, key: string, body: Uint8Array | string): void {
     const objects = this.buckets.get(bucket);
     if (!objects) throw new ObjectStoreError('NoSuchBucket', `The bucket '${bucket}' does not exist`);
     objects.set(key, { body: Buffer.from(body), lastModified: this.now() });

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Saga, SagaStep, StepDefaults, Workflow } from '../lib';
+
+/** How a saga of `steps` steps is built: with the library, or by hand with aws-cdk-lib. */
+type SagaBuilder = (stack: Stack, fn: lambda.IFunction, steps: number) => void;
+
+/** The library's Saga of `steps` LambdaSteps, every other one with a compensation, in a Workflow. */
+export const librarySaga: SagaBuilder = (stack, fn, steps) => {
+  const defaults = new StepDefaults({ timeout: Duration.seconds(15) });
+  const sagaSteps: SagaStep[] = Array.from({ length: steps }, (_, i) => ({
+    action: defaults.lambdaStep(stack, `Do${i}`, { lambdaFunction: fn, resultPath: `$.do${i}` }),
+    compensation: i % 2 === 0 ? defaults.lambdaStep(stack, `Undo${i}`, { lambdaFunction: fn, resultPath: `$.undo${i}` }) : undefined,
+  }));
+  new Workflow(stack, 'Saga', { definition: new Saga(stack, 'Steps', { steps: sagaSteps }), timeout: Duration.hours(1) });
+};
+
+/**
+ * The same saga wired by hand, as aws-cdk-lib's documentation and the public samples do: each
+ * action catches into the compensations of the steps before it, in reverse order, ending in a
+ * Fail state; the same timeouts and transient retries, and the same production settings as a
+ * Workflow (logs at level ALL in a log group, X-Ray tracing), so the comparison is of the saga
+ * and the checks, not of features the hand-built one would lack.
+ */
+export const handBuiltSaga: SagaBuilder = (stack, fn, steps) => {
+  const invoke = (id: string, resultPath: string) => {
+    const task = new tasks.LambdaInvoke(stack, id, { lambdaFunction: fn, payloadResponseOnly: true, resultPath, taskTimeout: sfn.Timeout.duration(Duration.seconds(15)), retryOnServiceExceptions: false });
+    return task.addRetry({ errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL, maxDelay: Duration.seconds(10) });
+  };
+  const failed = new sfn.Fail(stack, 'SagaFailed', { error: 'SagaFailed' });
+  let undoChain: sfn.IChainable = failed;
+  let chain: sfn.Chain | undefined;
+  for (let i = 0; i < steps; i++) {
+    const action = invoke(`Do${i}`, `$.do${i}`);
+    action.addCatch(undoChain, { resultPath: '$.error' });
+    chain = chain ? chain.next(action) : sfn.Chain.start(action);
+    if (i % 2 === 0) {
+      const undo = invoke(`Undo${i}`, `$.undo${i}`);
+      undo.next(undoChain);
+      undoChain = undo;
+    }
+  }
+  new sfn.StateMachine(stack, 'Saga', {
+    definitionBody: sfn.DefinitionBody.fromChainable(chain!),
+    timeout: Duration.hours(1),
+    tracingEnabled: true,
+    logs: { destination: new logs.LogGroup(stack, 'SagaLogs', { retention: logs.RetentionDays.THREE_MONTHS }), level: sfn.LogLevel.ALL },
+  });
+};
+
+/** Milliseconds to build and synthesize one app holding a saga of `steps` steps. */
+export function synthMs(build: SagaBuilder, steps: number): number {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'bench-synth-'));
+  try {
+    const started = performance.now();
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'Bench');
+    const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async (e) => e;') });
+    build(stack, fn, steps);
+    app.synth();
+    return performance.now() - started;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Median synth times (ms) of the library's saga and the hand-built one, measured in alternating rounds. */
+export function compareSagaSynth(steps: number, rounds: number): { library: number; handBuilt: number } {
+  synthMs(librarySaga, Math.min(steps, 5));
+  synthMs(handBuiltSaga, Math.min(steps, 5));
+  const library: number[] = [];
+  const handBuilt: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    library.push(synthMs(librarySaga, steps));
+    handBuilt.push(synthMs(handBuiltSaga, steps));
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { library: median(library), handBuilt: median(handBuilt) };
+}
+
+if (require.main === module) {
+  for (const steps of [10, 100, 300]) {
+    const { library, handBuilt } = compareSagaSynth(steps, 3);
+    console.log(`${steps} steps: library ${library.toFixed(0)} ms, hand-built ${handBuilt.toFixed(0)} ms, ratio ${(library / handBuilt).toFixed(2)}×`);
+  }
+}
