@@ -1,4 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { ApprovalService, HumanApproval, LambdaStep, NestedWorkflowStep, PublishEventStep, Saga, StepDefaults, Workflow } from '../lib';
@@ -207,5 +208,53 @@ describe('query languages meet', () => {
     const stack = newStack();
     new Workflow(stack, 'W', { definition: new LambdaStep(stack, 'Plain', { lambdaFunction: inlineFunction(stack, 'F'), timeout: Duration.seconds(5), envelope: false, queryLanguage: JSONATA }), timeout: Duration.minutes(5), queryLanguage: JSONATA });
     expect((LocalRunner.fromStack(stack).stateMachine('W').definition as any).States.Plain.Arguments).toBe('{% $states.input %}');
+  });
+
+  test('HumanApproval routes in JSONata keep the state and add the error under approval; onRejected takes outputs', async () => {
+    // GIVEN
+    const stack = newStack();
+    const reviewer = new iam.Role(stack, 'Reviewer', { roleName: 'Reviewer', assumedBy: new iam.AccountRootPrincipal() });
+    const approval = new HumanApproval(stack, 'Review', {
+      service: new ApprovalService(stack, 'Approvals'),
+      approvers: [reviewer],
+      timeout: Duration.days(1),
+      queryLanguage: JSONATA,
+      summary: sfn.TaskInput.fromObject({ orderId: '{% $states.input.orderId %}' }),
+      assign: { decision: '{% $states.result[0].decision %}' },
+    });
+    approval.onRejected(new sfn.Pass(stack, 'Rejected'), { outputs: '{% {"orderId": $states.input.orderId, "rejected": $states.errorOutput.Error} %}' });
+    approval.onExpired(new sfn.Pass(stack, 'Expired'));
+    const approved = new sfn.Pass(stack, 'Approved', { outputs: '{% {"decision": $decision} %}' });
+    new Workflow(stack, 'Orders', { definition: approval.next(approved), timeout: Duration.days(2), queryLanguage: JSONATA });
+    const local = LocalRunner.fromStack(stack);
+    const orders = local.stateMachine('Orders');
+    const decide = async (orderId: string, how: (a: LocalApprovals, id: string) => void) => {
+      const approvals = LocalApprovals.of(local);
+      const execution = orders.start({ orderId }, { functions: approvals.functions });
+      how(approvals, (await approvals.waitForRequest()).approvalId);
+      return execution.result;
+    };
+    // WHEN / THEN
+    const ok = await decide('A-1', (a, id) => a.approve(id, { decidedBy: REVIEWER }));
+    expect(ok.output).toEqual({ decision: 'APPROVED' });
+    const rejected = await decide('A-2', (a, id) => a.reject(id, { decidedBy: REVIEWER }));
+    expect(rejected.output).toEqual({ orderId: 'A-2', rejected: 'ApprovalRejected' });
+    const expired = await decide('A-3', (a, id) => a.expire(id));
+    expect(expired.path.slice(-1)).toEqual(['Expired']);
+    expect(expired.output).toMatchObject({ orderId: 'A-3', approval: { Error: 'ApprovalExpired' } });
+  });
+
+  test('a JSONata LambdaStep synthesizes Arguments with the envelope, its Output and Assign, and no JSONPath field', () => {
+    const stack = newStack();
+    new Workflow(stack, 'W', {
+      definition: inlineStep(stack, 'Charge', { queryLanguage: JSONATA, payload: sfn.TaskInput.fromObject({ orderId: '{% $states.input.orderId %}' }), outputs: keep('charge'), assign: { charged: true } }),
+      timeout: Duration.minutes(5),
+      queryLanguage: JSONATA,
+    });
+    const text = JSON.stringify(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
+    expect(text).toContain('\\"Arguments\\":{\\"input\\":{\\"orderId\\":\\"{% $states.input.orderId %}\\"},\\"correlationId\\":\\"{% $states.context.Execution.Id %}\\"');
+    expect(text).toContain('\\"Assign\\":{\\"charged\\":true}');
+    expect(text).toContain('\\"QueryLanguage\\":\\"JSONata\\"');
+    expect(text).not.toMatch(/Parameters|ResultPath|ResultSelector/);
   });
 });
