@@ -177,6 +177,8 @@ describe('query languages meet', () => {
     ['LambdaStep outputs on JSONPath', (stack: Stack) => inlineStep(stack, 'S', { outputs: '{% 1 %}' }), /outputs is a JSONata setting, but the step is built for JSONPath/],
     ['PublishEventStep resultPath', (stack: Stack) => new PublishEventStep(stack, 'S', { queryLanguage: JSONATA, source: 's', detailType: 'd', detail: sfn.TaskInput.fromObject({}), resultPath: '$.x' }), /resultPath is a JSONPath setting/],
     ['Saga errorPath', (stack: Stack) => new Saga(stack, 'S', { queryLanguage: JSONATA, errorPath: '$.e', steps: [{ action: inlineStep(stack, 'A', { queryLanguage: JSONATA }) }] }), /errorPath \('\$\.e'\) is a JSONPath setting/],
+    ['Saga errorVariable on JSONPath', (stack: Stack) => new Saga(stack, 'S', { errorVariable: 'failure', steps: [{ action: inlineStep(stack, 'A') }] }), /errorVariable \('failure'\) is a JSONata setting/],
+    ['Saga errorVariable that is no variable name', (stack: Stack) => new Saga(stack, 'S', { queryLanguage: JSONATA, errorVariable: 'states', steps: [{ action: inlineStep(stack, 'A', { queryLanguage: JSONATA }) }] }), /errorVariable 'states' is not a variable name/],
   ])('fails when a setting of the other language is set: %s', (_, build, message) => {
     expect(() => build(newStack())).toThrow(message);
   });
@@ -202,6 +204,25 @@ describe('query languages meet', () => {
     const state = (LocalRunner.fromStack(stack).stateMachine('Parent').definition as any).States.RunChild;
     expect(state.Arguments.Input).toBe('{% $states.input %}');
     expect(state.Output).toBe('{% {"output": $states.result.Output, "executionArn": $states.result.ExecutionArn} %}');
+  });
+
+  test('errorVariable renames the record variable, in the catches, the routing and the cause', async () => {
+    const stack = newStack();
+    const saga = new Saga(stack, 'S', {
+      queryLanguage: JSONATA,
+      errorVariable: 'failure',
+      steps: [
+        { action: inlineStep(stack, 'A', { queryLanguage: JSONATA, outputs: keep('a') }), compensation: inlineStep(stack, 'UndoA', { queryLanguage: JSONATA, outputs: '{% $states.input %}' }) },
+        { action: inlineStep(stack, 'B', { queryLanguage: JSONATA }) },
+      ],
+    });
+    expect(saga.errorVariable).toBe('failure');
+    new Workflow(stack, 'W', { definition: saga, timeout: Duration.minutes(5), queryLanguage: JSONATA });
+    const machine = LocalRunner.fromStack(stack).stateMachine('W');
+    expect(JSON.stringify(machine.definition)).not.toContain('sagaError');
+    const result = await machine.run({ id: 1 }, { tasks: { B: failWith('Broken') } });
+    expect(result.path).toEqual(['A', 'B', 'S failure record', 'S compensate', 'UndoA', 'S compensation check', 'S failed']);
+    expect(JSON.parse(result.cause!)).toMatchObject({ id: 1, a: { ok: true }, failure: { failedStep: 'B', Error: 'Broken' } });
   });
 
   test('LambdaStep in JSONata with envelope: false passes the state itself', () => {

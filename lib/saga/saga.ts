@@ -197,7 +197,9 @@ export class Saga extends sfn.StateMachineFragment {
   private readonly queryLanguage: sfn.QueryLanguage;
 
   /**
-   * @throws WorkflowConfigurationError for an empty step list, a step that cannot catch errors,
+   * @throws WorkflowConfigurationError for a setting of the other query language (`errorPath` in
+   * JSONata, `errorVariable` in JSONPath), an invalid `errorVariable`, a step of the other
+   * language, a JSONata compensation or hook without `outputs`, an empty step list, a step that cannot catch errors,
    * an ambiguous error list that is not a list of error names (or `States.ALL` alone), or an
    * action, compensation or hook whose `resultPath` writes into the error record (or, for a
    * compensation or hook, replaces or narrows the state).
@@ -223,6 +225,13 @@ export class Saga extends sfn.StateMachineFragment {
         this,
         `errorPath ('${props.errorPath}') is a JSONPath setting, but the saga is JSONata, where the failure record lives in a variable.`,
         'drop errorPath, and name the variable with errorVariable if the default (sagaError) does not suit.',
+      );
+    }
+    if (!this.jsonata && props.errorVariable !== undefined) {
+      throw new WorkflowConfigurationError(
+        this,
+        `errorVariable ('${props.errorVariable}') is a JSONata setting, but the saga is JSONPath, where the failure record lives in the state at errorPath.`,
+        'pass queryLanguage: sfn.QueryLanguage.JSONATA to the Saga, or use errorPath.',
       );
     }
     if (!/^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(this.errorPath)) {
