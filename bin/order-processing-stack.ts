@@ -35,6 +35,18 @@ export const CHECKOUT_SOURCE = 'shop.checkout';
 /** The source of the events the order workflow publishes (`OrderCompleted`, `OrderFailed`, `OrderCompensated`). */
 export const ORDERS_SOURCE = 'shop.orders';
 
+/** Properties of the {@link OrderProcessingStack}. */
+export interface OrderProcessingStackProps extends StackProps {
+  /**
+   * The query language of the order workflow and the fraud check, and of every state in them:
+   * the same workflow, with the same states, outcomes and output, written in JSONPath
+   * (`resultPath`, `JsonPath.stringAt`) or in JSONata (`outputs`, `{% %}`, the saga's failure
+   * record in the `sagaError` variable).
+   * @default sfn.QueryLanguage.JSON_PATH
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
+}
+
 /**
  * The example app: an order workflow built from the library's constructs. Started by checkout's
  * `OrderPlaced` events, it validates the order and scores its fraud risk (an EXPRESS child
@@ -62,9 +74,12 @@ export class OrderProcessingStack extends Stack {
   public readonly orderPlacedTrigger: EventTrigger;
   /** Alerted when an execution fails, times out or is aborted. */
   public readonly alertTopic: sns.Topic;
+  /** The query language of both workflows. */
+  public readonly queryLanguage: sfn.QueryLanguage;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: OrderProcessingStackProps = {}) {
     super(scope, id, props);
+    this.queryLanguage = props.queryLanguage ?? sfn.QueryLanguage.JSON_PATH;
     this.ordersBus = new events.EventBus(this, 'OrdersBus');
     this.reviewerRole = new iam.Role(this, 'OrderReviewer', {
       roleName: `${this.stackName}-OrderReviewer`,
@@ -74,19 +89,22 @@ export class OrderProcessingStack extends Stack {
     this.approvals = new ApprovalService(this, 'Approvals', { approvers: [this.reviewerRole] });
     this.fraudCheck = this.fraudCheckWorkflow();
 
-    const validate = this.step('ValidateOrder', 'validate-order', { resultPath: '$.validation' });
-    validate.addCatch(this.orderInvalid(), { errors: ['ValidationError'], resultPath: '$.validationError' });
+    const validate = this.step('ValidateOrder', 'validate-order', this.resultAt('validation'));
+    validate.addCatch(this.orderInvalid(), { errors: ['ValidationError'], ...this.errorAt('validationError') });
     const checkFraudRisk = new NestedWorkflowStep(this, 'CheckFraudRisk', {
       workflow: this.fraudCheck,
       timeout: Duration.minutes(2),
-      resultPath: '$.fraudCheck',
+      queryLanguage: this.queryLanguage,
+      ...(this.jsonata
+        ? { outputs: '{% $merge([$states.input, {"fraudCheck": {"output": $states.result.Output, "executionArn": $states.result.ExecutionArn}}]) %}' }
+        : { resultPath: '$.fraudCheck' }),
     });
     const completed = this.announceThen(
       this.publish('PublishOrderCompleted', 'OrderCompleted', {
-        orderId: sfn.JsonPath.stringAt('$.orderId'),
-        totalCents: sfn.JsonPath.numberAt('$.validation.totalCents'),
-        currency: sfn.JsonPath.stringAt('$.validation.currency'),
-        trackingNumber: sfn.JsonPath.stringAt('$.shipment.trackingNumber'),
+        orderId: this.read('orderId'),
+        totalCents: this.read('validation.totalCents', 'number'),
+        currency: this.read('validation.currency'),
+        trackingNumber: this.read('shipment.trackingNumber'),
       }),
       new sfn.Succeed(this, 'OrderCompleted'),
     );
@@ -94,6 +112,7 @@ export class OrderProcessingStack extends Stack {
     this.workflow = new Workflow(this, 'OrderWorkflow', {
       definition: sfn.Chain.start(validate).next(checkFraudRisk).next(this.orderSaga()).next(completed),
       timeout: Duration.days(3),
+      queryLanguage: this.queryLanguage,
     });
     this.orderPlacedTrigger = this.workflow.addEventTrigger('OrderPlaced', {
       eventBus: this.ordersBus,
@@ -107,53 +126,56 @@ export class OrderProcessingStack extends Stack {
   /** Reserve, review if flagged, charge, notify, ship; compensate in reverse on failure. */
   private orderSaga(): Saga {
     const notify = new sfn.Parallel(this, 'NotifyCustomer', {
-      resultSelector: { 'confirmation.$': '$[0]', 'analytics.$': '$[1]' },
-      resultPath: '$.notifications',
+      queryLanguage: this.queryLanguage,
+      ...(this.jsonata
+        ? { outputs: '{% $merge([$states.input, {"notifications": {"confirmation": $states.result[0], "analytics": $states.result[1]}}]) %}' }
+        : { resultSelector: { 'confirmation.$': '$[0]', 'analytics.$': '$[1]' }, resultPath: '$.notifications' }),
     })
       .branch(this.step('SendConfirmation', 'send-confirmation'))
       .branch(this.step('UpdateAnalytics', 'update-analytics'));
     return new Saga(this, 'OrderSaga', {
+      queryLanguage: this.queryLanguage,
       steps: [
         // A reservation that timed out may exist: ReleaseInventory releases it by the order's key (default ambiguous errors).
         {
-          action: this.step('ReserveInventory', 'reserve-inventory', { resultPath: '$.reservation' }),
-          compensation: this.step('ReleaseInventory', 'release-inventory', { resultPath: '$.release' }),
+          action: this.step('ReserveInventory', 'reserve-inventory', this.resultAt('reservation')),
+          compensation: this.step('ReleaseInventory', 'release-inventory', this.resultAt('release')),
         },
         // A request that may have been stored and announced needs no undo: its task token dies with the execution.
         { action: this.reviewStep(), ambiguousErrors: [] },
         // A charge that timed out, or whose reply was lost, may have been taken: RefundPayment refunds it by the order's key.
         {
           action: this.step('ChargePayment', 'charge-payment', {
-            resultPath: '$.charge',
+            ...this.resultAt('charge'),
             retryPolicy: RetryPolicy.transient({ additionalErrors: [PAYMENT_UNAVAILABLE, PAYMENT_TIMEOUT] }),
           }),
-          compensation: this.step('RefundPayment', 'refund-payment', { resultPath: '$.refund' }),
+          compensation: this.step('RefundPayment', 'refund-payment', this.resultAt('refund')),
           ambiguousErrors: [...Saga.DEFAULT_AMBIGUOUS_ERRORS, PAYMENT_TIMEOUT],
         },
         // A confirmation or an analytics record that may exist needs no undo: OrderCompensated tells both the order was cancelled.
         { action: notify, ambiguousErrors: [] },
         // A shipment that timed out may exist, and nothing cancels one: the run ends in NeedsReconciliation (default ambiguous errors).
-        { action: this.step('CreateShipment', 'create-shipment', { resultPath: '$.shipment' }) },
+        { action: this.step('CreateShipment', 'create-shipment', this.resultAt('shipment')) },
       ],
       onCompensated: this.publish('PublishOrderCompensated', 'OrderCompensated', {
-        orderId: sfn.JsonPath.stringAt('$.orderId'),
-        reason: sfn.JsonPath.stringAt('$.sagaError.Error'),
-        failedStep: sfn.JsonPath.stringAt('$.sagaError.failedStep'),
-        ambiguous: sfn.JsonPath.stringAt('$.sagaError.ambiguous'),
+        orderId: this.read('orderId'),
+        reason: this.readFailure('Error'),
+        failedStep: this.readFailure('failedStep'),
+        ambiguous: this.readFailure('ambiguous'),
       }),
       onCompensationFailed: this.publish('PublishCompensationFailed', 'OrderFailed', {
-        orderId: sfn.JsonPath.stringAt('$.orderId'),
+        orderId: this.read('orderId'),
         reason: 'CompensationFailed',
-        originalError: sfn.JsonPath.stringAt('$.sagaError.Error'),
-        failedStep: sfn.JsonPath.stringAt('$.sagaError.failedStep'),
-        needsReconciliation: sfn.JsonPath.stringAt('$.sagaError.needsReconciliation'),
-        compensationErrors: sfn.JsonPath.objectAt('$.sagaError.compensationErrors'),
+        originalError: this.readFailure('Error'),
+        failedStep: this.readFailure('failedStep'),
+        needsReconciliation: this.readFailure('needsReconciliation'),
+        compensationErrors: this.readFailure('compensationErrors', 'object'),
       }),
       onNeedsReconciliation: this.publish('PublishNeedsReconciliation', 'OrderFailed', {
-        orderId: sfn.JsonPath.stringAt('$.orderId'),
+        orderId: this.read('orderId'),
         reason: Saga.NEEDS_RECONCILIATION_ERROR,
-        originalError: sfn.JsonPath.stringAt('$.sagaError.Error'),
-        failedStep: sfn.JsonPath.stringAt('$.sagaError.failedStep'),
+        originalError: this.readFailure('Error'),
+        failedStep: this.readFailure('failedStep'),
       }),
     });
   }
@@ -162,30 +184,32 @@ export class OrderProcessingStack extends Stack {
   private reviewStep(): HumanApproval {
     return new HumanApproval(this, 'ReviewOrder', {
       service: this.approvals,
-      condition: sfn.Condition.booleanEquals('$.fraudCheck.output.reviewRequired', true),
+      queryLanguage: this.queryLanguage,
+      condition: this.jsonata
+        ? sfn.Condition.jsonata('{% $states.input.fraudCheck.output.reviewRequired = true %}')
+        : sfn.Condition.booleanEquals('$.fraudCheck.output.reviewRequired', true),
       timeout: REVIEW_TIMEOUT,
       summary: sfn.TaskInput.fromObject({
-        orderId: sfn.JsonPath.stringAt('$.orderId'),
-        customerId: sfn.JsonPath.stringAt('$.customer.id'),
-        totalCents: sfn.JsonPath.numberAt('$.validation.totalCents'),
-        currency: sfn.JsonPath.stringAt('$.validation.currency'),
-        riskScore: sfn.JsonPath.numberAt('$.fraudCheck.output.score'),
-        riskReasons: sfn.JsonPath.listAt('$.fraudCheck.output.reasons'),
+        orderId: this.read('orderId'),
+        customerId: this.read('customer.id'),
+        totalCents: this.read('validation.totalCents', 'number'),
+        currency: this.read('validation.currency'),
+        riskScore: this.read('fraudCheck.output.score', 'number'),
+        riskReasons: this.read('fraudCheck.output.reasons', 'list'),
       }),
-      resultPath: '$.review',
+      ...(this.jsonata ? { outputs: '{% $merge([$states.input, {"review": $states.result[0]}]) %}' } : { resultPath: '$.review' }),
     });
   }
 
   /** An invalid order: publish OrderFailed, then fail visibly with the order and the problems in the cause. */
   private orderInvalid(): sfn.IChainable {
-    const orderInvalid = new sfn.Fail(this, 'OrderInvalid', {
-      errorPath: '$.validationError.Error',
-      causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$')),
-    });
+    const orderInvalid = new sfn.Fail(this, 'OrderInvalid', this.jsonata
+      ? { error: '{% $states.input.validationError.Error %}', cause: '{% $string($states.input) %}' }
+      : { errorPath: '$.validationError.Error', causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$')) });
     const announce = this.publish('PublishOrderInvalid', 'OrderFailed', {
-      orderId: sfn.JsonPath.stringAt('$.orderId'),
-      reason: sfn.JsonPath.stringAt('$.validationError.Error'),
-      cause: sfn.JsonPath.stringAt('$.validationError.Cause'),
+      orderId: this.read('orderId'),
+      reason: this.read('validationError.Error'),
+      cause: this.read('validationError.Cause'),
     });
     return this.announceThen(announce, orderInvalid);
   }
@@ -196,7 +220,7 @@ export class OrderProcessingStack extends Stack {
    * `$.publishError`).
    */
   private announceThen(announce: PublishEventStep, end: sfn.State & sfn.IChainable): sfn.Chain {
-    announce.addCatch(end, { errors: [sfn.Errors.ALL], resultPath: '$.publishError' });
+    announce.addCatch(end, { errors: [sfn.Errors.ALL], ...this.errorAt('publishError') });
     return announce.next(end);
   }
 
@@ -205,16 +229,22 @@ export class OrderProcessingStack extends Stack {
    * visible) whether it needs a manual review. EXPRESS: short, high-volume, no side effects.
    */
   private fraudCheckWorkflow(): Workflow {
-    const score = this.step('ScoreRisk', 'score-fraud-risk', { resultPath: '$.risk' });
+    const score = this.step('ScoreRisk', 'score-fraud-risk', this.resultAt('risk'));
     const verdict = (id: string, reviewRequired: boolean) =>
-      new sfn.Pass(this, id, { parameters: { 'score.$': '$.risk.score', 'reasons.$': '$.risk.reasons', reviewRequired } });
+      new sfn.Pass(this, id, this.jsonata
+        ? { outputs: { score: this.read('risk.score', 'number'), reasons: this.read('risk.reasons', 'list'), reviewRequired } }
+        : { parameters: { 'score.$': '$.risk.score', 'reasons.$': '$.risk.reasons', reviewRequired } });
+    const riskHigh = this.jsonata
+      ? sfn.Condition.jsonata(`{% $states.input.risk.score >= ${REVIEW_THRESHOLD} %}`)
+      : sfn.Condition.numberGreaterThanEquals('$.risk.score', REVIEW_THRESHOLD);
     const decide = new sfn.Choice(this, 'RiskHigh')
-      .when(sfn.Condition.numberGreaterThanEquals('$.risk.score', REVIEW_THRESHOLD), verdict('FlagForReview', true))
+      .when(riskHigh, verdict('FlagForReview', true))
       .otherwise(verdict('ClearForFulfilment', false));
     return new Workflow(this, 'FraudCheckWorkflow', {
       definition: score.next(decide),
       stateMachineType: sfn.StateMachineType.EXPRESS,
       timeout: Duration.minutes(1),
+      queryLanguage: this.queryLanguage,
     });
   }
 
@@ -230,7 +260,45 @@ export class OrderProcessingStack extends Stack {
 
   /** Publishes an order event to the orders bus. */
   private publish(id: string, detailType: string, detail: Record<string, unknown>): PublishEventStep {
-    return new PublishEventStep(this, id, { eventBus: this.ordersBus, source: ORDERS_SOURCE, detailType, detail: sfn.TaskInput.fromObject(detail) });
+    return new PublishEventStep(this, id, {
+      eventBus: this.ordersBus,
+      source: ORDERS_SOURCE,
+      detailType,
+      detail: sfn.TaskInput.fromObject(detail),
+      queryLanguage: this.queryLanguage,
+    });
+  }
+
+  private get jsonata(): boolean {
+    return this.queryLanguage === sfn.QueryLanguage.JSONATA;
+  }
+
+  /** A field of the state input (`a.b`): `$.a.b` in JSONPath, `{% $states.input.a.b %}` in JSONata. */
+  private read(path: string, kind: 'string' | 'number' | 'list' | 'object' = 'string'): any {
+    if (this.jsonata) return `{% $states.input.${path} %}`;
+    const jsonPath = `$.${path}`;
+    switch (kind) {
+      case 'number': return sfn.JsonPath.numberAt(jsonPath);
+      case 'list': return sfn.JsonPath.listAt(jsonPath);
+      case 'object': return sfn.JsonPath.objectAt(jsonPath);
+      default: return sfn.JsonPath.stringAt(jsonPath);
+    }
+  }
+
+  /** A field of the saga's failure record: in the state at `$.sagaError` (JSONPath), in the `sagaError` variable (JSONata). */
+  private readFailure(field: string, kind: 'string' | 'object' = 'string'): any {
+    if (this.jsonata) return `{% $sagaError.${field} %}`;
+    return kind === 'object' ? sfn.JsonPath.objectAt(`$.sagaError.${field}`) : sfn.JsonPath.stringAt(`$.sagaError.${field}`);
+  }
+
+  /** Keeps the state and adds the step's result under `field`. */
+  private resultAt(field: string): Partial<LambdaStepProps> {
+    return this.jsonata ? { outputs: `{% $merge([$states.input, {"${field}": $states.result}]) %}` } : { resultPath: `$.${field}` };
+  }
+
+  /** Keeps the state and adds the caught error under `field`. */
+  private errorAt(field: string): Pick<sfn.CatchProps, 'resultPath' | 'outputs'> {
+    return this.jsonata ? { outputs: `{% $merge([$states.input, {"${field}": $states.errorOutput}]) %}` } : { resultPath: `$.${field}` };
   }
 
   /** A LambdaStep running one handler of lambda/orders. */
@@ -239,6 +307,7 @@ export class OrderProcessingStack extends Stack {
       lambdaFunction: this.orderFunction(`${id}Function`, handler),
       timeout: Duration.seconds(15),
       idempotent: true,
+      queryLanguage: this.queryLanguage,
       ...props,
     });
   }
@@ -280,7 +349,7 @@ export class OrderProcessingStack extends Stack {
  * Adds the example stack (`OrderProcessing`) to an app, checked at synth by cdk-nag's
  * AwsSolutions and Serverless packs: `cdk synth` and the tests check the same app.
  */
-export function addOrderProcessing(app: App, props: StackProps = {}): OrderProcessingStack {
+export function addOrderProcessing(app: App, props: OrderProcessingStackProps = {}): OrderProcessingStack {
   const stack = new OrderProcessingStack(app, 'OrderProcessing', props);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return stack;

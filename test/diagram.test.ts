@@ -202,6 +202,25 @@ describe('sagas and approvals', () => {
     },
   };
 
+  test('in a JSONata saga, compensations are recognised by the catch that merges their error into the record variable', () => {
+    // GIVEN the JSONata form of SAGA: catchers keep the input and assign the record (no ResultPath)
+    const record = (step: string) => `{% $merge([$sagaError, {"compensationErrors": $merge([$sagaError.compensationErrors, {"${step}": $states.errorOutput}])}]) %}`;
+    const states: any = JSON.parse(JSON.stringify(SAGA.States));
+    for (const state of Object.values<any>(states)) {
+      for (const catcher of state.Catch ?? []) {
+        const step = /compensationErrors\.(\w+)$/.exec(catcher.ResultPath ?? '')?.[1];
+        catcher.Output = '{% $states.input %}';
+        catcher.Assign = { sagaError: step ? record(step) : '{% $states.errorOutput %}' };
+        delete catcher.ResultPath;
+      }
+    }
+    // WHEN
+    const model = buildDiagramModel({ QueryLanguage: 'JSONata', StartAt: 'Reserve', States: states });
+    // THEN
+    const roles = Object.fromEntries(model.nodes.filter((n) => n.stateName).map((n) => [n.stateName, n.role]));
+    expect(roles).toMatchObject({ Reserve: 'step', Ship: 'step', Refund: 'compensation', Release: 'compensation', 'Saga Ship failed': 'undo', 'Saga failed': 'undo' });
+  });
+
   test('compensations are recognised from the ASL a Saga generates; the undo path is thick and orange', () => {
     // WHEN
     const model = buildDiagramModel(SAGA);

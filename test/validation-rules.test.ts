@@ -182,6 +182,30 @@ const CASES: RuleCase[] = [
     triggers: { definition: single('Pick', { Type: 'Pass', Parameters: { 'first.$': '$..[' } }) },
     passes: { definition: single('Pick', { Type: 'Pass', Parameters: { 'first.$': '$.items[0]' } }) },
   },
+  {
+    ruleId: 'Workflow-QueryLanguageField',
+    triggers: { definition: single('Charge', task({ Parameters: { 'orderId.$': '$.orderId' } }), { QueryLanguage: 'JSONata' }) },
+    state: 'Charge',
+    passes: { definition: single('Charge', task({ Arguments: { orderId: '{% $states.input.orderId %}' } }), { QueryLanguage: 'JSONata' }) },
+  },
+  {
+    ruleId: 'Workflow-JsonataSyntax',
+    triggers: { definition: single('Shape', { Type: 'Pass', Output: { total: '{% $states.input.price * %}' } }, { QueryLanguage: 'JSONata' }) },
+    state: 'Shape',
+    passes: { definition: single('Shape', { Type: 'Pass', Output: { total: '{% $states.input.price * 2 %}' } }, { QueryLanguage: 'JSONata' }) },
+  },
+  {
+    ruleId: 'Workflow-JsonataStates',
+    triggers: { definition: single('Shape', { Type: 'Pass', Output: '{% $states.result %}' }, { QueryLanguage: 'JSONata' }) },
+    state: 'Shape',
+    passes: { definition: single('Shape', { Type: 'Pass', Output: '{% $states.input %}' }, { QueryLanguage: 'JSONata' }) },
+  },
+  {
+    ruleId: 'Workflow-UnknownVariable',
+    triggers: { definition: single('Shape', { Type: 'Pass', Output: '{% $total %}' }, { QueryLanguage: 'JSONata' }) },
+    state: 'Shape',
+    passes: { definition: single('Shape', { Type: 'Pass', Output: '{% ($total := 1; $total) %}' }, { QueryLanguage: 'JSONata' }) },
+  },
 ];
 
 const findingsOf = (context: RuleContext, ruleId: string) => validateDefinition(context, LINT_RULES).filter((f) => f.ruleId === ruleId);

@@ -7,10 +7,17 @@ import { requireTimeout } from '../private/durations';
 import { WorkflowConfigurationError } from '../private/errors';
 import { RetryPolicy } from '../steps/retry-policy';
 import { fitStateName } from '../private/state-names';
+import { isJsonata, mergeIntoInput, refuseJsonataSettings, refuseJsonPathSettings, stepQueryLanguage } from '../private/query-language';
 import { MAX_STANDARD_DURATION } from '../private/workflow-limits';
 import { APPROVAL_EXPIRED_ERROR, APPROVAL_REJECTED_ERROR, NOTIFICATION_FAILED_ERROR, SUMMARY_TOO_LARGE_ERROR } from './approval-record';
 import { IWorkflowStep, WorkflowStepConfig, WorkflowStepContext } from '../workflow/workflow-step';
 import { IApprovalService, principalArn } from './approval-service';
+
+/** The fields of an approval outcome. */
+const OUTCOME_FIELDS = ['approvalId', 'decision', 'decidedBy', 'decidedAt', 'comment'];
+
+/** Where a JSONata step puts the outcome by default (`resultPath: '$.approval'` in JSONPath). */
+const JSONATA_OUTCOME_FIELD = 'approval';
 
 /** Properties of a {@link HumanApproval}. */
 export interface HumanApprovalProps {
@@ -24,10 +31,30 @@ export interface HumanApprovalProps {
   readonly timeout: Duration;
   /**
    * What the reviewer sees, built from the state input, e.g.
-   * `sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') })`. It is stored
-   * and sent in notifications: include only what a reviewer needs.
+   * `sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') })` (in JSONata,
+   * `{ orderId: '{% $states.input.orderId %}' }`). It is stored and sent in notifications:
+   * include only what a reviewer needs.
    */
   readonly summary: sfn.TaskInput;
+  /**
+   * The query language of the step's states. In JSONata the outcome is `$states.result[0]` in
+   * `outputs` and `assign`, and `condition` is a `sfn.Condition.jsonata('{% ... %}')`.
+   * @default sfn.QueryLanguage.JSON_PATH
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
+  /**
+   * JSONata only: the state output; the outcome is `$states.result[0]`.
+   * @default '{% $merge([$states.input, {"approval": $states.result[0]}]) %}' - the input with the outcome under `approval`, as `resultPath` does in JSONPath
+   */
+  readonly outputs?: any;
+  /**
+   * Workflow variables to assign when the request is approved (JSONata: the outcome is
+   * `$states.result[0]`), e.g. `{ approval: '{% $states.result[0] %}' }`.
+   * @default - none
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+   */
+  readonly assign?: { [name: string]: any };
   /**
    * Who may decide this request (IAM roles, users or ARN principals); they are also granted
    * access to the decision API.
@@ -41,7 +68,7 @@ export interface HumanApprovalProps {
    */
   readonly condition?: sfn.Condition;
   /**
-   * Where the outcome goes: `{ approvalId, decision, decidedBy, decidedAt, comment }`.
+   * JSONPath only: where the outcome goes: `{ approvalId, decision, decidedBy, decidedAt, comment }`.
    * @default '$.approval'
    */
   readonly resultPath?: string;
@@ -60,10 +87,15 @@ export interface HumanApprovalProps {
 /** Options of {@link HumanApproval.onRejected} and {@link HumanApproval.onExpired}. */
 export interface ApprovalRouteOptions {
   /**
-   * Where the error (`{ Error, Cause }`, the cause holding the decision) goes in the state.
+   * JSONPath only: where the error (`{ Error, Cause }`, the cause holding the decision) goes in the state.
    * @default - the step's `resultPath` (`$.approval`): the rest of the state is kept
    */
   readonly resultPath?: string;
+  /**
+   * JSONata only: the output of the route (the error is `$states.errorOutput`).
+   * @default '{% $merge([$states.input, {"approval": $states.errorOutput}]) %}' - the input with the error under `approval`
+   */
+  readonly outputs?: any;
 }
 
 /**
@@ -102,15 +134,33 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
   public readonly waitStateName: string;
 
   private readonly outcomePath: string;
+  private readonly jsonata: boolean;
 
-  /** @throws WorkflowConfigurationError for a missing summary or a timeout that is missing, fractional or over a year. */
+  /**
+   * @throws WorkflowConfigurationError for a missing summary, a timeout that is missing,
+   * fractional or over a year, or a setting of the other query language.
+   */
   constructor(scope: Construct, id: string, props: HumanApprovalProps) {
+    const queryLanguage = stepQueryLanguage(props.queryLanguage);
+    const jsonata = isJsonata(queryLanguage);
     super(scope, id, {
       stateName: props.stateName,
       comment: props.comment,
-      resultPath: props.resultPath ?? '$.approval',
-      resultSelector: Object.fromEntries(['approvalId', 'decision', 'decidedBy', 'decidedAt', 'comment'].map((field) => [field, sfn.JsonPath.stringAt(`$[0].${field}`)])),
+      queryLanguage,
+      assign: props.assign,
+      ...(jsonata
+        ? { outputs: props.outputs ?? mergeIntoInput(JSONATA_OUTCOME_FIELD, '$states.result[0]') }
+        : {
+          resultPath: props.resultPath ?? '$.approval',
+          resultSelector: Object.fromEntries(OUTCOME_FIELDS.map((field) => [field, sfn.JsonPath.stringAt(`$[0].${field}`)])),
+        }),
     });
+    this.jsonata = jsonata;
+    if (jsonata) {
+      refuseJsonPathSettings(this, { resultPath: props.resultPath }, 'shape the output with outputs (the outcome is $states.result[0]), or keep the default, which adds it under approval.');
+    } else {
+      refuseJsonataSettings(this, { outputs: props.outputs });
+    }
     requireTimeout(
       this,
       props.timeout,
@@ -155,29 +205,43 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
 
   /** Continues at `handler` when a reviewer rejects the request (error `ApprovalRejected`). */
   public onRejected(handler: sfn.IChainable, props: ApprovalRouteOptions = {}): HumanApproval {
-    this.addCatch(handler, { resultPath: props.resultPath ?? this.outcomePath, errors: [HumanApproval.REJECTED_ERROR] });
+    this.addCatch(handler, { ...this.routeOutput(props), errors: [HumanApproval.REJECTED_ERROR] });
     return this;
   }
 
   /** Continues at `handler` when nobody decides in time (error `ApprovalExpired`). */
   public onExpired(handler: sfn.IChainable, props: ApprovalRouteOptions = {}): HumanApproval {
-    this.addCatch(handler, { resultPath: props.resultPath ?? this.outcomePath, errors: [HumanApproval.EXPIRED_ERROR] });
+    this.addCatch(handler, { ...this.routeOutput(props), errors: [HumanApproval.EXPIRED_ERROR] });
     return this;
   }
 
+  /** Where a route puts the error: `resultPath` in JSONPath, `Output` in JSONata. */
+  private routeOutput(props: ApprovalRouteOptions): sfn.CatchProps {
+    if (!this.jsonata) {
+      refuseJsonataSettings(this, { outputs: props.outputs });
+      return { resultPath: props.resultPath ?? this.outcomePath };
+    }
+    refuseJsonPathSettings(this, { resultPath: props.resultPath }, 'shape the route\'s output with outputs ($states.errorOutput is the error).');
+    return { outputs: props.outputs ?? mergeIntoInput(JSONATA_OUTCOME_FIELD, '$states.errorOutput') };
+  }
+
   private createWaitTask(props: HumanApprovalProps, approvers: string[]): tasks.LambdaInvoke {
+    const context = this.jsonata
+      ? { taskToken: '{% $states.context.Task.Token %}', executionArn: '{% $states.context.Execution.Id %}', stateName: '{% $states.context.State.Name %}' }
+      : { taskToken: sfn.JsonPath.taskToken, executionArn: sfn.JsonPath.stringAt('$$.Execution.Id'), stateName: sfn.JsonPath.stringAt('$$.State.Name') };
     const wait = new tasks.LambdaInvoke(this, 'WaitForDecision', {
       stateName: fitStateName(`${this.stateId}: wait for decision`),
       lambdaFunction: this.service.notifier,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      queryLanguage: this.languageOfStates(),
       payload: sfn.TaskInput.fromObject({
-        taskToken: sfn.JsonPath.taskToken,
-        executionArn: sfn.JsonPath.stringAt('$$.Execution.Id'),
-        stateName: sfn.JsonPath.stringAt('$$.State.Name'),
+        ...context,
         summary: props.summary.value,
         approvers,
         timeoutSeconds: props.timeout.toSeconds(),
       }),
+      // JSONata: the branch's result is the outcome itself, so the step reads it as $states.result[0].
+      outputs: this.jsonata ? `{% {${OUTCOME_FIELDS.map((field) => `"${field}": $states.result.${field}`).join(', ')}} %}` : undefined,
       taskTimeout: sfn.Timeout.duration(props.timeout),
       retryOnServiceExceptions: false,
     });
@@ -185,6 +249,7 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
     RetryPolicy.transient({ additionalErrors: [NOTIFICATION_FAILED_ERROR] }).applyTo(wait);
     const expired = new sfn.Fail(this, 'Expired', {
       stateName: fitStateName(`${this.stateId}: expired`),
+      queryLanguage: this.languageOfStates(),
       error: HumanApproval.EXPIRED_ERROR,
       // A token (a CfnParameter's seconds) stays a reference in the ASL, not the text '<token> seconds'.
       cause: `No decision within ${props.timeout.isUnresolved() ? `${Token.asString(props.timeout.toSeconds())} seconds` : props.timeout.toHumanString()}.`,
@@ -194,13 +259,23 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
   }
 
   private askOnlyIf(condition: sfn.Condition): sfn.Choice {
+    const notRequiredOutcome = { approvalId: null, decision: 'NOT_REQUIRED', decidedBy: null, decidedAt: null, comment: null };
     const notRequired = new sfn.Pass(this, 'NotRequired', {
       stateName: fitStateName(`${this.stateId}: not required`),
-      result: sfn.Result.fromObject({ approvalId: null, decision: 'NOT_REQUIRED', decidedBy: null, decidedAt: null, comment: null }),
+      queryLanguage: this.languageOfStates(),
+      ...(this.jsonata ? { outputs: notRequiredOutcome } : { result: sfn.Result.fromObject(notRequiredOutcome) }),
     });
-    return new sfn.Choice(this, 'Required', { stateName: fitStateName(`${this.stateId}: required?`) })
+    return new sfn.Choice(this, 'Required', { stateName: fitStateName(`${this.stateId}: required?`), queryLanguage: this.languageOfStates() })
       .when(condition, this.waitForDecision)
       .otherwise(notRequired);
+  }
+
+  /**
+   * The language declared on the states inside the branch: JSONata when the step is, else left
+   * to inherit (a branch's states render as JSONPath, as they always did).
+   */
+  private languageOfStates(): sfn.QueryLanguage | undefined {
+    return this.jsonata ? sfn.QueryLanguage.JSONATA : undefined;
   }
 
 }

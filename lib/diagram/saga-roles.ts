@@ -1,4 +1,5 @@
-import { AslDefinition, catchersOf, listDefinitions, transitionsOf } from '../asl/definition';
+import { AslDefinition, AslErrorHandler, catchersOf, listDefinitions, transitionsOf } from '../asl/definition';
+import { isJsonObject } from '../asl/json-value';
 
 /** The states of one state machine that make up its sagas' undo paths. */
 export interface SagaRoles {
@@ -11,11 +12,22 @@ export interface SagaRoles {
 /** A catcher of a library compensation keeps its error at `<errorPath>.compensationErrors.<step>`. */
 const COMPENSATION_ERROR_PATH = /\.compensationErrors\.[^.]+$/;
 
+/** In JSONata, it merges the error into the record variable's `compensationErrors`. */
+const COMPENSATION_ERROR_MERGE = /"compensationErrors":\s*\$merge\(/;
+
+/** Whether a catcher keeps a compensation's error in a saga's failure record (JSONPath or JSONata). */
+function keepsCompensationError(catcher: AslErrorHandler): boolean {
+  if (typeof catcher.ResultPath === 'string' && COMPENSATION_ERROR_PATH.test(catcher.ResultPath)) return true;
+  const assign = catcher.Assign;
+  return isJsonObject(assign) && Object.values(assign).some((value) => typeof value === 'string' && COMPENSATION_ERROR_MERGE.test(value));
+}
+
 /**
  * Finds the sagas' undo paths. The compensations come from `compensations` (recorded by
  * `Workflow` in the state machine's metadata: compensation → the action it undoes) or, without
  * it, from the ASL a `Saga` generates (a compensation catches into
- * `….compensationErrors.<step>`). The undo path is then the compensations, every state after
+ * `….compensationErrors.<step>`, or in JSONata merges its error into the record variable's
+ * `compensationErrors`). The undo path is then the compensations, every state after
  * them, and the states entered by a catcher that lead only onto the undo path (the failure
  * records).
  */
@@ -35,7 +47,7 @@ export function findSagaRoles(definition: AslDefinition, compensations?: Readonl
 function compensationsFromAsl(definition: AslDefinition): string[] {
   return listDefinitions(definition).flatMap(({ definition: container }) =>
     Object.entries(container.States)
-      .filter(([, state]) => catchersOf(state).some((catcher) => typeof catcher.ResultPath === 'string' && COMPENSATION_ERROR_PATH.test(catcher.ResultPath)))
+      .filter(([, state]) => catchersOf(state).some(keepsCompensationError))
       .map(([name]) => name),
   );
 }

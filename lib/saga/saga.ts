@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { SAGA_COMPENSATIONS_METADATA } from '../assembly/metadata-keys';
 import { IWorkflowStep, WorkflowStepConfig } from '../workflow/workflow-step';
 import { WorkflowConfigurationError } from '../private/errors';
+import { declaredQueryLanguage, declareQueryLanguage, isJsonata } from '../private/query-language';
 import { fitStateName, jsonPathKey, variableNamePrefix } from '../private/state-names';
 
 /** One step of a {@link Saga}: an action and, optionally, what undoes it. */
@@ -55,12 +56,30 @@ export interface SagaProps {
    */
   readonly stateNamePrefix?: string;
   /**
-   * Where the saga writes what went wrong: `{ failedStep, Error, Cause, ambiguous,
-   * needsReconciliation, compensationErrors }`. No action, compensation or hook may write
-   * into it.
+   * The query language of the saga's states, and of its actions, compensations and hooks (a
+   * state that declares none is made one of the saga's language; one that declares the other
+   * is refused). In JSONata the failure record lives in the variable `errorVariable` instead of
+   * the state, and each compensation and hook must set `outputs` (usually keeping
+   * `$states.input`), since the compensations after it read the same state.
+   * @default sfn.QueryLanguage.JSON_PATH
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
+  /**
+   * JSONPath only: where the saga writes what went wrong: `{ failedStep, Error, Cause,
+   * ambiguous, needsReconciliation, compensationErrors }`. No action, compensation or hook may
+   * write into it.
    * @default '$.sagaError'
    */
   readonly errorPath?: string;
+  /**
+   * JSONata only: the variable holding what went wrong (the same record as `errorPath` in
+   * JSONPath), e.g. `'{% $sagaError.failedStep %}'` in a hook. The fail states' cause is the state
+   * with the record under this name, as in JSONPath.
+   * @default 'sagaError'
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+   */
+  readonly errorVariable?: string;
   /**
    * A step that runs after the compensations all succeeded (or none were due), just before the
    * execution fails: for example a `PublishEventStep` announcing `OrderCompensated`. One Task,
@@ -170,11 +189,17 @@ export class Saga extends sfn.StateMachineFragment {
    */
   public readonly needsReconciliationState: sfn.Fail;
 
+  /** JSONata only: the variable holding the failure record. */
+  public readonly errorVariable?: string;
+
   private readonly prefix: string;
   private readonly errorPath: string;
+  private readonly queryLanguage: sfn.QueryLanguage;
 
   /**
-   * @throws WorkflowConfigurationError for an empty step list, a step that cannot catch errors,
+   * @throws WorkflowConfigurationError for a setting of the other query language (`errorPath` in
+   * JSONata, `errorVariable` in JSONPath), an invalid `errorVariable`, a step of the other
+   * language, a JSONata compensation or hook without `outputs`, an empty step list, a step that cannot catch errors,
    * an ambiguous error list that is not a list of error names (or `States.ALL` alone), or an
    * action, compensation or hook whose `resultPath` writes into the error record (or, for a
    * compensation or hook, replaces or narrows the state).
@@ -182,7 +207,9 @@ export class Saga extends sfn.StateMachineFragment {
   constructor(scope: Construct, id: string, props: SagaProps) {
     super(scope, id);
     this.prefix = props.stateNamePrefix ?? id;
+    this.queryLanguage = props.queryLanguage ?? sfn.QueryLanguage.JSON_PATH;
     this.errorPath = props.errorPath ?? '$.sagaError';
+    this.errorVariable = this.jsonata ? this.errorVariableOf(props) : undefined;
     // The prefix is unique in the state machine (state names are), so the variables are too.
     const variablePrefix = variableNamePrefix(this.prefix, 'NeedsReconciliation'.length);
     this.variables = {
@@ -192,6 +219,20 @@ export class Saga extends sfn.StateMachineFragment {
     };
     if (!props.steps || props.steps.length === 0) {
       throw new WorkflowConfigurationError(this, 'Saga has no steps.', 'pass at least one { action, compensation? } in steps.');
+    }
+    if (this.jsonata && props.errorPath !== undefined) {
+      throw new WorkflowConfigurationError(
+        this,
+        `errorPath ('${props.errorPath}') is a JSONPath setting, but the saga is JSONata, where the failure record lives in a variable.`,
+        'drop errorPath, and name the variable with errorVariable if the default (sagaError) does not suit.',
+      );
+    }
+    if (!this.jsonata && props.errorVariable !== undefined) {
+      throw new WorkflowConfigurationError(
+        this,
+        `errorVariable ('${props.errorVariable}') is a JSONata setting, but the saga is JSONPath, where the failure record lives in the state at errorPath.`,
+        'pass queryLanguage: sfn.QueryLanguage.JSONATA to the Saga, or use errorPath.',
+      );
     }
     if (!/^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(this.errorPath)) {
       throw new WorkflowConfigurationError(
@@ -209,22 +250,9 @@ export class Saga extends sfn.StateMachineFragment {
       compensations.flatMap((compensation, index) => (compensation ? [[compensation.stateId, actions[index].stateId]] : [])),
     );
 
-    const wholeState = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$'));
-    this.failState = new sfn.Fail(this, 'Failed', {
-      stateName: fitStateName(`${this.prefix} failed`),
-      errorPath: `${this.errorPath}.Error`,
-      causePath: wholeState,
-    });
-    this.compensationFailedState = new sfn.Fail(this, 'CompensationFailed', {
-      stateName: fitStateName(`${this.prefix} ${Saga.COMPENSATION_FAILED_ERROR}`),
-      error: Saga.COMPENSATION_FAILED_ERROR,
-      causePath: wholeState,
-    });
-    this.needsReconciliationState = new sfn.Fail(this, 'NeedsReconciliation', {
-      stateName: fitStateName(`${this.prefix} ${Saga.NEEDS_RECONCILIATION_ERROR}`),
-      error: Saga.NEEDS_RECONCILIATION_ERROR,
-      causePath: wholeState,
-    });
+    this.failState = this.failStateOf('Failed', `${this.prefix} failed`);
+    this.compensationFailedState = this.failStateOf('CompensationFailed', `${this.prefix} ${Saga.COMPENSATION_FAILED_ERROR}`, Saga.COMPENSATION_FAILED_ERROR);
+    this.needsReconciliationState = this.failStateOf('NeedsReconciliation', `${this.prefix} ${Saga.NEEDS_RECONCILIATION_ERROR}`, Saga.NEEDS_RECONCILIATION_ERROR);
 
     const ends: SagaEnds = {
       failed: this.withHook(props.onCompensated, this.failState, 'onCompensated'),
@@ -247,6 +275,56 @@ export class Saga extends sfn.StateMachineFragment {
     this.endStates = actions[actions.length - 1].endStates;
   }
 
+  private get jsonata(): boolean {
+    return isJsonata(this.queryLanguage);
+  }
+
+  /**
+   * A terminal state of the saga: the error (the failed step's, unless given) and, as the
+   * cause, the whole state as JSON with the failure record in it (JSONata: the input with the
+   * record variable added under its name, the shape JSONPath gives).
+   */
+  private failStateOf(id: string, stateName: string, error?: string): sfn.Fail {
+    const common = { stateName: fitStateName(stateName), queryLanguage: this.queryLanguage };
+    if (this.jsonata) {
+      const record = `$${this.errorVariable}`;
+      return new sfn.Fail(this, id, {
+        ...common,
+        error: error ?? `{% ${record}.Error %}`,
+        cause: `{% $string($merge([$states.input, {${JSON.stringify(this.errorVariable)}: ${record}}])) %}`,
+      });
+    }
+    const wholeState = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$'));
+    return new sfn.Fail(this, id, { ...common, ...(error ? { error } : { errorPath: `${this.errorPath}.Error` }), causePath: wholeState });
+  }
+
+  /** The record variable's name, checked: an identifier of at most 80 characters, not `states`. */
+  private errorVariableOf(props: SagaProps): string {
+    const name = props.errorVariable ?? 'sagaError';
+    if (Token.isUnresolved(name) || !/^[A-Za-z_][A-Za-z0-9_]{0,79}$/.test(name) || name === 'states') {
+      throw new WorkflowConfigurationError(
+        this,
+        `errorVariable '${name}' is not a variable name Step Functions accepts.`,
+        "use an identifier of at most 80 characters (letters, digits, _; not starting with a digit), other than 'states', e.g. 'sagaError'.",
+      );
+    }
+    return name;
+  }
+
+  /**
+   * A JSONata catch's settings: the state input kept as the output (so the states after it
+   * see what the failed state saw), and the record variable updated by `update`, an expression
+   * over `$states.errorOutput` and the record.
+   */
+  private jsonataCatch(update: string): Pick<sfn.CatchProps, 'outputs' | 'assign'> {
+    return { outputs: '{% $states.input %}', assign: { [this.errorVariable!]: `{% ${update} %}` } };
+  }
+
+  /** `$merge([<record>, {<field>: <value>}])`: the record with one field added or replaced. */
+  private recordWith(field: string, value: string): string {
+    return `$merge([$${this.errorVariable}, {${JSON.stringify(field)}: ${value}}])`;
+  }
+
   /**
    * Chains the compensations in reverse order and returns, for each step k, the state to go
    * to when step k fails: the compensation of the nearest earlier step that has one.
@@ -260,9 +338,12 @@ export class Saga extends sfn.StateMachineFragment {
       entries.push(entry);
       if (!compensation) return;
       (compensation as unknown as sfn.INextable).next(entry);
+      const key = errorPaths[index]!.slice(`${this.errorPath}.compensationErrors.`.length);
       catchOf(compensation)(entry, {
         errors: [sfn.Errors.ALL],
-        resultPath: errorPaths[index],
+        ...(this.jsonata
+          ? this.jsonataCatch(this.recordWith('compensationErrors', `$merge([$${this.errorVariable}.compensationErrors, {${JSON.stringify(key)}: $states.errorOutput}])`))
+          : { resultPath: errorPaths[index] }),
       });
       entry = compensation;
     });
@@ -274,13 +355,29 @@ export class Saga extends sfn.StateMachineFragment {
    * failed step's effect is unknown and nothing undid it, else the plain failure.
    */
   private compensationCheck(errorPaths: string[], ends: SagaEnds, reconciliationPossible: boolean): sfn.Choice {
-    const check = new CompensationCheck(this, 'CompensationCheck', { stateName: fitStateName(`${this.prefix} compensation check`) }, this.compensatedActions);
+    const check = new CompensationCheck(
+      this,
+      'CompensationCheck',
+      { stateName: fitStateName(`${this.prefix} compensation check`), queryLanguage: this.queryLanguage },
+      this.compensatedActions,
+    );
+    const record = `$${this.errorVariable}`;
     if (errorPaths.length > 0) {
       const conditions = errorPaths.map((path) => sfn.Condition.isPresent(path));
-      check.when(conditions.length === 1 ? conditions[0] : sfn.Condition.or(...conditions), ends.compensationFailed);
+      check.when(
+        this.jsonata
+          ? sfn.Condition.jsonata(`{% $count($keys(${record}.compensationErrors)) > 0 %}`)
+          : conditions.length === 1 ? conditions[0] : sfn.Condition.or(...conditions),
+        ends.compensationFailed,
+      );
     }
     if (reconciliationPossible) {
-      check.when(sfn.Condition.booleanEquals(`${this.errorPath}.needsReconciliation`, true), ends.needsReconciliation);
+      check.when(
+        this.jsonata
+          ? sfn.Condition.jsonata(`{% ${record}.needsReconciliation = true %}`)
+          : sfn.Condition.booleanEquals(`${this.errorPath}.needsReconciliation`, true),
+        ends.needsReconciliation,
+      );
     }
     return check.otherwise(ends.failed);
   }
@@ -290,7 +387,10 @@ export class Saga extends sfn.StateMachineFragment {
     if (!hook) return terminal;
     const state = this.keepingState(hook, label);
     (state as unknown as sfn.INextable).next(terminal);
-    catchOf(state)(terminal, { errors: [sfn.Errors.ALL], resultPath: `${this.errorPath}.hookError` });
+    catchOf(state)(terminal, {
+      errors: [sfn.Errors.ALL],
+      ...(this.jsonata ? this.jsonataCatch(this.recordWith('hookError', '$states.errorOutput')) : { resultPath: `${this.errorPath}.hookError` }),
+    });
     return state;
   }
 
@@ -300,13 +400,18 @@ export class Saga extends sfn.StateMachineFragment {
    * step in variables; the one failure-record state of the saga completes the record.
    */
   private catchFailureOf(action: sfn.State, ambiguousErrors: string[], uncompensated: boolean, record: sfn.IChainable): void {
-    const assign = (ambiguous: boolean) => ({
-      [this.variables.failedStep]: action.stateId,
-      [this.variables.ambiguous]: ambiguous,
-      [this.variables.needsReconciliation]: ambiguous && uncompensated,
-    });
-    if (ambiguousErrors.length > 0) catchOf(action)(record, { errors: ambiguousErrors, resultPath: this.errorPath, assign: assign(true) });
-    if (!ambiguousErrors.includes(sfn.Errors.ALL)) catchOf(action)(record, { errors: [sfn.Errors.ALL], resultPath: this.errorPath, assign: assign(false) });
+    const catchProps = (ambiguous: boolean): sfn.CatchProps => {
+      const assign = {
+        [this.variables.failedStep]: action.stateId,
+        [this.variables.ambiguous]: ambiguous,
+        [this.variables.needsReconciliation]: ambiguous && uncompensated,
+      };
+      if (!this.jsonata) return { resultPath: this.errorPath, assign };
+      const caught = this.jsonataCatch('$states.errorOutput');
+      return { ...caught, assign: { ...assign, ...caught.assign } };
+    };
+    if (ambiguousErrors.length > 0) catchOf(action)(record, { errors: ambiguousErrors, ...catchProps(true) });
+    if (!ambiguousErrors.includes(sfn.Errors.ALL)) catchOf(action)(record, { errors: [sfn.Errors.ALL], ...catchProps(false) });
   }
 
   /**
@@ -324,23 +429,38 @@ export class Saga extends sfn.StateMachineFragment {
   ): sfn.IChainable {
     const record = new sfn.Pass(this, 'FailureRecord', {
       stateName: fitStateName(`${this.prefix} failure record`),
-      parameters: {
-        'failedStep.$': `$${this.variables.failedStep}`,
-        'Error.$': `${this.errorPath}.Error`,
-        'Cause.$': `${this.errorPath}.Cause`,
-        'ambiguous.$': `$${this.variables.ambiguous}`,
-        'needsReconciliation.$': `$${this.variables.needsReconciliation}`,
-        compensationErrors: {},
-      },
-      resultPath: this.errorPath,
+      queryLanguage: this.queryLanguage,
+      ...(this.jsonata ? { assign: { [this.errorVariable!]: this.jsonataRecord() } } : {
+        parameters: {
+          'failedStep.$': `$${this.variables.failedStep}`,
+          'Error.$': `${this.errorPath}.Error`,
+          'Cause.$': `${this.errorPath}.Cause`,
+          'ambiguous.$': `$${this.variables.ambiguous}`,
+          'needsReconciliation.$': `$${this.variables.needsReconciliation}`,
+          compensationErrors: {},
+        },
+        resultPath: this.errorPath,
+      }),
     });
-    const route = new sfn.Choice(this, 'Compensate', { stateName: fitStateName(`${this.prefix} compensate`) });
+    const route = new sfn.Choice(this, 'Compensate', { stateName: fitStateName(`${this.prefix} compensate`), queryLanguage: this.queryLanguage });
     const failedStep = `${this.errorPath}.failedStep`;
+    const failedStepIs = (steps: string[]): sfn.Condition => {
+      if (this.jsonata) {
+        const names = steps.map((step) => JSON.stringify(step));
+        return sfn.Condition.jsonata(`{% $${this.errorVariable}.failedStep ${names.length === 1 ? `= ${names[0]}` : `in [${names.join(', ')}]`} %}`);
+      }
+      const conditions = steps.map((step) => sfn.Condition.stringEquals(failedStep, step));
+      return conditions.length === 1 ? conditions[0] : sfn.Condition.or(...conditions);
+    };
     actions.forEach((action, index) => {
       const own = compensations[index];
-      if (own && ambiguousErrors[index].length > 0) {
-        route.when(sfn.Condition.and(sfn.Condition.stringEquals(failedStep, action.stateId), sfn.Condition.booleanEquals(`${this.errorPath}.ambiguous`, true)), own);
-      }
+      if (!own || ambiguousErrors[index].length === 0) return;
+      route.when(
+        this.jsonata
+          ? sfn.Condition.jsonata(`{% $${this.errorVariable}.failedStep = ${JSON.stringify(action.stateId)} and $${this.errorVariable}.ambiguous = true %}`)
+          : sfn.Condition.and(sfn.Condition.stringEquals(failedStep, action.stateId), sfn.Condition.booleanEquals(`${this.errorPath}.ambiguous`, true)),
+        own,
+      );
     });
     // Steps whose failures start at the same compensation share one rule; the first step's start is the default.
     const byStart = new Map<sfn.IChainable, string[]>();
@@ -348,12 +468,26 @@ export class Saga extends sfn.StateMachineFragment {
       if (earlierCompensations[index] === earlierCompensations[0]) return;
       byStart.set(earlierCompensations[index], [...(byStart.get(earlierCompensations[index]) ?? []), action.stateId]);
     });
-    for (const [start, steps] of byStart) {
-      const conditions = steps.map((step) => sfn.Condition.stringEquals(failedStep, step));
-      route.when(conditions.length === 1 ? conditions[0] : sfn.Condition.or(...conditions), start);
-    }
+    for (const [start, steps] of byStart) route.when(failedStepIs(steps), start);
     route.otherwise(earlierCompensations[0]);
     return record.next(route);
+  }
+
+  /**
+   * JSONata: the failure record, from what the failed action's catch assigned (the error under
+   * the record variable, the step and its ambiguity in the saga's variables).
+   */
+  private jsonataRecord(): string {
+    const caught = `$${this.errorVariable}`;
+    const fields = [
+      `"failedStep": $${this.variables.failedStep}`,
+      `"Error": ${caught}.Error`,
+      `"Cause": ${caught}.Cause`,
+      `"ambiguous": $${this.variables.ambiguous}`,
+      `"needsReconciliation": $${this.variables.needsReconciliation}`,
+      '"compensationErrors": {}',
+    ];
+    return `{% {${fields.join(', ')}} %}`;
   }
 
   private ambiguousErrorsOf(step: SagaStep, label: string): string[] {
@@ -380,12 +514,35 @@ export class Saga extends sfn.StateMachineFragment {
         'pass one state, or wrap a sequence of states in a sfn.Parallel with one branch.',
       );
     }
+    this.adoptLanguage(chainable, label);
     return chainable;
+  }
+
+  /**
+   * Makes a state of the saga (action, compensation, hook) speak the saga's language: the catch
+   * the saga adds renders in the state's language. A state that declares none is declared the
+   * saga's; one that declares the other is refused.
+   */
+  private adoptLanguage(state: sfn.State, label: string): void {
+    const declared = declaredQueryLanguage(state);
+    if (declared === undefined) {
+      // A JSONPath state inherits JSONPath, or refuses to sit in a JSONata machine: left undeclared as before.
+      if (this.jsonata) declareQueryLanguage(state, this.queryLanguage);
+      return;
+    }
+    if (declared !== this.queryLanguage) {
+      throw new WorkflowConfigurationError(
+        this,
+        `${label} (${state.stateId}) is a ${declared} state, but the saga is ${this.queryLanguage}: the catch the saga adds to it, and the failure record, would not match.`,
+        `build it with queryLanguage: sfn.QueryLanguage.${this.jsonata ? 'JSONATA' : 'JSON_PATH'} (StepDefaults takes it too), or pass queryLanguage: sfn.QueryLanguage.${this.jsonata ? 'JSON_PATH' : 'JSONATA'} to the Saga.`,
+      );
+    }
   }
 
   /** A catchable action whose result does not land inside the error record. */
   private actionOf(chainable: sfn.IChainable, label: string): sfn.State {
     const state = this.catchable(chainable, label);
+    if (this.jsonata) return state;
     const { resultPath } = statePaths(state);
     if (resultPath !== undefined && resultPath !== '$' && this.overlapsErrorRecord(resultPath)) {
       throw new WorkflowConfigurationError(
@@ -403,6 +560,7 @@ export class Saga extends sfn.StateMachineFragment {
    */
   private keepingState(chainable: sfn.IChainable, label: string): sfn.State {
     const state = this.catchable(chainable, label);
+    if (this.jsonata) return this.keepingStateInJsonata(state, label);
     const { resultPath, outputPath } = statePaths(state);
     if (resultPath === undefined || resultPath === '$') {
       throw new WorkflowConfigurationError(
@@ -423,6 +581,22 @@ export class Saga extends sfn.StateMachineFragment {
         this,
         `${label} (${state.stateId}) has outputPath '${outputPath}', which drops the rest of the state, the saga's error record '${this.errorPath}' included.`,
         'remove outputPath; shape what it stores with resultSelector instead.',
+      );
+    }
+    return state;
+  }
+
+  /**
+   * JSONata: a state whose output is its result replaces the state for the compensations
+   * after it; it must say what it outputs (usually keeping `$states.input`).
+   */
+  private keepingStateInJsonata(state: sfn.State, label: string): sfn.State {
+    const { outputs } = state as unknown as { outputs?: unknown };
+    if (outputs === undefined) {
+      throw new WorkflowConfigurationError(
+        this,
+        `${label} (${state.stateId}) has no outputs, so in JSONata its result replaces the state: the states after it lose the data they need.`,
+        'give it outputs: \'{% $states.input %}\' to pass the state on, or \'{% $merge([$states.input, {"refund": $states.result}]) %}\' to add its result.',
       );
     }
     return state;

@@ -5,6 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { IDEMPOTENT_STATES_METADATA } from '../assembly/metadata-keys';
 import { requireTimeout, taskTimeoutOf } from '../private/durations';
+import { isJsonata, refuseJsonataSettings, refuseJsonPathSettings, stepQueryLanguage } from '../private/query-language';
 import { IWorkflowStep, WorkflowStepConfig } from '../workflow/workflow-step';
 import { RetryPolicy } from './retry-policy';
 
@@ -31,10 +32,36 @@ export interface LambdaStepOptions {
    */
   readonly retryPolicy?: RetryPolicy;
   /**
-   * What the handler receives as `event.input` (or as the event, with `envelope: false`).
+   * The query language of the Task state. JSONata steps take `outputs` and `assign`
+   * (`{% %}` expressions over `$states.input`, `$states.result`, variables); JSONPath steps
+   * take `inputPath`, `resultPath`, `resultSelector` and `outputPath`. Set it once for many
+   * steps with {@link StepDefaults}. A JSONata `Workflow` refuses a JSONPath step.
+   * @default - the StepDefaults' language, else sfn.QueryLanguage.JSON_PATH
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
+  /**
+   * What the handler receives as `event.input` (or as the event, with `envelope: false`): in
+   * JSONata, `sfn.TaskInput.fromObject({ orderId: '{% $states.input.orderId %}' })` or
+   * `sfn.TaskInput.fromText('{% $states.input.order %}')`.
    * @default - the state input (after `inputPath`)
    */
   readonly payload?: sfn.TaskInput;
+  /**
+   * JSONata only: the state output, e.g.
+   * `'{% $merge([$states.input, {"payment": $states.result}]) %}'` to keep the input and add the
+   * handler's return value (what `resultPath: '$.payment'` does in JSONPath).
+   * @default - the handler's return value (`$states.result`)
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+   */
+  readonly outputs?: any;
+  /**
+   * Workflow variables to assign when the step succeeds (JSONata: `{% %}` expressions that may
+   * read `$states.result`; JSONPath: `"name.$": "$.path"`).
+   * @default - none
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+   */
+  readonly assign?: { [name: string]: any };
   /**
    * Whether the handler receives the {@link LambdaStepEvent} envelope: `{ input, correlationId,
    * stateName, retryCount }`. With `false` it receives the payload itself, as a handler written
@@ -113,19 +140,17 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
 
   /**
    * @throws WorkflowConfigurationError if `timeout` is missing, not whole seconds or a token
-   * in another unit than seconds, or the retry policy is out of the ASL bounds.
+   * in another unit than seconds, the retry policy is out of the ASL bounds, or a setting of
+   * the other query language is set (`resultPath` on a JSONata step, `outputs` on a JSONPath one).
    */
   constructor(scope: Construct, id: string, props: LambdaStepProps) {
+    const queryLanguage = stepQueryLanguage(props.queryLanguage);
     super(scope, id, {
       lambdaFunction: props.lambdaFunction,
-      payload: props.envelope === false
-        ? (props.payload ?? sfn.TaskInput.fromJsonPathAt('$'))
-        : sfn.TaskInput.fromObject({
-          input: props.payload ? props.payload.value : sfn.JsonPath.objectAt('$'),
-          correlationId: sfn.JsonPath.stringAt('$$.Execution.Id'),
-          stateName: sfn.JsonPath.stringAt('$$.State.Name'),
-          retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
-        }),
+      queryLanguage,
+      payload: isJsonata(queryLanguage) ? jsonataPayload(props) : jsonPathPayload(props),
+      outputs: props.outputs,
+      assign: props.assign,
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       taskTimeout: taskTimeoutOf(props.timeout),
@@ -138,6 +163,15 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
     });
     this.lambdaFunction = props.lambdaFunction;
     this.idempotent = props.idempotent ?? false;
+    if (isJsonata(queryLanguage)) {
+      refuseJsonPathSettings(
+        this,
+        { inputPath: props.inputPath, resultPath: props.resultPath, resultSelector: props.resultSelector, outputPath: props.outputPath },
+        'shape the result with outputs, e.g. \'{% $merge([$states.input, {"payment": $states.result}]) %}\' for resultPath \'$.payment\', and keep values in variables with assign.',
+      );
+    } else {
+      refuseJsonataSettings(this, { outputs: props.outputs });
+    }
 
     const timeoutSeconds = requireTimeout(this, props.timeout, {
       problem: 'LambdaStep has no timeout: without one, a hung invocation holds the execution until the workflow times out.',
@@ -163,4 +197,26 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
       );
     }
   }
+}
+
+/** The handler's event in JSONPath: the envelope (with `$$` context paths) or the payload itself. */
+function jsonPathPayload(props: LambdaStepProps): sfn.TaskInput {
+  if (props.envelope === false) return props.payload ?? sfn.TaskInput.fromJsonPathAt('$');
+  return sfn.TaskInput.fromObject({
+    input: props.payload ? props.payload.value : sfn.JsonPath.objectAt('$'),
+    correlationId: sfn.JsonPath.stringAt('$$.Execution.Id'),
+    stateName: sfn.JsonPath.stringAt('$$.State.Name'),
+    retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
+  });
+}
+
+/** The handler's event in JSONata: the same envelope, read from `$states.context`. */
+function jsonataPayload(props: LambdaStepProps): sfn.TaskInput {
+  if (props.envelope === false) return props.payload ?? sfn.TaskInput.fromText('{% $states.input %}');
+  return sfn.TaskInput.fromObject({
+    input: props.payload ? props.payload.value : '{% $states.input %}',
+    correlationId: '{% $states.context.Execution.Id %}',
+    stateName: '{% $states.context.State.Name %}',
+    retryCount: '{% $states.context.State.RetryCount %}',
+  });
 }

@@ -5,6 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { requireTimeout, taskTimeoutOf } from '../private/durations';
 import { WorkflowConfigurationError } from '../private/errors';
+import { isJsonata, refuseJsonataSettings, refuseJsonPathSettings, stepQueryLanguage } from '../private/query-language';
 import { RetryPolicy } from './retry-policy';
 import { IWorkflow } from '../workflow/workflow';
 
@@ -18,10 +19,28 @@ export interface NestedWorkflowStepProps {
    */
   readonly timeout: Duration;
   /**
-   * The child execution's input.
+   * The child execution's input (in JSONata, `{% %}` expressions over `$states.input`).
    * @default - the state input
    */
   readonly input?: sfn.TaskInput;
+  /**
+   * The query language of the Task state (see `LambdaStepOptions.queryLanguage`).
+   * @default sfn.QueryLanguage.JSON_PATH
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
+  /**
+   * JSONata only: the state output. `$states.result.Output` is the child's output (parsed),
+   * `$states.result.ExecutionArn` its execution.
+   * @default '{% {"output": $states.result.Output, "executionArn": $states.result.ExecutionArn} %}' - the result as in JSONPath
+   */
+  readonly outputs?: any;
+  /**
+   * Workflow variables to assign when the child succeeds.
+   * @default - none
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+   */
+  readonly assign?: { [name: string]: any };
   /**
    * Add the parent's execution id to the child's input (`AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`)
    * so the console links the two executions. Needs an object `input`.
@@ -35,12 +54,12 @@ export interface NestedWorkflowStepProps {
    */
   readonly retryPolicy?: RetryPolicy;
   /**
-   * Where the result goes: `{ output, executionArn }`, `output` being the child's output.
+   * JSONPath only: where the result goes: `{ output, executionArn }`, `output` being the child's output.
    * @default '$'
    */
   readonly resultPath?: string;
   /**
-   * JSONPath selecting the state input.
+   * JSONPath only: JSONPath selecting the state input.
    * @default '$'
    */
   readonly inputPath?: string;
@@ -69,8 +88,13 @@ export class NestedWorkflowStep extends tasks.StepFunctionsStartExecution {
   /** The child workflow. */
   public readonly workflow: IWorkflow;
 
-  /** @throws WorkflowConfigurationError if `timeout` is missing or not whole seconds. */
+  /**
+   * @throws WorkflowConfigurationError if `timeout` is missing or not whole seconds, or a
+   * setting of the other query language is set.
+   */
   constructor(scope: Construct, id: string, props: NestedWorkflowStepProps) {
+    const queryLanguage = stepQueryLanguage(props.queryLanguage);
+    const jsonata = isJsonata(queryLanguage);
     if (props.associateWithParent && props.input?.type !== sfn.InputType.OBJECT) {
       throw new WorkflowConfigurationError(
         scope,
@@ -82,15 +106,27 @@ export class NestedWorkflowStep extends tasks.StepFunctionsStartExecution {
       stateMachine: props.workflow.stateMachine,
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
       associateWithParent: props.associateWithParent,
-      input: props.input ?? sfn.TaskInput.fromJsonPathAt('$'),
+      input: props.input ?? (jsonata ? sfn.TaskInput.fromText('{% $states.input %}') : sfn.TaskInput.fromJsonPathAt('$')),
       taskTimeout: taskTimeoutOf(props.timeout),
-      resultSelector: { 'output.$': '$.Output', 'executionArn.$': '$.ExecutionArn' },
+      queryLanguage,
+      resultSelector: jsonata ? undefined : { 'output.$': '$.Output', 'executionArn.$': '$.ExecutionArn' },
+      outputs: jsonata ? (props.outputs ?? '{% {"output": $states.result.Output, "executionArn": $states.result.ExecutionArn} %}') : undefined,
+      assign: props.assign,
       resultPath: props.resultPath,
       inputPath: props.inputPath,
       stateName: props.stateName,
       comment: props.comment,
     });
     this.workflow = props.workflow;
+    if (jsonata) {
+      refuseJsonPathSettings(
+        this,
+        { resultPath: props.resultPath, inputPath: props.inputPath },
+        'shape the result with outputs, e.g. \'{% $merge([$states.input, {"fraudCheck": {"output": $states.result.Output}}]) %}\', and pick the input with input.',
+      );
+    } else {
+      refuseJsonataSettings(this, { outputs: props.outputs });
+    }
     const seconds = requireTimeout(this, props.timeout, { problem: 'NestedWorkflowStep has no timeout.', fix: "pass timeout: at least the child workflow's timeout." });
     (props.retryPolicy ?? RetryPolicy.none()).applyTo(this);
     this.allowExpressExecutions();

@@ -4,6 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { requireWholeSeconds, taskTimeoutOf } from '../private/durations';
+import { isJsonata, refuseJsonataSettings, refuseJsonPathSettings, stepQueryLanguage } from '../private/query-language';
 import { RetryPolicy } from './retry-policy';
 
 /** Properties of a {@link PublishEventStep}. */
@@ -17,8 +18,29 @@ export interface PublishEventStepProps {
   readonly source: string;
   /** The event's detail-type, e.g. `OrderCompleted`. */
   readonly detailType: string;
-  /** The event's detail, built from the state, e.g. `sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') })`. */
+  /**
+   * The event's detail, built from the state, e.g.
+   * `sfn.TaskInput.fromObject({ orderId: sfn.JsonPath.stringAt('$.orderId') })`, or in JSONata
+   * `sfn.TaskInput.fromObject({ orderId: '{% $states.input.orderId %}' })`.
+   */
   readonly detail: sfn.TaskInput;
+  /**
+   * The query language of the Task state (see `LambdaStepOptions.queryLanguage`).
+   * @default sfn.QueryLanguage.JSON_PATH
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
+  /**
+   * JSONata only: the state output.
+   * @default '{% $states.input %}' - the state passes through unchanged
+   */
+  readonly outputs?: any;
+  /**
+   * Workflow variables to assign when the event is sent.
+   * @default - none
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+   */
+  readonly assign?: { [name: string]: any };
   /**
    * The Task's timeout.
    * @default Duration.seconds(10)
@@ -31,7 +53,7 @@ export interface PublishEventStepProps {
    */
   readonly retryPolicy?: RetryPolicy;
   /**
-   * Where the PutEvents result goes.
+   * JSONPath only: where the PutEvents result goes.
    * @default sfn.JsonPath.DISCARD - the state passes through unchanged
    */
   readonly resultPath?: string;
@@ -59,16 +81,29 @@ export class PublishEventStep extends tasks.EventBridgePutEvents {
   /** The error names the default retry policy retries: EventBridge's throttling and internal errors, and failed entries. */
   public static readonly TRANSIENT_ERRORS: readonly string[] = Object.freeze(['EventBridge.InternalException', 'EventBridge.ThrottlingException', 'EventBridge.FailedEntry']);
 
-  /** @throws WorkflowConfigurationError if `timeout` is not whole seconds, or the retry policy is out of bounds. */
+  /**
+   * @throws WorkflowConfigurationError if `timeout` is not whole seconds, the retry policy is
+   * out of bounds, or a setting of the other query language is set.
+   */
   constructor(scope: Construct, id: string, props: PublishEventStepProps) {
     const timeout = props.timeout ?? Duration.seconds(10);
+    const queryLanguage = stepQueryLanguage(props.queryLanguage);
+    const jsonata = isJsonata(queryLanguage);
     super(scope, id, {
       entries: [{ eventBus: props.eventBus, source: props.source, detailType: props.detailType, detail: props.detail }],
       taskTimeout: taskTimeoutOf(timeout),
-      resultPath: props.resultPath ?? sfn.JsonPath.DISCARD,
+      queryLanguage,
+      resultPath: jsonata ? undefined : (props.resultPath ?? sfn.JsonPath.DISCARD),
+      outputs: jsonata ? (props.outputs ?? '{% $states.input %}') : undefined,
+      assign: props.assign,
       stateName: props.stateName,
       comment: props.comment,
     });
+    if (jsonata) {
+      refuseJsonPathSettings(this, { resultPath: props.resultPath }, "drop resultPath: the state passes through unchanged by default; set outputs to shape it.");
+    } else {
+      refuseJsonataSettings(this, { outputs: props.outputs });
+    }
     requireWholeSeconds(this, 'timeout', timeout);
     (props.retryPolicy ?? RetryPolicy.transient({ errors: [...PublishEventStep.TRANSIENT_ERRORS] })).applyTo(this);
   }

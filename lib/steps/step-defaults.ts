@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { LambdaStep, LambdaStepOptions } from './lambda-step';
 import { RetryPolicy } from './retry-policy';
@@ -12,11 +13,18 @@ export interface StepDefaultsProps {
    * @default RetryPolicy.transient()
    */
   readonly retryPolicy?: RetryPolicy;
+  /**
+   * The query language of each step made with these defaults, unless the step sets its own:
+   * `sfn.QueryLanguage.JSONATA` for the steps of a JSONata Workflow.
+   * @default sfn.QueryLanguage.JSON_PATH
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
 }
 
 /**
- * Settings many steps share, set once: a step made here takes the defaults' timeout and retry
- * policy unless it sets its own.
+ * Settings many steps share, set once: a step made here takes the defaults' timeout, retry
+ * policy and query language unless it sets its own.
  *
  * ```ts
  * const steps = new StepDefaults({ timeout: Duration.seconds(15) });
@@ -37,6 +45,7 @@ export class StepDefaults {
       ...options,
       timeout: options.timeout ?? this.props.timeout,
       retryPolicy: options.retryPolicy ?? this.props.retryPolicy,
+      queryLanguage: options.queryLanguage ?? this.props.queryLanguage,
     });
   }
 }

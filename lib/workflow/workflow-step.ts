@@ -19,6 +19,11 @@ export interface WorkflowStepContext {
   readonly stateMachineType: sfn.StateMachineType;
   /** The execution timeout. */
   readonly timeout: Duration;
+  /**
+   * The state machine's query language, which states that declare none inherit. Every state's
+   * own language is settled before the definition renders: a step cannot change it here.
+   */
+  readonly queryLanguage: sfn.QueryLanguage;
 }
 
 /** What a step records for the tools that read the cloud assembly. */

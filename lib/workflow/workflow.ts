@@ -8,6 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { definitionStates } from '../private/definition-states';
 import { requireTimeout, requireWholeSeconds } from '../private/durations';
 import { WorkflowConfigurationError } from '../private/errors';
+import { settleQueryLanguages } from '../private/query-language';
 import { acknowledgeRoleWildcardsAtSynth } from '../private/role-wildcards';
 import { workflowRuleErrors } from '../private/workflow-rules';
 import { MAX_STANDARD_DURATION } from '../private/workflow-limits';
@@ -29,6 +30,15 @@ export interface WorkflowProps {
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
    */
   readonly stateMachineType?: sfn.StateMachineType;
+  /**
+   * The query language of the state machine (its top-level `QueryLanguage`): what its states
+   * inherit. In a JSONata workflow every state must be JSONata: build the library's steps with
+   * `queryLanguage: sfn.QueryLanguage.JSONATA` (or through `StepDefaults`), and a `Saga` too;
+   * a step declared JSONPath there fails synth. A JSONPath workflow may hold JSONata states.
+   * @default sfn.QueryLanguage.JSON_PATH
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
   /**
    * The longest an execution may run before it fails with `States.Timeout`. Required:
    * without it a stuck Standard execution runs for a year. May be a token in seconds
@@ -158,11 +168,13 @@ export class Workflow extends Construct implements IWorkflow {
   public readonly logGroup?: logs.ILogGroup;
   /** The execution timeout. */
   public readonly timeout: Duration;
+  /** The query language the state machine's states inherit. */
+  public readonly queryLanguage: sfn.QueryLanguage;
 
   private errors?: string[];
 
   /**
-   * @throws WorkflowConfigurationError if `timeout` is missing, not whole seconds or longer
+   * @throws WorkflowConfigurationError if a state is declared JSONPath in a JSONata workflow, `timeout` is missing, not whole seconds or longer
    * than one year (a token, such as a `CfnParameter`'s value in `Duration.seconds(...)`, is
    * checked at deploy time instead), or `encryptionDataKeyReuse` is a token or out of 60–900 seconds.
    */
@@ -176,6 +188,8 @@ export class Workflow extends Construct implements IWorkflow {
     );
     this.timeout = props.timeout;
     this.stateMachineType = props.stateMachineType ?? sfn.StateMachineType.STANDARD;
+    this.queryLanguage = props.queryLanguage ?? sfn.QueryLanguage.JSON_PATH;
+    settleQueryLanguages(this, props.definition, this.queryLanguage);
 
     const logLevel = props.logLevel ?? sfn.LogLevel.ALL;
     this.logGroup = logLevel === sfn.LogLevel.OFF ? undefined : (props.logGroup ?? this.createLogGroup(props));
@@ -183,6 +197,8 @@ export class Workflow extends Construct implements IWorkflow {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(props.definition),
       stateMachineType: this.stateMachineType,
+      // Unset for JSONPath, so that existing definitions render exactly as before.
+      queryLanguage: props.queryLanguage === sfn.QueryLanguage.JSONATA ? props.queryLanguage : undefined,
       stateMachineName: props.stateMachineName,
       comment: props.comment,
       timeout: props.timeout,
@@ -281,7 +297,13 @@ export class Workflow extends Construct implements IWorkflow {
    * machine resource for the tools.
    */
   private bindSteps(definition: sfn.IChainable): void {
-    const context: WorkflowStepContext = { scope: this, stateMachine: this.stateMachine, stateMachineType: this.stateMachineType, timeout: this.timeout };
+    const context: WorkflowStepContext = {
+      scope: this,
+      stateMachine: this.stateMachine,
+      stateMachineType: this.stateMachineType,
+      timeout: this.timeout,
+      queryLanguage: this.queryLanguage,
+    };
     const metadata = new Map<string, Record<string, unknown>>();
     for (const state of definitionStates(definition)) {
       if (!isWorkflowStep(state)) continue;

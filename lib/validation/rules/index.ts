@@ -1,6 +1,7 @@
 import { Rule, Severity } from '../rule';
 import { expressDuration, expressIdempotency, expressIntegrationPattern } from './express-rules';
 import { choiceDefault, loopWithoutExit, transitionTargets, unreachableStates } from './graph-rules';
+import { jsonataStatesReferences, jsonataSyntax, queryLanguageFields, unknownVariables } from './jsonata-rules';
 import { stateMachineName, stateNameLength, stateNameUnique, variableNames } from './name-rules';
 import { errorsAllLast, retryFields } from './retry-catch-rules';
 import { aslPaths, aslSchema } from './schema-rule';
@@ -30,6 +31,10 @@ export const ALL_RULES: readonly Rule[] = Object.freeze([
   choiceDefault,
   loopWithoutExit,
   inlineMapConcurrency,
+  queryLanguageFields,
+  jsonataSyntax,
+  jsonataStatesReferences,
+  unknownVariables,
 ]);
 
 /**
@@ -37,11 +42,12 @@ export const ALL_RULES: readonly Rule[] = Object.freeze([
  * Functions raises when the definition is created: `lint` reports them as warnings, because
  * its errors are what Step Functions would refuse. A literal payload over 256 KiB deploys and
  * then fails with States.DataLimitExceeded when its state runs (aws-truth:
- * test_states_errors test_start_large_input).
+ * test_states_errors test_start_large_input). Reading a variable nobody assigned fails the
+ * state with States.QueryEvaluationError when it runs (workflow-variables.html).
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
  */
-const RUN_TIME_FAILURES: readonly Rule[] = [literalPayloadSize];
+const RUN_TIME_FAILURES: readonly Rule[] = [literalPayloadSize, unknownVariables];
 
 /** The same rule, reported as a warning. */
 function asWarning(rule: Rule): Rule {

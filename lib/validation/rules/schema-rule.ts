@@ -3,6 +3,7 @@ import { AslSchemaError, aslSchemaErrors } from '../asl-schema';
 import { stepFunctionsDefinitionErrors } from '../definition-check';
 import { stateNameAt } from '../locations';
 import { Rule, RuleProblem, Severity } from '../rule';
+import { isQueryLanguageDiagnostic, jsonataSyntax } from './jsonata-rules';
 
 /**
  * Codes of the definition check that rules of this project report with clearer messages
@@ -15,6 +16,8 @@ const CODES_OF_OTHER_RULES = ['DUPLICATE_STATE_NAME', 'INVALID_STATE_NAME', 'MIS
  * (as the local runner's engine models `ValidateStateMachineDefinition`) and asl-validator's
  * JSON schema (corrected where it refuses what Step Functions accepts). Where both find a
  * problem at the same place (or one inside the other), the definition check's is reported.
+ * Fields of the other query language (Workflow-QueryLanguageField) and JSONata that does not
+ * parse (Workflow-JsonataSyntax) are left to their own rules.
  */
 export const aslSchema: Rule = {
   id: 'Workflow-AslSchema',
@@ -27,13 +30,15 @@ export const aslSchema: Rule = {
     if (!isJsonObject(definition)) {
       return [{ location: '/', message: `SCHEMA_VALIDATION_FAILED: The definition must be a JSON object with StartAt and States, not ${describeJson(definition)}.` }];
     }
-    const checked = stepFunctionsDefinitionErrors(definition)
-      .filter((diagnostic) => !CODES_OF_OTHER_RULES.includes(diagnostic.code))
-      .map((diagnostic) => ({ location: diagnostic.location ?? '/', message: `${diagnostic.code}: ${diagnostic.message}` }));
+    const diagnostics = stepFunctionsDefinitionErrors(definition).filter((diagnostic) => !CODES_OF_OTHER_RULES.includes(diagnostic.code));
+    const checked = diagnostics.map((diagnostic) => ({ location: diagnostic.location ?? '/', message: `${diagnostic.code}: ${diagnostic.message}` }));
+    // Problems the JSONata rules report with the state, field and position: the schema's reading of them is left out.
+    const elsewhere = [...checked, ...jsonataSyntax.check({ definition }).map((problem) => ({ location: problem.location ?? '/' }))];
     const schema = aslSchemaErrors(definition, { checkPaths: false })
-      .filter((error) => !checked.some((found) => related(found.location, error.location)))
+      .filter((error) => !elsewhere.some((found) => related(found.location, error.location)))
       .map((error) => ({ location: error.location, message: error.message }));
-    return [...checked, ...schema].map((problem) => locatedProblem(definition, problem));
+    const own = checked.filter((_, index) => !isQueryLanguageDiagnostic(diagnostics[index].message));
+    return [...own, ...schema].map((problem) => locatedProblem(definition, problem));
   },
 };
 
