@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { SAGA_COMPENSATIONS_METADATA } from '../assembly/metadata-keys';
 import { IWorkflowStep, WorkflowStepConfig } from '../workflow/workflow-step';
 import { WorkflowConfigurationError } from '../private/errors';
+import { frozen } from '../private/frozen';
 import { fitStateName, jsonPathKey, variableNamePrefix } from '../private/state-names';
 
 /** One step of a {@link Saga}: an action and, optionally, what undoes it. */
@@ -55,8 +56,8 @@ export interface SagaProps {
    */
   readonly stateNamePrefix?: string;
   /**
-   * Where the saga writes what went wrong: `{ failedStep, Error, Cause, ambiguous,
-   * needsReconciliation, compensationErrors }`. No action, compensation or hook may write
+   * Where the saga writes what went wrong:
+   * `{ failedStep, Error, Cause, ambiguous, needsReconciliation, compensationErrors }`. No action, compensation or hook may write
    * into it.
    * @default '$.sagaError'
    */
@@ -141,7 +142,7 @@ export class Saga extends sfn.StateMachineFragment {
    * Not included: `Lambda.TooManyRequestsException` (throttled: the function did not run) and
    * errors a handler throws by name (they say what happened).
    */
-  public static readonly DEFAULT_AMBIGUOUS_ERRORS: readonly string[] = Object.freeze([
+  public static readonly DEFAULT_AMBIGUOUS_ERRORS: string[] = frozen([
     sfn.Errors.TIMEOUT,
     sfn.Errors.HEARTBEAT_TIMEOUT,
     'States.Http.Socket',
@@ -310,8 +311,8 @@ export class Saga extends sfn.StateMachineFragment {
   }
 
   /**
-   * The saga's one failure record, `{ failedStep, Error, Cause, ambiguous, needsReconciliation,
-   * compensationErrors }`, and the Choice after it that starts the compensations where the
+   * The saga's one failure record,
+   * `{ failedStep, Error, Cause, ambiguous, needsReconciliation, compensationErrors }`, and the Choice after it that starts the compensations where the
    * failed step's failure calls for: its own compensation after an ambiguous failure, else
    * that of the nearest earlier step that has one. One pair of states for the whole saga,
    * however many steps it has.

@@ -5,26 +5,16 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { IDEMPOTENT_STATES_METADATA } from '../assembly/metadata-keys';
 import { requireTimeout, taskTimeoutOf } from '../private/durations';
-import { IWorkflowStep, WorkflowStepConfig } from '../workflow/workflow-step';
+import { IWorkflowStep, WorkflowStepConfig, WorkflowStepContext } from '../workflow/workflow-step';
 import { RetryPolicy } from './retry-policy';
 
 /**
- * Properties of a {@link LambdaStep} made by {@link StepDefaults}: those of
- * {@link LambdaStepProps}, the timeout and retry policy defaulting to the defaults'.
+ * The properties {@link LambdaStepProps} and {@link LambdaStepOptions} share: all but the
+ * timeout, which a LambdaStep requires and {@link StepDefaults} may supply.
  */
-export interface LambdaStepOptions {
+export interface LambdaStepBaseProps {
   /** The function to invoke. Its handler receives a {@link LambdaStepEvent} (or, with `envelope: false`, the payload itself). */
   readonly lambdaFunction: lambda.IFunction;
-  /**
-   * How long one attempt may take before it fails with `States.Timeout` (the Task's
-   * `TimeoutSeconds`). Step Functions applies no task timeout of its own. Keep the function's
-   * own timeout at or below it. May be a token in seconds
-   * (`Duration.seconds(param.valueAsNumber)`): its bounds are then checked at deploy time.
-   *
-   * @default - the StepDefaults' timeout (a LambdaStep without defaults requires one)
-   * @see https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html
-   */
-  readonly timeout?: Duration;
   /**
    * How failed attempts are retried.
    * @default - the StepDefaults' retry policy, else RetryPolicy.transient(): Lambda's transient errors, 3 retries, full jitter
@@ -36,8 +26,8 @@ export interface LambdaStepOptions {
    */
   readonly payload?: sfn.TaskInput;
   /**
-   * Whether the handler receives the {@link LambdaStepEvent} envelope: `{ input, correlationId,
-   * stateName, retryCount }`. With `false` it receives the payload itself, as a handler written
+   * Whether the handler receives the {@link LambdaStepEvent} envelope:
+   * `{ input, correlationId, stateName, retryCount }`. With `false` it receives the payload itself, as a handler written
    * for a plain `LambdaInvoke` expects (and loses the correlation id and retry count).
    * @default true
    */
@@ -83,12 +73,33 @@ export interface LambdaStepOptions {
   readonly idempotent?: boolean;
 }
 
+/**
+ * Properties of a {@link LambdaStep} made by {@link StepDefaults}: those of
+ * {@link LambdaStepProps}, the timeout and retry policy defaulting to the defaults'.
+ */
+export interface LambdaStepOptions extends LambdaStepBaseProps {
+  /**
+   * How long one attempt may take before it fails with `States.Timeout` (the Task's
+   * `TimeoutSeconds`). Step Functions applies no task timeout of its own. Keep the function's
+   * own timeout at or below it. May be a token in seconds
+   * (`Duration.seconds(param.valueAsNumber)`): its bounds are then checked at deploy time.
+   *
+   * @default - the StepDefaults' timeout (a LambdaStep without defaults requires one)
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html
+   */
+  readonly timeout?: Duration;
+}
+
 /** Properties of a {@link LambdaStep}. */
-export interface LambdaStepProps extends LambdaStepOptions {
+export interface LambdaStepProps extends LambdaStepBaseProps {
   /**
    * How long one attempt may take before it fails with `States.Timeout` (the Task's
    * `TimeoutSeconds`). Required: Step Functions applies no task timeout of its own. Set it
-   * once for many steps with {@link StepDefaults}.
+   * once for many steps with {@link StepDefaults}. Keep the function's own timeout at or below
+   * it. May be a token in seconds (`Duration.seconds(param.valueAsNumber)`): its bounds are then
+   * checked at deploy time.
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html
    */
   readonly timeout: Duration;
 }
@@ -147,8 +158,11 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
     this.warnIfFunctionOutlivesTimeout(timeoutSeconds);
   }
 
-  /** Records the step as idempotent on the state machine, for the EXPRESS idempotency rule and the linter. */
-  public bindToWorkflow(): WorkflowStepConfig {
+  /**
+   * Records the step as idempotent on the state machine, for the EXPRESS idempotency rule and the linter.
+   * @param _context the workflow (unused: the task's own grants are added by `LambdaInvoke`)
+   */
+  public bindToWorkflow(_context: WorkflowStepContext): WorkflowStepConfig {
     return this.idempotent ? { stateMetadata: { [IDEMPOTENT_STATES_METADATA]: { [this.stateId]: true } } } : {};
   }
 
