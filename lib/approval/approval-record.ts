@@ -123,7 +123,10 @@ export interface ApprovalOutcome {
    * @default - `null` when no approval was required
    */
   readonly approvalId?: string;
-  /** `APPROVED`, or `NOT_REQUIRED` when the step's condition did not hold (rejection and expiry are errors). */
+  /**
+   * `APPROVED`, or `NOT_REQUIRED` when the step's condition did not hold (rejection and expiry
+   * are errors, not outcomes).
+   */
   readonly decision: string;
   /**
    * The ARN of the principal who approved.

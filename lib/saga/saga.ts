@@ -57,8 +57,8 @@ export interface SagaProps {
   readonly stateNamePrefix?: string;
   /**
    * Where the saga writes what went wrong:
-   * `{ failedStep, Error, Cause, ambiguous, needsReconciliation, compensationErrors }`. No action, compensation or hook may write
-   * into it.
+   * `{ failedStep, Error, Cause, ambiguous, needsReconciliation, compensationErrors }`. No action,
+   * compensation or hook may write into it.
    * @default '$.sagaError'
    */
   readonly errorPath?: string;
@@ -312,8 +312,9 @@ export class Saga extends sfn.StateMachineFragment {
 
   /**
    * The saga's one failure record,
-   * `{ failedStep, Error, Cause, ambiguous, needsReconciliation, compensationErrors }`, and the Choice after it that starts the compensations where the
-   * failed step's failure calls for: its own compensation after an ambiguous failure, else
+   * `{ failedStep, Error, Cause, ambiguous, needsReconciliation, compensationErrors }`, and the
+   * Choice after it that starts the compensations where the failed step's failure calls for: its
+   * own compensation after an ambiguous failure, else
    * that of the nearest earlier step that has one. One pair of states for the whole saga,
    * however many steps it has.
    */

@@ -27,8 +27,9 @@ export interface LambdaStepBaseProps {
   readonly payload?: sfn.TaskInput;
   /**
    * Whether the handler receives the {@link LambdaStepEvent} envelope:
-   * `{ input, correlationId, stateName, retryCount }`. With `false` it receives the payload itself, as a handler written
-   * for a plain `LambdaInvoke` expects (and loses the correlation id and retry count).
+   * `{ input, correlationId, stateName, retryCount }`. With `false` it receives the payload
+   * itself, as a handler written for a plain `LambdaInvoke` expects (and loses the correlation id
+   * and retry count).
    * @default true
    */
   readonly envelope?: boolean;
@@ -159,7 +160,8 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
   }
 
   /**
-   * Records the step as idempotent on the state machine, for the EXPRESS idempotency rule and the linter.
+   * Records the step as idempotent on the state machine, for the EXPRESS idempotency rule and
+   * the linter.
    * @param _context the workflow (unused: the task's own grants are added by `LambdaInvoke`)
    */
   public bindToWorkflow(_context: WorkflowStepContext): WorkflowStepConfig {
