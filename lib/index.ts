@@ -8,7 +8,7 @@ export { Workflow } from './workflow/workflow';
 export type { IWorkflow, WorkflowAttributes, WorkflowProps } from './workflow/workflow';
 export type { IWorkflowStep, WorkflowStepConfig, WorkflowStepContext } from './workflow/workflow-step';
 export { LambdaStep } from './steps/lambda-step';
-export type { LambdaStepOptions, LambdaStepProps } from './steps/lambda-step';
+export type { LambdaStepBaseProps, LambdaStepOptions, LambdaStepProps } from './steps/lambda-step';
 export { StepDefaults } from './steps/step-defaults';
 export type { StepDefaultsProps } from './steps/step-defaults';
 export type { LambdaStepEvent } from './steps/lambda-step-event';

@@ -189,7 +189,7 @@ describe('Workflow', () => {
     const template = Template.fromStack(stack);
     // THEN
     expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).toContain('rules_to_suppress');
-    const acknowledged = wf.stateMachine.role.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+    const acknowledged = wf.role.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
     const ids = acknowledged.flatMap((m) => Object.keys(m.data).map((id) => id.replace(/^[^:]+::/, '')));
     expect(ids).toEqual(expect.arrayContaining([
       'AwsSolutions-IAM5[Resource::*]',

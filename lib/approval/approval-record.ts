@@ -109,19 +109,40 @@ export type ApprovalView = Omit<ApprovalRecord, 'taskToken' | 'unconfirmedSends'
 
 /**
  * What the HumanApproval step outputs (and SendTaskSuccess sends) once a request is decided:
- * the same shape for every outcome, `null` where a field does not apply.
+ * the same fields for every outcome, so a later state's JSONPath always finds them.
+ *
+ * A field that does not apply is `null` in the output. The fields that can be `null` are
+ * declared optional (jsii, whose shape the construct entry point keeps, has no `null` type):
+ * test them with `== null`, which holds for both `null` and `undefined`.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
  */
 export interface ApprovalOutcome {
-  /** The request's id; null when no approval was required. */
-  readonly approvalId: string | null;
-  /** APPROVED, or NOT_REQUIRED when the step's condition did not hold (rejection and expiry are errors). */
-  readonly decision: 'APPROVED' | 'NOT_REQUIRED';
-  /** The ARN of the principal who approved. */
-  readonly decidedBy: string | null;
-  /** When it was approved (ISO 8601). */
-  readonly decidedAt: string | null;
-  /** The reviewer's comment. */
-  readonly comment: string | null;
+  /**
+   * The request's id.
+   * @default - `null` when no approval was required
+   */
+  readonly approvalId?: string;
+  /**
+   * `APPROVED`, or `NOT_REQUIRED` when the step's condition did not hold (rejection and expiry
+   * are errors, not outcomes).
+   */
+  readonly decision: string;
+  /**
+   * The ARN of the principal who approved.
+   * @default - `null` when no approval was required
+   */
+  readonly decidedBy?: string;
+  /**
+   * When it was approved (ISO 8601).
+   * @default - `null` when no approval was required
+   */
+  readonly decidedAt?: string;
+  /**
+   * The reviewer's comment.
+   * @default - `null` when the reviewer left none or no approval was required
+   */
+  readonly comment?: string;
 }
 
 /** The approval table's index of requests by status and expiry, used to list pending ones. */
@@ -179,7 +200,7 @@ function statusAt(record: ApprovalRecord, now: Date): ApprovalStatus {
 }
 
 /** What SendTaskSuccess sends for an approved request. */
-export function approvedOutcome(approvalId: string, decidedBy: string, decidedAt: string, comment?: string): ApprovalOutcome {
+export function approvedOutcome(approvalId: string, decidedBy: string, decidedAt: string, comment?: string): Omit<ApprovalOutcome, 'comment'> & { readonly comment: string | null } {
   return { approvalId, decision: 'APPROVED', decidedBy, decidedAt, comment: comment ?? null };
 }
 

@@ -124,7 +124,7 @@ export class ApprovalService extends Construct implements IApprovalService {
   /** Where requests are announced. */
   public readonly notificationTopic: sns.ITopic;
   /** Stores and announces requests; invoked by HumanApproval tasks. */
-  public readonly notifier: lambda.Function;
+  public readonly notifier: lambda.IFunction;
   /** Serves the decision API. */
   public readonly decisionFunction: lambda.Function;
   /** The decision API. */
@@ -183,6 +183,12 @@ export class ApprovalService extends Construct implements IApprovalService {
     return grant;
   }
 
+  /**
+   * Lets the decision handler resume the executions of a state machine (`states:SendTaskSuccess`,
+   * `SendTaskFailure`, `SendTaskHeartbeat` on its ARN) with a policy created once in `scope`,
+   * so that a service in another stack creates no dependency cycle. A `Workflow` calls it for
+   * each HumanApproval of this service it contains.
+   */
   public grantTaskResponses(stateMachine: sfn.IStateMachine, scope: Construct): void {
     const id = `ApprovalDecisions${Names.nodeUniqueId(this.node)}`;
     if (scope.node.tryFindChild(id)) return;

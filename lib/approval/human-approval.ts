@@ -100,9 +100,10 @@ export interface ApprovalRouteOptions {
 
 /**
  * A human review step: it invokes the approval service's notifier with `.waitForTaskToken`
- * and waits. Approved, it continues with `{ approvalId, decision: 'APPROVED', decidedBy,
- * decidedAt, comment }` at `resultPath`; rejected, it fails with `ApprovalRejected`; with no
- * decision before `timeout`, it fails with `ApprovalExpired`. Route those with `onRejected` and
+ * and waits. Approved, it continues with
+ * `{ approvalId, decision: 'APPROVED', decidedBy, decidedAt, comment }` at `resultPath`;
+ * rejected, it fails with `ApprovalRejected`; with no decision before `timeout`, it fails with
+ * `ApprovalExpired`. Route those with `onRejected` and
  * `onExpired`, or put the step in a `Saga`, where either compensates like any failure. A summary
  * too large for the approval store or a notification fails the step at once with
  * `ApprovalSummaryTooLarge` (never retried); a notifier that could not store or announce the

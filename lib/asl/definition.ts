@@ -33,7 +33,7 @@ export interface AslDefinition {
   readonly [field: string]: unknown;
 }
 
-/** A state found by {@link forEachState}, with where it sits in the definition. */
+/** A state found by `forEachState`, with where it sits in the definition. */
 export interface LocatedState {
   /** The state's name (unique across the whole state machine in valid ASL). */
   readonly name: string;

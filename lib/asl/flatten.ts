@@ -41,7 +41,7 @@ export function flattenIntrinsic(value: unknown): string {
  *
  * A reference that stands where JSON expects a number or a boolean (a `TimeoutSeconds` taken
  * from a `CfnParameter`: `"TimeoutSeconds":${Timeout}`) is written as the string `"${Timeout}"`
- * (see {@link quoteBarePlaceholders}): the definition stays JSON, and the validation rules leave
+ * (see `quoteBarePlaceholders`): the definition stays JSON, and the validation rules leave
  * a value with a placeholder alone, as they do for an ARN that is only known at deploy time.
  *
  * @throws Error naming the state machine if the result is not JSON.

@@ -8,14 +8,14 @@ import { flattenIntrinsic, parseFlattenedDefinition } from './flatten';
  * placeholders (`${LambdaFunctionLogicalId.Arn}`, `${AWS::Partition}`).
  *
  * @throws Error if the state machine's definition is stored in S3 (`DefinitionBody.fromFile`)
- * rather than inline.
+ * rather than inline, or the state machine is imported (not defined in this app).
  */
-export function renderDefinition(stateMachine: sfn.StateMachine): AslDefinition {
-  const cfn = stateMachine.node.defaultChild as sfn.CfnStateMachine;
+export function renderDefinition(stateMachine: sfn.IStateMachine): AslDefinition {
+  const cfn = stateMachine.node.defaultChild as sfn.CfnStateMachine | undefined;
   const stack = Stack.of(stateMachine);
-  const resolved = stack.resolve(cfn.definitionString);
-  if (resolved === undefined) {
-    throw new Error(`[${stateMachine.node.path}] has no inline definition to render (DefinitionBody.fromFile is not supported).`);
+  const resolved = cfn === undefined ? undefined : stack.resolve(cfn.definitionString);
+  if (cfn === undefined || resolved === undefined) {
+    throw new Error(`[${stateMachine.node.path}] has no inline definition to render (an imported state machine, or DefinitionBody.fromFile, is not supported).`);
   }
   const substitutions = stack.resolve(cfn.definitionSubstitutions) as Record<string, unknown> | undefined;
   return parseFlattenedDefinition(flattenIntrinsic(resolved), substitutions, stateMachine.node.path);

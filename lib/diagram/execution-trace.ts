@@ -24,24 +24,31 @@ export interface TraceRetry {
 export interface TraceStep {
   /** 1 for the first state entered, in the order of the history. */
   readonly number: number;
+  /** The state's name. */
   readonly stateName: string;
   /** The state type, from the event type (`TaskStateEntered` → `Task`). */
   readonly stateType: string;
+  /** The `…StateEntered` event's time. */
   readonly enteredAt: Date;
   /** The `…StateExited` event's time; undefined when the state did not exit (it failed, or is running). */
   readonly exitedAt?: Date;
   /** The time of the last event inside this entry (its exit, failure or abort). */
   readonly lastEventAt: Date;
+  /** The retries in this entry, in order. */
   readonly retries: readonly TraceRetry[];
   /** The last error recorded in this entry, handled or not. */
   readonly failure?: { readonly error: string; readonly cause: string };
+  /** How the entry ended. */
   readonly outcome: StepOutcome;
 }
 
 /** A transition taken: the state left, the state entered, and the clause that led there. */
 export interface TraceTransition {
+  /** The state left. */
   readonly from: string;
+  /** The state entered. */
   readonly to: string;
+  /** The ASL clause that led there (`next`, `default`, `choice`, `catch`, ...). */
   readonly kind: AslTransitionKind;
   /** For `choice` and `catch`: the rule's or catcher's position. */
   readonly index?: number;
@@ -51,6 +58,7 @@ export interface TraceTransition {
   readonly error?: string;
   /** The step numbers it connects. */
   readonly fromStep: number;
+  /** The step number of the entry into `to`. */
   readonly toStep: number;
 }
 
@@ -60,12 +68,19 @@ export interface TraceTransition {
  * or `Default`, the catcher).
  */
 export interface ExecutionTrace {
+  /** How the execution ended (or `RUNNING`). */
   readonly status: ExecutionResultStatus;
+  /** The error the execution failed with; undefined unless it failed. */
   readonly error?: string;
+  /** The cause of that error. */
   readonly cause?: string;
+  /** The `ExecutionStarted` event's time; undefined for an empty history. */
   readonly startedAt?: Date;
+  /** The time of the event that ended the execution; undefined while it runs. */
   readonly endedAt?: Date;
+  /** The entries into states, in history order. */
   readonly steps: readonly TraceStep[];
+  /** The transitions taken, in history order. */
   readonly transitions: readonly TraceTransition[];
 }
 

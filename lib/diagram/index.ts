@@ -26,3 +26,4 @@ export { findApprovals } from './approval-roles';
 export type { ApprovalShape } from './approval-roles';
 export { aslRetriers, aslTransitions, describeTransition, retrierKey, stateTransitions, transitionKey } from '../asl/transitions';
 export type { AslRetrier, AslTransition, AslTransitionKind } from '../asl/transitions';
+export type { SynthesizedStateMachine } from '../assembly/stack-resources';

@@ -4,7 +4,7 @@ import { EDGE_MARK_STYLES, edgeColour, NODE_MARK_STYLES, nodeClass, nodeClasses 
 
 /**
  * Text as a Mermaid label may hold it, inside double quotes: every character Mermaid's syntax
- * or its HTML labels would read (`"`, `#`, `&`, `<`, `>`, `` ` ``, `|`, `\`, control
+ * or its HTML labels would read (`"`, `#`, `&`, `<`, `>`, the backtick, `|`, `\`, control
  * characters) written as an entity code (`#34;`). Everything else, Unicode included, stays.
  *
  * @see https://mermaid.js.org/syntax/flowchart.html#entity-codes-to-escape-characters

@@ -16,11 +16,13 @@ export type DiagramRole = 'step' | 'compensation' | 'undo' | 'approval-wait' | '
 export interface DiagramNode {
   /** An id safe in Mermaid and DOT (`s0`, `m0`, `v0`, ...). */
   readonly id: string;
+  /** What the node stands for. */
   readonly kind: DiagramNodeKind;
   /** The state's name (for kind `state`; for `outcome`, the state whose error it is). */
   readonly stateName?: string;
   /** The ASL state type (`Task`, `Pass`, `Choice`, `Wait`, `Succeed`, `Fail`). */
   readonly stateType?: string;
+  /** The part the node plays in the workflow, which its style shows. */
   readonly role: DiagramRole;
   /** The first line: the state name, or the marker's word. */
   readonly title: string;
@@ -44,6 +46,7 @@ export type DiagramGroupKind = 'parallel' | 'branch' | 'map' | 'processor';
 export interface DiagramGroup {
   /** An id safe in Mermaid and DOT (`g0`, ...). */
   readonly id: string;
+  /** What the group stands for. */
   readonly kind: DiagramGroupKind;
   /** For `parallel` and `map`: the state's name. */
   readonly stateName?: string;
@@ -73,6 +76,7 @@ export type DiagramEdgeKind = 'start' | 'end' | 'next' | 'choice' | 'default' | 
 export interface DiagramEdge {
   /** An id safe in Mermaid and DOT (`e0`, ...). */
   readonly id: string;
+  /** What the edge stands for. */
   readonly kind: DiagramEdgeKind;
   /** The node or group it leaves. */
   readonly from: string;
@@ -90,8 +94,11 @@ export interface DiagramEdge {
 export interface DiagramModel {
   /** The title (the state machine's name or path). */
   readonly title: string;
+  /** The nodes: states, the start and end markers, and outcomes. */
   readonly nodes: readonly DiagramNode[];
+  /** The groups: Parallel branches and Map item processors, drawn as boxes around their states. */
   readonly groups: readonly DiagramGroup[];
+  /** The edges: the transitions. */
   readonly edges: readonly DiagramEdge[];
   /** Where each state is drawn: the node id, or the group id for a Parallel or Map. */
   readonly stateElements: ReadonlyMap<string, string>;

@@ -7,6 +7,7 @@ export type OverlayStatus = 'taken' | 'failed' | 'caught' | 'untaken' | 'covered
 
 /** What an overlay says about one node or group (a state). */
 export interface ElementMark {
+  /** How the state is marked. */
   readonly status: OverlayStatus;
   /** A short tag drawn before the title: the step numbers (`3`, `5, 9 ×2`) or a count (`×12`). */
   readonly badge?: string;
@@ -16,6 +17,7 @@ export interface ElementMark {
 
 /** What an overlay says about one edge. */
 export interface EdgeMark {
+  /** How the edge is marked. */
   readonly status: OverlayStatus;
   /** Text added to the edge's label (`×3`, `never taken`). */
   readonly note?: string;

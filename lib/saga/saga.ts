@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { SAGA_COMPENSATIONS_METADATA } from '../assembly/metadata-keys';
 import { IWorkflowStep, WorkflowStepConfig } from '../workflow/workflow-step';
 import { WorkflowConfigurationError } from '../private/errors';
+import { frozen } from '../private/frozen';
 import { declaredQueryLanguage, declareQueryLanguage, isJsonata } from '../private/query-language';
 import { fitStateName, jsonPathKey, variableNamePrefix } from '../private/state-names';
 
@@ -160,7 +161,7 @@ export class Saga extends sfn.StateMachineFragment {
    * Not included: `Lambda.TooManyRequestsException` (throttled: the function did not run) and
    * errors a handler throws by name (they say what happened).
    */
-  public static readonly DEFAULT_AMBIGUOUS_ERRORS: readonly string[] = Object.freeze([
+  public static readonly DEFAULT_AMBIGUOUS_ERRORS: string[] = frozen([
     sfn.Errors.TIMEOUT,
     sfn.Errors.HEARTBEAT_TIMEOUT,
     'States.Http.Socket',
@@ -415,9 +416,10 @@ export class Saga extends sfn.StateMachineFragment {
   }
 
   /**
-   * The saga's one failure record, `{ failedStep, Error, Cause, ambiguous, needsReconciliation,
-   * compensationErrors }`, and the Choice after it that starts the compensations where the
-   * failed step's failure calls for: its own compensation after an ambiguous failure, else
+   * The saga's one failure record,
+   * `{ failedStep, Error, Cause, ambiguous, needsReconciliation, compensationErrors }`, and the
+   * Choice after it that starts the compensations where the failed step's failure calls for: its
+   * own compensation after an ambiguous failure, else
    * that of the nearest earlier step that has one. One pair of states for the whole saga,
    * however many steps it has.
    */

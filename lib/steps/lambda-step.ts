@@ -6,26 +6,16 @@ import { Construct } from 'constructs';
 import { IDEMPOTENT_STATES_METADATA } from '../assembly/metadata-keys';
 import { requireTimeout, taskTimeoutOf } from '../private/durations';
 import { isJsonata, refuseJsonataSettings, refuseJsonPathSettings, stepQueryLanguage } from '../private/query-language';
-import { IWorkflowStep, WorkflowStepConfig } from '../workflow/workflow-step';
+import { IWorkflowStep, WorkflowStepConfig, WorkflowStepContext } from '../workflow/workflow-step';
 import { RetryPolicy } from './retry-policy';
 
 /**
- * Properties of a {@link LambdaStep} made by {@link StepDefaults}: those of
- * {@link LambdaStepProps}, the timeout and retry policy defaulting to the defaults'.
+ * The properties {@link LambdaStepProps} and {@link LambdaStepOptions} share: all but the
+ * timeout, which a LambdaStep requires and {@link StepDefaults} may supply.
  */
-export interface LambdaStepOptions {
+export interface LambdaStepBaseProps {
   /** The function to invoke. Its handler receives a {@link LambdaStepEvent} (or, with `envelope: false`, the payload itself). */
   readonly lambdaFunction: lambda.IFunction;
-  /**
-   * How long one attempt may take before it fails with `States.Timeout` (the Task's
-   * `TimeoutSeconds`). Step Functions applies no task timeout of its own. Keep the function's
-   * own timeout at or below it. May be a token in seconds
-   * (`Duration.seconds(param.valueAsNumber)`): its bounds are then checked at deploy time.
-   *
-   * @default - the StepDefaults' timeout (a LambdaStep without defaults requires one)
-   * @see https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html
-   */
-  readonly timeout?: Duration;
   /**
    * How failed attempts are retried.
    * @default - the StepDefaults' retry policy, else RetryPolicy.transient(): Lambda's transient errors, 3 retries, full jitter
@@ -63,9 +53,10 @@ export interface LambdaStepOptions {
    */
   readonly assign?: { [name: string]: any };
   /**
-   * Whether the handler receives the {@link LambdaStepEvent} envelope: `{ input, correlationId,
-   * stateName, retryCount }`. With `false` it receives the payload itself, as a handler written
-   * for a plain `LambdaInvoke` expects (and loses the correlation id and retry count).
+   * Whether the handler receives the {@link LambdaStepEvent} envelope:
+   * `{ input, correlationId, stateName, retryCount }`. With `false` it receives the payload
+   * itself, as a handler written for a plain `LambdaInvoke` expects (and loses the correlation id
+   * and retry count).
    * @default true
    */
   readonly envelope?: boolean;
@@ -110,12 +101,33 @@ export interface LambdaStepOptions {
   readonly idempotent?: boolean;
 }
 
+/**
+ * Properties of a {@link LambdaStep} made by {@link StepDefaults}: those of
+ * {@link LambdaStepProps}, the timeout and retry policy defaulting to the defaults'.
+ */
+export interface LambdaStepOptions extends LambdaStepBaseProps {
+  /**
+   * How long one attempt may take before it fails with `States.Timeout` (the Task's
+   * `TimeoutSeconds`). Step Functions applies no task timeout of its own. Keep the function's
+   * own timeout at or below it. May be a token in seconds
+   * (`Duration.seconds(param.valueAsNumber)`): its bounds are then checked at deploy time.
+   *
+   * @default - the StepDefaults' timeout (a LambdaStep without defaults requires one)
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html
+   */
+  readonly timeout?: Duration;
+}
+
 /** Properties of a {@link LambdaStep}. */
-export interface LambdaStepProps extends LambdaStepOptions {
+export interface LambdaStepProps extends LambdaStepBaseProps {
   /**
    * How long one attempt may take before it fails with `States.Timeout` (the Task's
    * `TimeoutSeconds`). Required: Step Functions applies no task timeout of its own. Set it
-   * once for many steps with {@link StepDefaults}.
+   * once for many steps with {@link StepDefaults}. Keep the function's own timeout at or below
+   * it. May be a token in seconds (`Duration.seconds(param.valueAsNumber)`): its bounds are then
+   * checked at deploy time.
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html
    */
   readonly timeout: Duration;
 }
@@ -181,8 +193,12 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
     this.warnIfFunctionOutlivesTimeout(timeoutSeconds);
   }
 
-  /** Records the step as idempotent on the state machine, for the EXPRESS idempotency rule and the linter. */
-  public bindToWorkflow(): WorkflowStepConfig {
+  /**
+   * Records the step as idempotent on the state machine, for the EXPRESS idempotency rule and
+   * the linter.
+   * @param _context the workflow (unused: the task's own grants are added by `LambdaInvoke`)
+   */
+  public bindToWorkflow(_context: WorkflowStepContext): WorkflowStepConfig {
     return this.idempotent ? { stateMetadata: { [IDEMPOTENT_STATES_METADATA]: { [this.stateId]: true } } } : {};
   }
 

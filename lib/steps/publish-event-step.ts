@@ -4,6 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { requireWholeSeconds, taskTimeoutOf } from '../private/durations';
+import { frozen } from '../private/frozen';
 import { isJsonata, refuseJsonataSettings, refuseJsonPathSettings, stepQueryLanguage } from '../private/query-language';
 import { RetryPolicy } from './retry-policy';
 
@@ -79,7 +80,7 @@ export interface PublishEventStepProps {
  */
 export class PublishEventStep extends tasks.EventBridgePutEvents {
   /** The error names the default retry policy retries: EventBridge's throttling and internal errors, and failed entries. */
-  public static readonly TRANSIENT_ERRORS: readonly string[] = Object.freeze(['EventBridge.InternalException', 'EventBridge.ThrottlingException', 'EventBridge.FailedEntry']);
+  public static readonly TRANSIENT_ERRORS: string[] = frozen(['EventBridge.InternalException', 'EventBridge.ThrottlingException', 'EventBridge.FailedEntry']);
 
   /**
    * @throws WorkflowConfigurationError if `timeout` is not whole seconds, the retry policy is

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { MAX_RETRY_DELAY_SECONDS } from '../asl/definition';
 import { requireWholeSeconds } from '../private/durations';
 import { WorkflowConfigurationError } from '../private/errors';
+import { frozen } from '../private/frozen';
 
 
 /** Options of {@link RetryPolicy.transient}. */
@@ -60,7 +61,7 @@ export class RetryPolicy {
    *
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
    */
-  public static readonly LAMBDA_TRANSIENT_ERRORS: readonly string[] = Object.freeze([
+  public static readonly LAMBDA_TRANSIENT_ERRORS: string[] = frozen([
     'Lambda.ClientExecutionTimeoutException',
     'Lambda.ServiceException',
     'Lambda.AWSLambdaException',
@@ -101,12 +102,12 @@ export class RetryPolicy {
   private constructor(private readonly retries: sfn.RetryProps[]) {}
 
   /**
-   * Validates the retriers against the ASL bounds and adds them to a state, in order.
+   * Validates the retriers against the ASL bounds and adds them to a Task state, in order.
    *
-   * @param state the state the policy applies to (named in error messages)
+   * @param state the Task state the policy applies to (named in error messages)
    * @throws WorkflowConfigurationError if a field is out of the range ASL accepts.
    */
-  public applyTo(state: IConstruct & { addRetry(props?: sfn.RetryProps): unknown }): void {
+  public applyTo(state: sfn.TaskStateBase): void {
     this.retries.forEach((retry, index) => validateRetry(state, retry, `Retry[${index}]`));
     for (const retry of this.retries) state.addRetry({ ...retry, errors: [...(retry.errors ?? [])] });
   }

@@ -32,15 +32,38 @@ export interface CatchRecord {
 
 /** What an {@link ExecutionResult} is built from. */
 export interface ExecutionResultProps {
+  /** The execution's ARN. */
   readonly executionArn: string;
+  /** How the execution ended (or `RUNNING`). */
   readonly status: ExecutionResultStatus;
+  /** The execution input. */
   readonly input: unknown;
+  /**
+   * The execution output.
+   * @default - none: the execution did not succeed
+   */
   readonly output?: unknown;
+  /**
+   * The error the execution failed with.
+   * @default - none: the execution did not fail
+   */
   readonly error?: string;
+  /**
+   * The cause of that error.
+   * @default - none
+   */
   readonly cause?: string;
   /** The history, or a function that gives it on first use. */
   readonly events: HistoryEvent[] | (() => HistoryEvent[]);
+  /**
+   * The executions of nested workflows it started, in start order.
+   * @default - none
+   */
   readonly childExecutions?: ExecutionResult[];
+  /**
+   * The events it published to EventBridge, in order.
+   * @default - none
+   */
   readonly publishedEvents?: PublishedEvent[];
   /**
    * The definition that ran: the history does not record a Fail state's error, so a catch or

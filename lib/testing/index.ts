@@ -1,8 +1,12 @@
 export { ExecutionResult } from './execution-result';
-export type { CatchRecord, ExecutionHistoryJson, ExecutionResultProps, ExecutionResultStatus, RetryRecord } from './execution-result';
-export type { HistoryEvent, HistoryEventType } from './engine/history';
+export type { CatchRecord, ExecutionHistoryJson, ExecutionResultProps, ExecutionResultStatus, FromHistoryOptions, RetryRecord } from './execution-result';
+export type {
+  EvaluationFailedEventDetails, ExecutionStartedEventDetails, HistoryErrorDetails, HistoryEvent, HistoryEventDataDetails, HistoryEventType, HistoryOutputDetails,
+  MapIterationEventDetails, MapRunEventDetails, MapStateStartedEventDetails, ScheduledEventDetails, StateEnteredEventDetails,
+  StateExitedEventDetails, TaskErrorDetails, TaskOutputDetails, TaskResourceDetails, TaskScheduledEventDetails,
+} from './engine/history';
 export { InvalidDefinitionError } from './engine/validate';
-export type { ValidationDiagnostic } from './engine/validate';
+export type { ValidationDiagnostic, ValidationSeverity } from './engine/validate';
 export type { LambdaContext, LambdaHandler } from './lambda-runtime';
 export { LocalApprovals, LocalDecisionError } from './local-approvals';
 export type { LocalDecision } from './local-approvals';
@@ -19,9 +23,12 @@ export type { TaskContext, TaskHandler } from './task-host';
 export { TaskTokenError } from './engine/task-tokens';
 export type { PendingTask } from './engine/task-tokens';
 export { StateMachineCoverage, COVERAGE_ENV } from './coverage/state-machine-coverage';
-export type { StateMachineCoverageJson } from './coverage/state-machine-coverage';
+export type { RecordedMachine, StateMachineCoverageJson } from './coverage/state-machine-coverage';
 export type { StateMachineCoverageData } from './coverage/coverage-data';
 export { CoverageReport, COVERAGE_MEASURES, formatPercent } from './coverage/coverage-report';
 export type { CoverageMeasure, CoverageMeasureName, CoverageReportOptions, CoverageThreshold, MachineCoverage } from './coverage/coverage-report';
 export { StateMachineCoverageReporter, COVERAGE_DIR_ENV, COVERAGE_FRAGMENTS_ENV } from './coverage/jest-reporter';
-export type { CoverageReporterOptions } from './coverage/jest-reporter';
+export type { CoverageReporterOptions, JestGlobalConfig } from './coverage/jest-reporter';
+export type { ObjectStore, StoredObject } from './engine/object-store';
+export type { SynthesizedFunction, SynthesizedStateMachine } from '../assembly/stack-resources';
+export type { ApprovalView } from '../approval/approval-record';

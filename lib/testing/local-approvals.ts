@@ -41,6 +41,7 @@ export interface LocalDecision {
  */
 export class LocalDecisionError extends Error {
   constructor(
+    /** The HTTP status the decision API would answer. */
     public readonly statusCode: 400 | 403 | 404 | 409 | 410,
     message: string,
   ) {

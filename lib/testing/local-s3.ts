@@ -7,6 +7,7 @@ import { InMemoryObjectStore, ObjectStore, ObjectStoreError, s3ETag, sortByKey, 
  * stored as UTF-8).
  */
 export interface LocalS3Contents {
+  /** A bucket's objects: key → body. */
   readonly [bucket: string]: { readonly [key: string]: string | Uint8Array };
 }
 
@@ -30,7 +31,7 @@ export interface LocalS3Contents {
  *
  * Keys must be relative paths: a key that is empty, absolute (`/a`, `C:\a`), holds a `.` or
  * `..` segment, an empty segment (`a//b`, or a trailing `/` folder marker), a backslash or a NUL
- * is refused with an {@link ObjectStoreError} `InvalidKey` (S3 accepts some of these; a
+ * is refused with an `ObjectStoreError` `InvalidKey` (S3 accepts some of these; a
  * directory cannot hold them safely). Bucket names may not contain `/`, `\` or NUL, nor be
  * `.` or `..`. The same rules apply in memory, so a test behaves alike on both.
  *

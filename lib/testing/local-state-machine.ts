@@ -150,7 +150,7 @@ export class LocalStateMachine {
   /**
    * Runs an execution to its end.
    *
-   * @returns the result; rejects as {@link start} throws.
+   * @returns the result; rejects as {@link LocalStateMachine.start} throws.
    */
   public async run(input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
     return this.start(input, options).result;

@@ -160,14 +160,19 @@ export class Workflow extends Construct implements IWorkflow {
     return new ImportedWorkflow(scope, id, stateMachineArn, attributes);
   }
 
-  /** The underlying state machine. */
-  public readonly stateMachine: sfn.StateMachine;
+  /** The underlying state machine (an `sfn.StateMachine`, typed as `IWorkflow` declares it). */
+  public readonly stateMachine: sfn.IStateMachine;
+  /**
+   * The role the state machine runs with: the `role` prop, or the one created with the least
+   * privileges the states need. Add statements here for a state the library grants nothing for.
+   */
+  public readonly role: iam.IRole;
   /** STANDARD or EXPRESS. */
   public readonly stateMachineType: sfn.StateMachineType;
   /** The log group executions log to, unless logging is off. */
   public readonly logGroup?: logs.ILogGroup;
-  /** The execution timeout. */
-  public readonly timeout: Duration;
+  /** The execution timeout: always set on a Workflow (optional only because an imported {@link IWorkflow} may not know it). */
+  public readonly timeout?: Duration;
   /** The query language the state machine's states inherit. */
   public readonly queryLanguage: sfn.QueryLanguage;
 
@@ -194,7 +199,7 @@ export class Workflow extends Construct implements IWorkflow {
     const logLevel = props.logLevel ?? sfn.LogLevel.ALL;
     this.logGroup = logLevel === sfn.LogLevel.OFF ? undefined : (props.logGroup ?? this.createLogGroup(props));
 
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(props.definition),
       stateMachineType: this.stateMachineType,
       // Unset for JSONPath, so that existing definitions render exactly as before.
@@ -210,10 +215,12 @@ export class Workflow extends Construct implements IWorkflow {
         : undefined,
       encryptionConfiguration: this.encryptionConfiguration(props),
     });
-    this.bindSteps(props.definition);
-    acknowledgeRoleWildcardsAtSynth(this.stateMachine);
+    this.stateMachine = stateMachine;
+    this.role = stateMachine.role;
+    this.bindSteps(props.definition, props.timeout);
+    acknowledgeRoleWildcardsAtSynth(stateMachine);
     const ruleInput = {
-      stateMachine: this.stateMachine,
+      stateMachine,
       stateMachineType: this.stateMachineType,
       stateMachineName: props.stateMachineName !== undefined && !Token.isUnresolved(props.stateMachineName) ? props.stateMachineName : undefined,
       includeExecutionData: this.logGroup !== undefined && (props.includeExecutionData ?? false),
@@ -296,12 +303,12 @@ export class Workflow extends Construct implements IWorkflow {
    * ({@link IWorkflowStep}): its grants and resources, and the facts it records on the state
    * machine resource for the tools.
    */
-  private bindSteps(definition: sfn.IChainable): void {
+  private bindSteps(definition: sfn.IChainable, timeout: Duration): void {
     const context: WorkflowStepContext = {
       scope: this,
       stateMachine: this.stateMachine,
       stateMachineType: this.stateMachineType,
-      timeout: this.timeout,
+      timeout,
       queryLanguage: this.queryLanguage,
     };
     const metadata = new Map<string, Record<string, unknown>>();

@@ -8,7 +8,9 @@ import { definitionKey, distributedProcessors, mergeCoverage, StateMachineCovera
 
 /** One coverage figure: how many of a kind of item were covered, of how many. */
 export interface CoverageMeasure {
+  /** How many items were covered. */
   readonly covered: number;
+  /** How many items there are to cover. */
   readonly total: number;
   /** `covered / total` as a percentage, 0–100; 100 when there is nothing to cover. */
   readonly percent: number;
@@ -53,11 +55,17 @@ export interface CoverageReportOptions {
 export interface MachineCoverage {
   /** The construct path of a synthesized Workflow, else the state machine's name. */
   readonly title: string;
+  /** How many executions were recorded. */
   readonly executions: number;
+  /** States entered, of all states (those of Parallel branches and Map item processors included). */
   readonly states: CoverageMeasure;
+  /** Transitions taken (`Next`, `Default`, Choice rules, catchers), of all transitions. */
   readonly transitions: CoverageMeasure;
+  /** Catchers that caught an error, of all catchers. */
   readonly catches: CoverageMeasure;
+  /** Choice rules and defaults taken, of all of them. */
   readonly choiceBranches: CoverageMeasure;
+  /** Retriers that retried, of all retriers. */
   readonly retries: CoverageMeasure;
   /** The recordings it was computed from. */
   readonly data: StateMachineCoverageData;
@@ -111,7 +119,7 @@ export class CoverageReport {
 
   /**
    * Markdown: the table, and per state machine what it missed and its coverage diagram (as an
-   * image link to `<slug>.svg` when `diagrams` is true, as {@link writeTo} writes them).
+   * image link to `<slug>.svg` when `diagrams` is true, as {@link CoverageReport.writeTo} writes them).
    */
   public toMarkdown(diagrams = false): string {
     const header = `| state machine | runs | ${COVERAGE_MEASURES.map((name) => MEASURE_TITLES[name].toLowerCase()).join(' | ')} |`;

@@ -40,16 +40,28 @@ export interface CoverageReporterOptions {
   readonly silent?: boolean;
 }
 
-/** What the reporter reads from jest's global configuration. */
-interface JestGlobalConfig {
+/**
+ * What the reporter reads from jest's global configuration: the root, and the options that
+ * narrow a run (the threshold is not checked on a narrowed run).
+ */
+export interface JestGlobalConfig {
+  /** The project root, against which a relative report directory resolves. */
   readonly rootDir?: string;
+  /** `-t` / `--testNamePattern`. */
   readonly testNamePattern?: string;
+  /** `-o` / `--onlyChanged`. */
   readonly onlyChanged?: boolean;
+  /** `--onlyFailures`. */
   readonly onlyFailures?: boolean;
+  /** `--findRelatedTests`. */
   readonly findRelatedTests?: boolean;
+  /** `--lastCommit`. */
   readonly lastCommit?: boolean;
+  /** `--changedSince`. */
   readonly changedSince?: string;
+  /** Test path patterns given as plain arguments. */
   readonly nonFlagArgs?: string[];
+  /** Test path patterns (`--testPathPatterns`), in jest 30's shape or as a list. */
   readonly testPathPatterns?: { isSet?: () => boolean; patterns?: string[] } | string[];
 }
 

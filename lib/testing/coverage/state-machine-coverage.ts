@@ -17,11 +17,12 @@ export const COVERAGE_ENV = 'CDK_SFN_WORKFLOWS_COVERAGE';
 export interface StateMachineCoverageJson {
   /** The format's version: 1. */
   readonly version: 1;
+  /** The recordings, one per state machine definition. */
   readonly stateMachines: readonly StateMachineCoverageData[];
 }
 
 /** A state machine as the collector needs it: what `LocalStateMachine` gives. */
-type RecordedMachine = Pick<LocalStateMachine, 'name' | 'definition' | 'synthesized'>;
+export type RecordedMachine = Pick<LocalStateMachine, 'name' | 'definition' | 'synthesized'>;
 
 /**
  * Records which states, transitions, Choice branches, catchers and retriers the local
@@ -32,7 +33,7 @@ type RecordedMachine = Pick<LocalStateMachine, 'name' | 'definition' | 'synthesi
  *
  * `StateMachineCoverage.global` is the collector `LocalStateMachine` reports every execution
  * to when it ends. Recording reads each execution's whole history, so it is off until
- * {@link enable} (the jest setup file `cdk-sfn-workflows/testing/coverage-setup` calls it) or
+ * {@link StateMachineCoverage.enable} (the jest setup file `cdk-sfn-workflows/testing/coverage-setup` calls it) or
  * the environment variable `CDK_SFN_WORKFLOWS_COVERAGE` turns it on.
  *
  * ```ts
@@ -51,7 +52,7 @@ export class StateMachineCoverage {
   }
 
   /**
-   * A collector from recordings written by {@link toJSON} (or several, added up).
+   * A collector from recordings written by {@link StateMachineCoverage.toJSON} (or several, added up).
    *
    * @throws Error if a document is not such JSON.
    */
@@ -65,7 +66,7 @@ export class StateMachineCoverage {
   }
 
   /**
-   * The recordings of every `*.json` file in a directory (as {@link writeFragment} writes them), added up.
+   * The recordings of every `*.json` file in a directory (as {@link StateMachineCoverage.writeFragment} writes them), added up.
    *
    * @throws Error if a file there is not coverage JSON.
    */
@@ -76,7 +77,7 @@ export class StateMachineCoverage {
 
   private readonly recorded = new Map<string, StateMachineCoverageData>();
 
-  /** @param enabled whether {@link record} records (a collector made directly is usually fed by `add` or `fromJSON`). */
+  /** @param enabled whether {@link StateMachineCoverage.record} records (a collector made directly is usually fed by `add` or `fromJSON`). */
   constructor(private enabled = true) {}
 
   /** Whether executions are recorded. */
@@ -135,7 +136,7 @@ export class StateMachineCoverage {
     return [...this.recorded.values()];
   }
 
-  /** The recordings as JSON (see {@link fromJSON}). */
+  /** The recordings as JSON (see {@link StateMachineCoverage.fromJSON}). */
   public toJSON(): StateMachineCoverageJson {
     return { version: 1, stateMachines: this.stateMachines };
   }

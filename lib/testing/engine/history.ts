@@ -39,6 +39,7 @@ export interface HistoryErrorDetails {
 export interface ExecutionStartedEventDetails {
   /** The execution input, JSON text. */
   readonly input?: string;
+  /** Whether the input was truncated. */
   readonly inputDetails?: HistoryEventDataDetails;
   /** The role the execution runs with. */
   readonly roleArn?: string;
@@ -52,6 +53,7 @@ export interface ExecutionStartedEventDetails {
 export interface HistoryOutputDetails {
   /** The output, JSON text. */
   readonly output?: string;
+  /** Whether the output was truncated. */
   readonly outputDetails?: HistoryEventDataDetails;
 }
 
@@ -61,6 +63,7 @@ export interface StateEnteredEventDetails {
   readonly name: string;
   /** The state's input, JSON text. */
   readonly input?: string;
+  /** Whether the input was truncated. */
   readonly inputDetails?: HistoryEventDataDetails;
 }
 
@@ -70,9 +73,11 @@ export interface StateExitedEventDetails {
   readonly name: string;
   /** The state's output, JSON text. */
   readonly output?: string;
+  /** Whether the output was truncated. */
   readonly outputDetails?: HistoryEventDataDetails;
   /** The variables the state assigned: name → JSON text of the value. */
   readonly assignedVariables?: Record<string, string>;
+  /** Whether the assigned variables were truncated. */
   readonly assignedVariablesDetails?: HistoryEventDataDetails;
 }
 
@@ -114,6 +119,7 @@ export interface ScheduledEventDetails {
   readonly resource: string;
   /** The input, JSON text. */
   readonly input?: string;
+  /** Whether the input was truncated. */
   readonly inputDetails?: HistoryEventDataDetails;
   /** TimeoutSeconds, if set. */
   readonly timeoutInSeconds?: number;
@@ -169,42 +175,79 @@ export interface HistoryEvent {
   readonly id: number;
   /** The event this one follows (0 for none). */
   readonly previousEventId?: number;
+  /** Details of an `ExecutionStarted` event. */
   readonly executionStartedEventDetails?: ExecutionStartedEventDetails;
+  /** Details of an `ExecutionSucceeded` event. */
   readonly executionSucceededEventDetails?: HistoryOutputDetails;
+  /** Details of an `ExecutionFailed` event. */
   readonly executionFailedEventDetails?: HistoryErrorDetails;
+  /** Details of an `ExecutionAborted` event. */
   readonly executionAbortedEventDetails?: HistoryErrorDetails;
+  /** Details of an `ExecutionTimedOut` event. */
   readonly executionTimedOutEventDetails?: HistoryErrorDetails;
+  /** Details of an `ExecutionRedriven` event. */
   readonly executionRedrivenEventDetails?: { readonly redriveCount?: number };
+  /** Details of a `…Entered` event (`TaskStateEntered`, `ChoiceStateEntered`, ...). */
   readonly stateEnteredEventDetails?: StateEnteredEventDetails;
+  /** Details of a `…Exited` event (`TaskStateExited`, `ChoiceStateExited`, ...). */
   readonly stateExitedEventDetails?: StateExitedEventDetails;
+  /** Details of a `TaskScheduled` event. */
   readonly taskScheduledEventDetails?: TaskScheduledEventDetails;
+  /** Details of a `TaskStarted` event. */
   readonly taskStartedEventDetails?: TaskResourceDetails;
+  /** Details of a `TaskSubmitted` event. */
   readonly taskSubmittedEventDetails?: TaskOutputDetails;
+  /** Details of a `TaskSucceeded` event. */
   readonly taskSucceededEventDetails?: TaskOutputDetails;
+  /** Details of a `TaskFailed` event. */
   readonly taskFailedEventDetails?: TaskErrorDetails;
+  /** Details of a `TaskTimedOut` event. */
   readonly taskTimedOutEventDetails?: TaskErrorDetails;
+  /** Details of a `TaskStartFailed` event. */
   readonly taskStartFailedEventDetails?: TaskErrorDetails;
+  /** Details of a `TaskSubmitFailed` event. */
   readonly taskSubmitFailedEventDetails?: TaskErrorDetails;
+  /** Details of a `LambdaFunctionScheduled` event. */
   readonly lambdaFunctionScheduledEventDetails?: ScheduledEventDetails;
+  /** Details of a `LambdaFunctionSucceeded` event. */
   readonly lambdaFunctionSucceededEventDetails?: HistoryOutputDetails;
+  /** Details of a `LambdaFunctionFailed` event. */
   readonly lambdaFunctionFailedEventDetails?: HistoryErrorDetails;
+  /** Details of a `LambdaFunctionTimedOut` event. */
   readonly lambdaFunctionTimedOutEventDetails?: HistoryErrorDetails;
+  /** Details of a `LambdaFunctionScheduleFailed` event. */
   readonly lambdaFunctionScheduleFailedEventDetails?: HistoryErrorDetails;
+  /** Details of a `LambdaFunctionStartFailed` event. */
   readonly lambdaFunctionStartFailedEventDetails?: HistoryErrorDetails;
+  /** Details of an `ActivityScheduled` event. */
   readonly activityScheduledEventDetails?: ScheduledEventDetails;
+  /** Details of an `ActivityStarted` event. */
   readonly activityStartedEventDetails?: { readonly workerName?: string };
+  /** Details of an `ActivitySucceeded` event. */
   readonly activitySucceededEventDetails?: HistoryOutputDetails;
+  /** Details of an `ActivityFailed` event. */
   readonly activityFailedEventDetails?: HistoryErrorDetails;
+  /** Details of an `ActivityTimedOut` event. */
   readonly activityTimedOutEventDetails?: HistoryErrorDetails;
+  /** Details of an `ActivityScheduleFailed` event. */
   readonly activityScheduleFailedEventDetails?: HistoryErrorDetails;
+  /** Details of a `MapStateStarted` event. */
   readonly mapStateStartedEventDetails?: MapStateStartedEventDetails;
+  /** Details of a `MapIterationStarted` event. */
   readonly mapIterationStartedEventDetails?: MapIterationEventDetails;
+  /** Details of a `MapIterationSucceeded` event. */
   readonly mapIterationSucceededEventDetails?: MapIterationEventDetails;
+  /** Details of a `MapIterationFailed` event. */
   readonly mapIterationFailedEventDetails?: MapIterationEventDetails;
+  /** Details of a `MapIterationAborted` event. */
   readonly mapIterationAbortedEventDetails?: MapIterationEventDetails;
+  /** Details of a `MapRunStarted` event. */
   readonly mapRunStartedEventDetails?: MapRunEventDetails;
+  /** Details of a `MapRunFailed` event. */
   readonly mapRunFailedEventDetails?: HistoryErrorDetails;
+  /** Details of a `MapRunRedriven` event. */
   readonly mapRunRedrivenEventDetails?: MapRunEventDetails;
+  /** Details of an `EvaluationFailed` event. */
   readonly evaluationFailedEventDetails?: EvaluationFailedEventDetails;
 }
 

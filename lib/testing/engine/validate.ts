@@ -21,7 +21,7 @@ export interface ValidationDiagnostic {
   readonly severity: ValidationSeverity;
   /**
    * The API's code: `SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`, `NO_DOLLAR`, ...
-   * (see {@link validateDefinition} for the full list).
+   * (see `validateDefinition` of `cdk-sfn-workflows/asl` for the full list).
    */
   readonly code: string;
   /** What is wrong, in words. */
