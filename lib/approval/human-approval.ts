@@ -45,7 +45,7 @@ export interface HumanApprovalProps {
   readonly queryLanguage?: sfn.QueryLanguage;
   /**
    * JSONata only: the state output; the outcome is `$states.result[0]`.
-   * @default '{% $merge([$states.input, {"approval": $states.result[0]}]) %}' - the input with the outcome under `approval`, as `resultPath` does in JSONPath
+   * @default `'{% $merge([$states.input, {"approval": $states.result[0]}]) %}'` - the input with the outcome under `approval`, as `resultPath` does in JSONPath
    */
   readonly outputs?: any;
   /**
@@ -93,7 +93,7 @@ export interface ApprovalRouteOptions {
   readonly resultPath?: string;
   /**
    * JSONata only: the output of the route (the error is `$states.errorOutput`).
-   * @default '{% $merge([$states.input, {"approval": $states.errorOutput}]) %}' - the input with the error under `approval`
+   * @default `'{% $merge([$states.input, {"approval": $states.errorOutput}]) %}'` - the input with the error under `approval`
    */
   readonly outputs?: any;
 }

@@ -67,9 +67,9 @@ export interface SagaProps {
    */
   readonly queryLanguage?: sfn.QueryLanguage;
   /**
-   * JSONPath only: where the saga writes what went wrong: `{ failedStep, Error, Cause,
-   * ambiguous, needsReconciliation, compensationErrors }`. No action, compensation or hook may
-   * write into it.
+   * JSONPath only: where the saga writes what went wrong:
+   * `{ failedStep, Error, Cause, ambiguous, needsReconciliation, compensationErrors }`. No action,
+   * compensation or hook may write into it.
    * @default '$.sagaError'
    */
   readonly errorPath?: string;

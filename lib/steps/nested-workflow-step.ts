@@ -32,7 +32,7 @@ export interface NestedWorkflowStepProps {
   /**
    * JSONata only: the state output. `$states.result.Output` is the child's output (parsed),
    * `$states.result.ExecutionArn` its execution.
-   * @default '{% {"output": $states.result.Output, "executionArn": $states.result.ExecutionArn} %}' - the result as in JSONPath
+   * @default `'{% {"output": $states.result.Output, "executionArn": $states.result.ExecutionArn} %}'` - the result as in JSONPath
    */
   readonly outputs?: any;
   /**

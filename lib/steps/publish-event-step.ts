@@ -33,7 +33,7 @@ export interface PublishEventStepProps {
   readonly queryLanguage?: sfn.QueryLanguage;
   /**
    * JSONata only: the state output.
-   * @default '{% $states.input %}' - the state passes through unchanged
+   * @default `'{% $states.input %}'` - the state passes through unchanged
    */
   readonly outputs?: any;
   /**
