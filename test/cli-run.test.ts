@@ -60,11 +60,9 @@ describe('cdk-sfn-workflows run on an ASL file', () => {
 
   test('a one-day Wait takes a day of virtual time and no real time', async () => {
     // WHEN
-    const started = Date.now();
     const { code, output } = await cli('run', REVIEW, '--input', '{"order":{"id":"o-2","total":2500}}');
     const text = await cli('run', REVIEW, '--input', '{"order":{"id":"o-2","total":2500}}', '--json');
-    // THEN
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // THEN (within the test's timeout: a real day's wait would never finish)
     expect(code).toBe(0);
     expect(row(output, 'Hold for fraud window')).toMatch(/Wait\s+\+0s$/);
     expect(row(output, 'Approve order')).toMatch(/Pass\s+\+1d$/);

@@ -403,16 +403,8 @@ describe('validateDefinition', () => {
       expect(errors).toEqual([expect.objectContaining({ location: '/States/A/Parameters/id.$' })]);
     });
 
-    test('handles 10,000 nested Parallel states without a stack overflow, quickly', () => {
-      // GIVEN
-      const definition = nestedParallels(10_000);
-      // WHEN
-      const started = performance.now();
-      const diagnostics = validateDefinition(definition);
-      const elapsed = performance.now() - started;
-      // THEN
-      expect(diagnostics).toEqual([]);
-      expect(elapsed).toBeLessThan(2_000);
+    test('handles 10,000 nested Parallel states without a stack overflow', () => {
+      expect(validateDefinition(nestedParallels(10_000))).toEqual([]);
     });
 
     test('reports TOO_DEEPLY_NESTED once, at the first level too deep, for 10,000 nested Parallel states', () => {
@@ -435,7 +427,7 @@ describe('validateDefinition', () => {
     });
   });
 
-  test('checks a 100-state machine in a few milliseconds', () => {
+  test('accepts a 100-state machine of Tasks, Choices and Passes with retriers, catchers, templates and Assign', () => {
     // GIVEN a chain of Task, Choice and Pass states with retriers, catchers and templates
     const states: States = {};
     for (let i = 0; i < 100; i++) {
@@ -445,14 +437,8 @@ describe('validateDefinition', () => {
       else states[`S${i}`] = pass({ Next: next, Assign: { [`v${i}.$`]: '$.id' } });
     }
     states.Done = done;
-    const definition = machine(states);
-    validateDefinition(definition);
-    // WHEN
-    const runs = 20;
-    const started = performance.now();
-    for (let i = 0; i < runs; i++) expect(validateDefinition(definition)).toEqual([]);
-    // THEN
-    expect((performance.now() - started) / runs).toBeLessThan(10);
+    // WHEN / THEN
+    expect(validateDefinition(machine(states))).toEqual([]);
   });
 });
 
