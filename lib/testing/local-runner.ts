@@ -9,6 +9,9 @@ import { PendingTask, TaskTokenBroker } from './engine/task-tokens';
 import { InvalidDefinitionError } from './engine/validate';
 import { matchesEventPattern } from './event-pattern';
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
+import { dynamoDbIntegration } from './integrations/dynamodb-integration';
+import { LocalDynamoDB } from './integrations/local-dynamodb';
+import { tablesOf } from './integrations/table-definitions';
 import { LocalExecution, LocalRunnerServices, LocalStateMachine, LocalStateMachineSource, RunOptions } from './local-state-machine';
 import { nestedExecutionIntegration } from './nested-execution-integration';
 import { resolvePlaceholders } from './placeholders';
@@ -140,9 +143,12 @@ export class LocalRunner {
   private readonly clock = new VirtualClock();
   private readonly broker = new TaskTokenBroker(this.clock);
   private readonly processEnvironment = new ProcessEnvironment();
+  private readonly stacks: AssemblyStack[];
+  private localDynamoDb?: LocalDynamoDB;
 
   /** @internal */
   private constructor(stacks: AssemblyStack[], options: LocalRunnerOptions, definitions: LocalStateMachineSource[] = []) {
+    this.stacks = stacks;
     this.environment = {
       region: options.region ?? stacks.find((s) => s.region)?.region ?? 'us-east-1',
       account: options.account ?? stacks.find((s) => s.account)?.account ?? '123456789012',
@@ -242,13 +248,29 @@ export class LocalRunner {
   }
 
   /**
-   * Ends every waiting callback task, stops the clock and puts back the environment variables
-   * the runner set. Call it after a test that leaves executions waiting.
+   * The local DynamoDB that the runner's DynamoDB tasks read and write, holding the tables of
+   * the stacks read: read a table's items after a run, seed items before one, or create the
+   * tables a plain definition uses. The server starts on first use, not here.
+   *
+   * @see LocalDynamoDB
    */
-  public dispose(): void {
+  public get dynamoDb(): LocalDynamoDB {
+    this.localDynamoDb ??= new LocalDynamoDB(this.stacks.flatMap(tablesOf), this.environment.region);
+    return this.localDynamoDb;
+  }
+
+  /**
+   * Ends every waiting callback task, stops the clock, puts back the environment variables
+   * the runner set and stops the local services it started (DynamoDB). Call it after a test
+   * that leaves executions waiting or uses a local service (`afterAll(() => runner.dispose())`).
+   *
+   * @returns settles when the local services have stopped.
+   */
+  public dispose(): Promise<void> {
     this.broker.dispose();
     this.clock.dispose();
     this.processEnvironment.restore();
+    return this.localDynamoDb?.dispose() ?? Promise.resolve();
   }
 
   /** Resolves when a callback task matching `filter` waits (at once if one already does). */
@@ -312,6 +334,7 @@ export class LocalRunner {
   private readonly integrations = [
     nestedExecutionIntegration((parent, arn) => this.findStateMachine(parent.synthesized?.stack, arn)),
     putEventsIntegration,
+    dynamoDbIntegration(() => this.dynamoDb),
   ];
 
   /** The state machine an ARN names: a `${LogicalId}` placeholder of `stack`, or a local ARN. */
