@@ -11,6 +11,11 @@ import { matchesEventPattern } from './event-pattern';
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
 import { dynamoDbIntegration } from './integrations/dynamodb-integration';
 import { LocalDynamoDB } from './integrations/local-dynamodb';
+import { handlerKeys } from './integrations/service-actions';
+import { localQueues, localTopics } from './integrations/resource-references';
+import { s3Integration } from './integrations/s3-integration';
+import { snsIntegration } from './integrations/sns-integration';
+import { sqsIntegration } from './integrations/sqs-integration';
 import { tablesOf } from './integrations/table-definitions';
 import { LocalExecution, LocalRunnerServices, LocalStateMachine, LocalStateMachineSource, RunOptions } from './local-state-machine';
 import { nestedExecutionIntegration } from './nested-execution-integration';
@@ -40,8 +45,11 @@ export interface LocalRunnerOptions {
   readonly tasks?: Record<string, TaskHandler>;
   /**
    * The local S3 that distributed Map states read items from (`ItemReader`) and write
-   * results to (`ResultWriter`), for example `LocalS3.fromDirectory('test/fixtures/s3')`.
-   * @default - none: a distributed Map with an ItemReader or ResultWriter fails with `States.ItemReaderFailed`
+   * results to (`ResultWriter`), and `aws-sdk:s3:getObject` / `putObject` tasks read and write,
+   * for example `LocalS3.fromDirectory('test/fixtures/s3')` (one sub-directory per bucket).
+   * @default - none: a distributed Map with an ItemReader or ResultWriter fails with
+   * `States.ItemReaderFailed`, and an `aws-sdk:s3` task is refused before the run
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
    */
   readonly objectStore?: ObjectStore;
 }
@@ -145,10 +153,12 @@ export class LocalRunner {
   private readonly processEnvironment = new ProcessEnvironment();
   private readonly stacks: AssemblyStack[];
   private localDynamoDb?: LocalDynamoDB;
+  private readonly objectStore?: ObjectStore;
 
   /** @internal */
   private constructor(stacks: AssemblyStack[], options: LocalRunnerOptions, definitions: LocalStateMachineSource[] = []) {
     this.stacks = stacks;
+    this.objectStore = options.objectStore;
     this.environment = {
       region: options.region ?? stacks.find((s) => s.region)?.region ?? 'us-east-1',
       account: options.account ?? stacks.find((s) => s.account)?.account ?? '123456789012',
@@ -164,7 +174,7 @@ export class LocalRunner {
       processEnvironment: this.processEnvironment,
       objectStore: options.objectStore,
       defaultTasks: options.tasks ?? {},
-      taskKeys: new Set(sources.flatMap((source) => listStates(source.resolvedDefinition).filter(({ state }) => state.Type === 'Task').flatMap(({ name, state }) => [name, String(state.Resource)]))),
+      taskKeys: new Set(sources.flatMap((source) => listStates(source.resolvedDefinition).filter(({ state }) => state.Type === 'Task').flatMap(({ name, state }) => [name, ...handlerKeys(String(state.Resource))]))),
     };
     this.stateMachines = sources.map((source) => new LocalStateMachine(source, services));
     this.rules = stacks.flatMap((stack) => eventRulesOf(stack).map((rule) => ({ rule, stack })));
@@ -335,6 +345,9 @@ export class LocalRunner {
     nestedExecutionIntegration((parent, arn) => this.findStateMachine(parent.synthesized?.stack, arn)),
     putEventsIntegration,
     dynamoDbIntegration(() => this.dynamoDb),
+    sqsIntegration(() => localQueues(this.stacks, this.environment)),
+    snsIntegration(() => localTopics(this.stacks, this.environment)),
+    s3Integration(() => this.objectStore),
   ];
 
   /** The state machine an ARN names: a `${LogicalId}` placeholder of `stack`, or a local ARN. */

@@ -179,7 +179,7 @@ export class LocalStateMachine {
     const name = options.name ?? random.uuid();
     const { region, account } = this.services.environment;
     const executionArn = `arn:aws:states:${region}:${account}:execution:${this.name}:${name}`;
-    const scope: ExecutionScope = { machine: this, options: merged, executionArn, childExecutions: [], publishedEvents: [] };
+    const scope: ExecutionScope = { machine: this, options: merged, executionArn, childExecutions: [], publishedEvents: [], sentMessages: [], publishedMessages: [] };
     const { clock, tokens, processEnvironment } = this.services;
     const run = compiled.start(
       { executionArn, name, input: executionInput, stateMachineArn: this.stateMachineArn, stateMachineName: this.name, roleArn: this.source.roleArn, region, account, random, realDelays: options.realDelays ?? false },
@@ -261,5 +261,7 @@ function resultOf(run: ExecutionRun, scope: ExecutionScope | undefined, definiti
     definition,
     childExecutions: [...(scope?.childExecutions ?? []), ...run.childRuns.map((child) => resultOf(child, undefined, definition))],
     publishedEvents: scope?.publishedEvents ?? [],
+    sentMessages: scope?.sentMessages ?? [],
+    publishedMessages: scope?.publishedMessages ?? [],
   });
 }

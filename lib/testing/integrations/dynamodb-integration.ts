@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { StatesError } from '../engine/errors';
+import type { StatesError } from '../engine/errors';
 import type { TaskIntegration } from '../task-host';
 import { fromSdkResponse, toSdkRequest } from './attribute-values';
+import { taskError, withSdkMetadata } from './service-errors';
 import { transactGetItems, transactWriteItems } from './dynamodb-transactions';
 import type { LocalDynamoDB } from './local-dynamodb';
 
@@ -55,9 +56,9 @@ export function dynamoDbIntegration(database: () => LocalDynamoDB): TaskIntegrat
       try {
         const { $metadata, ...response } = await callAction(db, pascal(action), request);
         const body = fromSdkResponse(response, optimized === undefined) as Record<string, unknown>;
-        return optimized ? withSdkMetadata(body, ($metadata as { requestId?: string } | undefined)?.requestId) : body;
+        return optimized ? withSdkMetadata(body, 'application/x-amz-json-1.0', ($metadata as { requestId?: string } | undefined)?.requestId) : body;
       } catch (error) {
-        throw await taskError(db, error, optimized !== undefined);
+        throw await dynamoDbError(db, error, optimized !== undefined);
       }
     },
   };
@@ -74,10 +75,10 @@ async function callAction(db: LocalDynamoDB, action: string, request: Record<str
  * DynamoDB models it, else the SDK's base exception (`AmazonDynamoDBException` in v1, used by the
  * optimized integration; `DynamoDbException` in v2, used by the AWS SDK integration).
  */
-async function taskError(db: LocalDynamoDB, thrown: unknown, optimized: boolean): Promise<StatesError> {
+async function dynamoDbError(db: LocalDynamoDB, thrown: unknown, optimized: boolean): Promise<StatesError> {
   const error = thrown as Error & { $metadata?: { httpStatusCode?: number; requestId?: string }; $fault?: string };
   if (!error?.$metadata) {
-    return failure(optimized ? 'DynamoDB.SdkClientException' : 'DynamoDb.SdkClientException', `Unable to execute HTTP request: ${error?.message}`);
+    return taskError(optimized ? 'DynamoDB.SdkClientException' : 'DynamoDb.SdkClientException', `Unable to execute HTTP request: ${error?.message}`);
   }
   const sdk = await db.sdk();
   const modelled = typeof sdk[error.name] === 'function' && error.name !== 'DynamoDBServiceException';
@@ -85,33 +86,10 @@ async function taskError(db: LocalDynamoDB, thrown: unknown, optimized: boolean)
   const requestId = error.$metadata.requestId ?? randomUUID();
   if (optimized) {
     const name = modelled ? error.name : 'AmazonDynamoDBException';
-    return failure(`DynamoDB.${name}`, `${error.message} (Service: AmazonDynamoDBv2; Status Code: ${status}; Error Code: ${error.name}; Request ID: ${requestId}; Proxy: null)`);
+    return taskError(`DynamoDB.${name}`, `${error.message} (Service: AmazonDynamoDBv2; Status Code: ${status}; Error Code: ${error.name}; Request ID: ${requestId}; Proxy: null)`);
   }
   const name = modelled ? error.name : 'DynamoDbException';
-  return failure(`DynamoDb.${name}`, `${error.message} (Service: DynamoDb, Status Code: ${status}, Request ID: ${requestId})`);
-}
-
-function failure(name: string, cause: string): StatesError {
-  const error = new StatesError(name, cause);
-  error.fromTask = true;
-  return error;
-}
-
-/** The HTTP envelope the optimized integration adds to the response (shape recorded from AWS). */
-function withSdkMetadata(body: Record<string, unknown>, requestId: string = randomUUID()): Record<string, unknown> {
-  const headers: Record<string, string> = {
-    Connection: 'keep-alive',
-    'Content-Length': String(Buffer.byteLength(JSON.stringify(body))),
-    'Content-Type': 'application/x-amz-json-1.0',
-    Date: new Date().toUTCString(),
-    Server: 'Server',
-    'x-amzn-RequestId': requestId,
-  };
-  return {
-    ...body,
-    SdkHttpMetadata: { AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])), HttpHeaders: headers, HttpStatusCode: 200 },
-    SdkResponseMetadata: { RequestId: requestId },
-  };
+  return taskError(`DynamoDb.${name}`, `${error.message} (Service: DynamoDb, Status Code: ${status}, Request ID: ${requestId})`);
 }
 
 function pascal(action: string): string {

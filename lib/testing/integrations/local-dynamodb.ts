@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requireOptional } from './optional-package';
 import type { LocalTableDefinition } from './table-definitions';
@@ -180,10 +180,16 @@ export class LocalDynamoDB {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    // Connections the client keeps alive would hold `server.close()` open: the client is destroyed first.
     server.unref();
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = new sdk.DynamoDBClient({ endpoint, region: this.region, maxAttempts: 1, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    // No keep-alive: an idle pooled connection would keep a test process alive after its last test.
+    const client = new sdk.DynamoDBClient({
+      endpoint,
+      region: this.region,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      requestHandler: { httpAgent: new Agent({ keepAlive: false }) },
+    });
     for (const table of this.tables) await client.send(new sdk.CreateTableCommand(table.request));
     return { server, endpoint, client, sdk };
   }

@@ -45,3 +45,25 @@ export function resourceReference(stack: AssemblyStack, logicalId: string, attri
 function pick(attribute: string | undefined, values: Record<string, string>): string | undefined {
   return values[attribute ?? 'Ref'];
 }
+
+/** The SQS queues of the stacks by local URL, or undefined without stacks (a plain definition: any queue goes). */
+export function localQueues(stacks: readonly AssemblyStack[], environment: LocalEnvironment): ReadonlyMap<string, { fifo: boolean; contentBasedDeduplication: boolean }> | undefined {
+  return stacks.length === 0 ? undefined : messagingResources(stacks, environment, 'AWS::SQS::Queue', 'FifoQueue');
+}
+
+/** The SNS topics of the stacks by local ARN, or undefined without stacks (a plain definition: any topic goes). */
+export function localTopics(stacks: readonly AssemblyStack[], environment: LocalEnvironment): ReadonlyMap<string, { fifo: boolean; contentBasedDeduplication: boolean }> | undefined {
+  return stacks.length === 0 ? undefined : messagingResources(stacks, environment, 'AWS::SNS::Topic', 'FifoTopic');
+}
+
+function messagingResources(stacks: readonly AssemblyStack[], environment: LocalEnvironment, type: string, fifoProperty: string) {
+  const found = new Map<string, { fifo: boolean; contentBasedDeduplication: boolean }>();
+  for (const stack of stacks) {
+    for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
+      if (resource.Type !== type) continue;
+      const properties = resource.Properties ?? {};
+      found.set(resourceReference(stack, logicalId, undefined, environment)!, { fifo: properties[fifoProperty] === true, contentBasedDeduplication: properties.ContentBasedDeduplication === true });
+    }
+  }
+  return found;
+}
