@@ -11,6 +11,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { acknowledgeNagRules, acknowledgeXRayWildcard } from '../lib/private/nag-acknowledgements';
+import { OrderStatusTable } from './order-status-table';
 import { ApprovalService, DeadLetterQueue, EventTrigger, HumanApproval, LambdaStep, LambdaStepProps, NestedWorkflowStep, PublishEventStep, RetryPolicy, Saga, Workflow } from '../lib';
 
 const HANDLERS_DIR = path.join(__dirname, '..', 'lambda', 'orders');
@@ -63,6 +64,8 @@ export class OrderProcessingStack extends Stack {
   public readonly orderPlacedTrigger: EventTrigger;
   /** Alerted when an execution fails, times out or is aborted. */
   public readonly alertTopic: sns.Topic;
+  /** The Orders table and the DynamoDB tasks that keep each order's status in it. */
+  public readonly orderStatus: OrderStatusTable;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -74,6 +77,7 @@ export class OrderProcessingStack extends Stack {
     });
     this.approvals = new ApprovalService(this, 'Approvals', { approvers: [this.reviewerRole] });
     this.fraudCheck = this.fraudCheckWorkflow();
+    this.orderStatus = new OrderStatusTable(this, 'Orders', { queryLanguage: queryLanguageOf(props) });
 
     const validate = this.step('ValidateOrder', 'validate-order', { resultPath: '$.validation' });
     validate.addCatch(this.orderInvalid(), { errors: ['ValidationError'], resultPath: '$.validationError' });
@@ -93,7 +97,7 @@ export class OrderProcessingStack extends Stack {
     );
 
     this.workflow = new Workflow(this, 'OrderWorkflow', {
-      definition: sfn.Chain.start(validate).next(checkFraudRisk).next(this.orderSaga()).next(completed),
+      definition: sfn.Chain.start(validate).next(checkFraudRisk).next(this.orderSaga()).next(this.recordShipped(completed)).next(completed),
       timeout: Duration.days(3),
     });
     this.orderPlacedTrigger = this.workflow.addEventTrigger('OrderPlaced', {
@@ -115,11 +119,15 @@ export class OrderProcessingStack extends Stack {
       .branch(this.step('UpdateAnalytics', 'update-analytics'));
     return new Saga(this, 'OrderSaga', {
       steps: [
+        // The order's row in the Orders table; undone by marking it COMPENSATED, after every other compensation.
+        { action: this.orderStatus.placed(), compensation: this.orderStatus.compensated() },
         // A reservation that timed out may exist: ReleaseInventory releases it by the order's key (default ambiguous errors).
         {
           action: this.step('ReserveInventory', 'reserve-inventory', { resultPath: '$.reservation' }),
           compensation: this.step('ReleaseInventory', 'release-inventory', { resultPath: '$.release' }),
         },
+        // A status write needs no undo of its own: RecordOrderCompensated overwrites it.
+        { action: this.orderStatus.transition('PLACED', 'RESERVED', { reservationId: 'reservation.reservationId' }), ambiguousErrors: [] },
         // A request that may have been stored and announced needs no undo: its task token dies with the execution.
         { action: this.reviewStep(), ambiguousErrors: [] },
         // A charge that timed out, or whose reply was lost, may have been taken: RefundPayment refunds it by the order's key.
@@ -131,6 +139,7 @@ export class OrderProcessingStack extends Stack {
           compensation: this.step('RefundPayment', 'refund-payment', { resultPath: '$.refund' }),
           ambiguousErrors: [...Saga.DEFAULT_AMBIGUOUS_ERRORS, PAYMENT_TIMEOUT],
         },
+        { action: this.orderStatus.transition('RESERVED', 'CHARGED', { chargeId: 'charge.chargeId' }), ambiguousErrors: [] },
         // A confirmation or an analytics record that may exist needs no undo: OrderCompensated tells both the order was cancelled.
         { action: notify, ambiguousErrors: [] },
         // A shipment that timed out may exist, and nothing cancels one: the run ends in NeedsReconciliation (default ambiguous errors).
@@ -157,6 +166,17 @@ export class OrderProcessingStack extends Stack {
         failedStep: sfn.JsonPath.stringAt('$.sagaError.failedStep'),
       }),
     });
+  }
+
+  /**
+   * Records the shipment in the Orders table, then goes on to `next` either way: the order is
+   * fulfilled once shipped, so a status write that fails after its retries (the row was taken
+   * over by a newer execution) must not compensate it (its error is kept at `$.statusError`).
+   */
+  private recordShipped(next: sfn.IChainable): sfn.TaskStateBase {
+    const shipped = this.orderStatus.transition('CHARGED', 'SHIPPED', { trackingNumber: 'shipment.trackingNumber' });
+    shipped.addCatch(next, { errors: [sfn.Errors.ALL], resultPath: '$.statusError' });
+    return shipped;
   }
 
   /** A reviewer approves flagged orders; rejection and expiry compensate like any failure. */
@@ -271,6 +291,14 @@ export class OrderProcessingStack extends Stack {
     });
     return fn;
   }
+}
+
+/**
+ * The query language the stack's props ask for (`queryLanguage`, JSONata mode of the example),
+ * read without depending on the prop's declaration: the order status tasks follow it.
+ */
+function queryLanguageOf(props: StackProps | undefined): sfn.QueryLanguage | undefined {
+  return (props as { queryLanguage?: sfn.QueryLanguage } | undefined)?.queryLanguage;
 }
 
 /**
