@@ -24,6 +24,9 @@ const TRANSIENT_DYNAMODB_ERRORS = [
   'DynamoDB.InternalServerErrorException',
 ];
 
+/** A DynamoDB write answers in milliseconds; one that takes 10 s fails with States.Timeout (its effect unknown, as the saga treats it). */
+const TASK_TIMEOUT = sfn.Timeout.duration(Duration.seconds(10));
+
 /** A value a task writes: the same field read in either query language. */
 interface FieldValue {
   readonly jsonPath: string;
@@ -108,7 +111,7 @@ export class OrderStatusTable extends Construct {
       updatedAt: ENTERED_TIME,
     };
     const totalCents: FieldValue = { jsonPath: '$.validation.totalCents', jsonata: '{% $string($states.input.validation.totalCents) %}' };
-    const common = { table: this.table, comment: 'Records the order as PLACED, owned by this execution' };
+    const common = { table: this.table, comment: 'Records the order as PLACED, owned by this execution', taskTimeout: TASK_TIMEOUT };
     const values = { ...this.attributeValues(item), totalCents: this.number(totalCents) };
     const task = this.jsonata
       ? tasks.DynamoPutItem.jsonata(this, 'RecordOrderPlaced', { ...common, stateName: 'RecordOrderPlaced', item: values, outputs: '{% $states.input %}' })
@@ -145,6 +148,7 @@ export class OrderStatusTable extends Construct {
     const common = {
       table: this.table,
       comment: spec.comment,
+      taskTimeout: TASK_TIMEOUT,
       stateName: spec.stateName,
       key: { orderId: this.string(input('orderId')) },
       updateExpression: `SET ${Object.keys(assignments).map((attribute) => `#${attribute} = :${attribute}`).join(', ')}`,
