@@ -38,9 +38,13 @@ export interface LocalRunnerOptions {
    */
   readonly account?: string;
   /**
-   * Replacements for Task states' calls that every execution gets, keyed by state name or
-   * `Resource` (an execution's own `RunOptions.tasks` take precedence).
+   * Replacements for Task states' calls that every execution gets, keyed by state name,
+   * `Resource`, or service action (`'http:invoke'`, `'aws-sdk:ssm:getParameter'`): the handlers
+   * that answer HTTP tasks and AWS SDK calls no local integration emulates (an execution's own
+   * `RunOptions.tasks` take precedence).
    * @default - none
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/call-https-apis.html
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
    */
   readonly tasks?: Record<string, TaskHandler>;
   /**
