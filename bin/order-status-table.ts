@@ -58,7 +58,7 @@ interface StatusUpdate {
 export interface OrderStatusTableProps {
   /**
    * The query language of the tasks that write the table (that of the workflow they are in).
-   * @default sfn.QueryLanguage.JSONPATH
+   * @default sfn.QueryLanguage.JSON_PATH
    */
   readonly queryLanguage?: sfn.QueryLanguage;
 }
