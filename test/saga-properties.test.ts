@@ -240,6 +240,9 @@ async function runSchedule(runner: LocalRunner, machine: LocalStateMachine, sche
   const published: Array<{ detailType: string; detail: Record<string, unknown> }> = [];
   const results: Record<string, (input: any, context: TaskContext) => unknown> = {
     ValidateOrder: () => ({ totalCents: 3900, currency: 'USD' }),
+    // the ids the Orders table's status writes record
+    ReserveInventory: () => ({ reservationId: 'RES-4242' }),
+    ChargePayment: () => ({ chargeId: 'CH-4242' }),
     CreateShipment: () => ({ trackingNumber: 'PW0000004242' }),
     CheckFraudRisk: () => ({
       ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:FraudCheck:1',
