@@ -1,5 +1,5 @@
 import { Agent, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { requireOptional } from './optional-package';
 import type { LocalTableDefinition } from './table-definitions';
 import { attributeValueMapToJson, jsonToAttributeValueMap } from './attribute-values';
@@ -164,7 +164,11 @@ export class LocalDynamoDB {
     if (!starting) return;
     const { server, client } = await starting.catch(() => ({ server: undefined, client: undefined }));
     client?.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    }
   }
 
   private start(): Promise<Started> {
@@ -181,14 +185,16 @@ export class LocalDynamoDB {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     server.unref();
+    server.on('connection', (socket: Socket) => socket.unref());
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // No keep-alive: an idle pooled connection would keep a test process alive after its last test.
+    // Connections are kept alive (a new one per request costs more than the request); neither
+    // end holds the process open: Node unrefs idle pooled sockets, and the server's are unref'd here.
     const client = new sdk.DynamoDBClient({
       endpoint,
       region: this.region,
       maxAttempts: 1,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      requestHandler: { httpAgent: new Agent({ keepAlive: false }) },
+      requestHandler: { httpAgent: new Agent({ keepAlive: true }) },
     });
     for (const table of this.tables) await client.send(new sdk.CreateTableCommand(table.request));
     return { server, endpoint, client, sdk };
