@@ -18,6 +18,12 @@ export const ORDER_TASK_STUBS: Record<string, () => unknown> = {
   PublishOrderCompensated: () => ({ Entries: [{ EventId: 'e-2' }], FailedEntryCount: 0 }),
   PublishCompensationFailed: () => ({ Entries: [{ EventId: 'e-3' }], FailedEntryCount: 0 }),
   PublishOrderInvalid: () => ({ Entries: [{ EventId: 'e-4' }], FailedEntryCount: 0 }),
+  // The Orders table's DynamoDB tasks: UpdateItem/PutItem answer {} (plus HTTP metadata) without ReturnValues.
+  RecordOrderPlaced: () => ({}),
+  RecordOrderReserved: () => ({}),
+  RecordOrderCharged: () => ({}),
+  RecordOrderShipped: () => ({}),
+  RecordOrderCompensated: () => ({}),
 };
 
 /**

@@ -7,6 +7,9 @@ import { completeWithReview, ReviewedRun, ReviewScript } from './order-review';
 /** The order workflow of the example app, by construct path. */
 export const ORDER_WORKFLOW = 'OrderProcessing/OrderWorkflow';
 
+/** The Orders table the order workflow keeps each order's status in, by construct path. */
+export const ORDERS_TABLE = 'OrderProcessing/Orders';
+
 /** The EventBridge trigger that starts the order workflow. */
 export const ORDER_PLACED_TRIGGER = `${ORDER_WORKFLOW}/OrderPlaced`;
 

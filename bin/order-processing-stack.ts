@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { OrderStatusTable } from './order-status-table';
 import { ApprovalService, DeadLetterQueue, EventTrigger, HumanApproval, LambdaStep, LambdaStepProps, NestedWorkflowStep, PublishEventStep, RetryPolicy, Saga, Workflow } from '../lib';
 
 const HANDLERS_DIR = path.join(__dirname, '..', 'lambda', 'orders');
@@ -76,6 +77,8 @@ export class OrderProcessingStack extends Stack {
   public readonly alertTopic: sns.Topic;
   /** The query language of both workflows. */
   public readonly queryLanguage: sfn.QueryLanguage;
+  /** The Orders table and the DynamoDB tasks that keep each order's status in it. */
+  public readonly orderStatus: OrderStatusTable;
 
   constructor(scope: Construct, id: string, props: OrderProcessingStackProps = {}) {
     super(scope, id, props);
@@ -88,6 +91,7 @@ export class OrderProcessingStack extends Stack {
     });
     this.approvals = new ApprovalService(this, 'Approvals', { approvers: [this.reviewerRole] });
     this.fraudCheck = this.fraudCheckWorkflow();
+    this.orderStatus = new OrderStatusTable(this, 'Orders', { queryLanguage: this.queryLanguage });
 
     const validate = this.step('ValidateOrder', 'validate-order', this.resultAt('validation'));
     validate.addCatch(this.orderInvalid(), { errors: ['ValidationError'], ...this.errorAt('validationError') });
@@ -110,7 +114,7 @@ export class OrderProcessingStack extends Stack {
     );
 
     this.workflow = new Workflow(this, 'OrderWorkflow', {
-      definition: sfn.Chain.start(validate).next(checkFraudRisk).next(this.orderSaga()).next(completed),
+      definition: sfn.Chain.start(validate).next(checkFraudRisk).next(this.orderSaga()).next(this.recordShipped(completed)).next(completed),
       timeout: Duration.days(3),
       queryLanguage: this.queryLanguage,
     });
@@ -136,11 +140,15 @@ export class OrderProcessingStack extends Stack {
     return new Saga(this, 'OrderSaga', {
       queryLanguage: this.queryLanguage,
       steps: [
+        // The order's row in the Orders table; undone by marking it COMPENSATED, after every other compensation.
+        { action: this.orderStatus.placed(), compensation: this.orderStatus.compensated() },
         // A reservation that timed out may exist: ReleaseInventory releases it by the order's key (default ambiguous errors).
         {
           action: this.step('ReserveInventory', 'reserve-inventory', this.resultAt('reservation')),
           compensation: this.step('ReleaseInventory', 'release-inventory', this.resultAt('release')),
         },
+        // A status write needs no undo of its own: RecordOrderCompensated overwrites it.
+        { action: this.orderStatus.transition('PLACED', 'RESERVED', { reservationId: 'reservation.reservationId' }), ambiguousErrors: [] },
         // A request that may have been stored and announced needs no undo: its task token dies with the execution.
         { action: this.reviewStep(), ambiguousErrors: [] },
         // A charge that timed out, or whose reply was lost, may have been taken: RefundPayment refunds it by the order's key.
@@ -152,6 +160,7 @@ export class OrderProcessingStack extends Stack {
           compensation: this.step('RefundPayment', 'refund-payment', this.resultAt('refund')),
           ambiguousErrors: [...Saga.DEFAULT_AMBIGUOUS_ERRORS, PAYMENT_TIMEOUT],
         },
+        { action: this.orderStatus.transition('RESERVED', 'CHARGED', { chargeId: 'charge.chargeId' }), ambiguousErrors: [] },
         // A confirmation or an analytics record that may exist needs no undo: OrderCompensated tells both the order was cancelled.
         { action: notify, ambiguousErrors: [] },
         // A shipment that timed out may exist, and nothing cancels one: the run ends in NeedsReconciliation (default ambiguous errors).
@@ -178,6 +187,17 @@ export class OrderProcessingStack extends Stack {
         failedStep: this.readFailure('failedStep'),
       }),
     });
+  }
+
+  /**
+   * Records the shipment in the Orders table, then goes on to `next` either way: the order is
+   * fulfilled once shipped, so a status write that fails after its retries (the row was taken
+   * over by a newer execution) must not compensate it (its error is kept at `$.statusError`).
+   */
+  private recordShipped(next: sfn.IChainable): sfn.TaskStateBase {
+    const shipped = this.orderStatus.transition('CHARGED', 'SHIPPED', { trackingNumber: 'shipment.trackingNumber' });
+    shipped.addCatch(next, { errors: [sfn.Errors.ALL], ...this.errorAt('statusError') });
+    return shipped;
   }
 
   /** A reviewer approves flagged orders; rejection and expiry compensate like any failure. */

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { ApprovalView } from '../lib/approval/approval-record';
 import { expressBlockers, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib/asl';
 import { ExecutionResult, LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
-import { ORDER_WORKFLOW, readOrders, runExampleOrder, SILENT_LOGS } from './example-orders';
+import { ORDER_WORKFLOW, ORDERS_TABLE, readOrders, runExampleOrder, SILENT_LOGS } from './example-orders';
 import { orderWorkflowDiagram, writeDiagram } from './order-diagrams';
 import { readReviewScript } from './order-review';
 import { compensationsOf, OrderOutcome, outcomeOf } from './order-outcome';
@@ -55,6 +55,7 @@ async function main(): Promise<number> {
 
   console.log(`Order workflow ${ORDER_WORKFLOW}: ${runs.length} orders from ${options.orders}, each delivered as an OrderPlaced event, run locally\n`);
   printTable(runs);
+  await printOrderRows(runner, runs);
   printCost(workflow, runs);
   await writeDiagrams(runner, runs, options.diagrams);
   const mismatches = runs.filter((run) => run.expected && outcomeOf(run.result) !== run.expected.outcome);
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
   for (const run of mismatches) {
     console.log(`  ${run.orderId}: expected ${run.expected!.outcome}, got ${outcomeOf(run.result)} (${run.result.error ?? ''})`);
   }
+  await runner.dispose();
   return mismatches.length === 0 ? 0 : 1;
 }
 
@@ -82,6 +84,20 @@ function printTable(runs: OrderRun[]): void {
   for (const row of [header, ...rows]) {
     console.log(row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '));
   }
+}
+
+/** The Orders table's rows the runs wrote (the local DynamoDB the runner started for the workflow's DynamoDB tasks). */
+async function printOrderRows(runner: LocalRunner, runs: OrderRun[]): Promise<void> {
+  const table = runner.dynamoDb.tableName(ORDERS_TABLE);
+  const rows = await runner.dynamoDb.items(ORDERS_TABLE);
+  const byOrder = new Map(rows.map((row) => [String(row.orderId), row]));
+  console.log(`\nOrders table (${table}, local DynamoDB): ${rows.length} rows written by the workflow's DynamoDB tasks`);
+  const columns = ['orderId', 'status', 'reservationId', 'chargeId', 'trackingNumber', 'totalCents', 'currency', 'updatedAt'];
+  const lines = runs.map((run) => byOrder.get(run.orderId)).map((row) => columns.map((column) => (row ? String(row[column] ?? '-') : column === 'orderId' ? '' : '-')));
+  runs.forEach((run, index) => (lines[index][0] = byOrder.has(run.orderId) ? run.orderId : `${run.orderId} (no row)`));
+  const header = columns.map((column) => column.toUpperCase());
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
+  for (const line of [header, ...lines]) console.log(line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
 }
 
 /** What the batch, and a million orders like it, would cost as STANDARD and as EXPRESS. */

@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -145,20 +144,23 @@ describe('LocalRunner', () => {
     expect(() => runner.stateMachine('Orders')).toThrow(/No state machine matches 'Orders'\. State machines found: TestStack\/Workflow\/StateMachine/);
   });
 
-  test('refuses a Task with nothing to run locally, naming it, unless the test replaces it', async () => {
-    // GIVEN a DynamoDB task: no local integration
+  test('refuses a Task with nothing to run locally, naming it and the handler key, unless the test registers one', async () => {
+    // GIVEN an AWS SDK call no local integration answers (SSM GetParameter)
     const runner = runnerFor((stack) =>
-      new tasks.DynamoGetItem(stack, 'LoadCustomer', {
-        table: new dynamodb.Table(stack, 'Customers', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } }),
-        key: { id: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.id')) },
+      new tasks.CallAwsService(stack, 'LoadSetting', {
+        service: 'ssm',
+        action: 'getParameter',
+        parameters: { Name: sfn.JsonPath.stringAt('$.name') },
+        iamResources: ['*'],
       }),
     );
-    // THEN
-    await expect(runner.stateMachine().run({ id: 'c-1' })).rejects.toThrow(
-      /Task 'LoadCustomer' \(arn:aws:states:::dynamodb:getItem\): no local integration for this resource[\s\S]*RunOptions.tasks/,
+    // THEN the run is refused before it starts, naming the state and the keys to register a handler under
+    await expect(runner.stateMachine().run({ name: 'limit' })).rejects.toThrow(
+      /Task 'LoadSetting' \(arn:aws:states:::aws-sdk:ssm:getParameter\): no local integration answers it: register a handler in RunOptions.tasks or LocalRunnerOptions.tasks under 'aws-sdk:ssm:getParameter' \(every such Task\) or 'LoadSetting'/,
     );
-    const result = await runner.stateMachine().run({ id: 'c-1' }, { tasks: { LoadCustomer: (input) => ({ Item: { id: { S: input.Key.id.S } } }) } });
-    expect(result.output).toEqual({ Item: { id: { S: 'c-1' } } });
+    // AND a handler registered by service action answers it
+    const result = await runner.stateMachine().run({ name: 'limit' }, { tasks: { 'aws-sdk:ssm:getParameter': (input) => ({ Parameter: { Name: input.Name, Value: '10' } }) } });
+    expect(result.output).toEqual({ Parameter: { Name: 'limit', Value: '10' } });
   });
 
   test('runs a JSONata state machine built with aws-cdk-lib, with variables across states', async () => {
@@ -309,21 +311,24 @@ describe('LocalRunner callbacks (.waitForTaskToken)', () => {
     await expect(execution.waitForTaskToken('AwaitAnswer')).rejects.toThrow(/The execution ended \(FAILED\) before task 'AwaitAnswer' waited/);
   });
 
-  test('a callback task of another service (SQS) is taken as sent, with the token in what it sent', async () => {
-    const runner = runnerFor((stack) =>
-      new tasks.SqsSendMessage(stack, 'AskWarehouse', {
-        queue: new sqs.Queue(stack, 'Requests', { enforceSSL: true }),
-        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-        messageBody: sfn.TaskInput.fromObject({ token: sfn.JsonPath.taskToken }),
-        taskTimeout: sfn.Timeout.duration(Duration.hours(1)),
-      }),
+  test('a callback task of another service (SQS) records the message it sent, with the token, and waits for it', async () => {
+    const runner = runnerFor(
+      (stack) =>
+        new tasks.SqsSendMessage(stack, 'AskWarehouse', {
+          queue: new sqs.Queue(stack, 'Requests', { enforceSSL: true }),
+          integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+          messageBody: sfn.TaskInput.fromObject({ token: sfn.JsonPath.taskToken }),
+          taskTimeout: sfn.Timeout.duration(Duration.hours(1)),
+        }),
       Duration.hours(2),
     );
     const execution = runner.stateMachine().start({});
     const task = await execution.waitForTaskToken('AskWarehouse');
     expect(task.input.MessageBody).toEqual({ token: task.taskToken });
     runner.sendTaskSuccess(task.taskToken, '{"picked":true}');
-    expect((await execution.result).output).toEqual({ picked: true });
+    const result = await execution.result;
+    expect(result.output).toEqual({ picked: true });
+    expect(result.sentMessages).toEqual([expect.objectContaining({ queueUrl: expect.stringMatching(/^https:\/\/sqs\.us-east-1\.amazonaws\.com\/123456789012\/TestStack-Requests/), body: JSON.stringify({ token: task.taskToken }), stateName: 'AskWarehouse' })]);
   });
 
   test('dispose ends every wait', async () => {

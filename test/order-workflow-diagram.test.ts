@@ -65,13 +65,14 @@ describe('order workflow diagrams and coverage (example app)', () => {
     const run = diagram.withRun(result, { durations: false });
     // THEN
     const mark = (state: string) => run.overlay!.elements.get(diagram.model.stateElements.get(state)!);
-    expect(mark('CreateShipment')).toEqual({ status: 'caught', badge: '11', notes: ['✗ ShipmentFailed (caught)'] });
-    expect(mark('OrderSaga compensate')).toEqual({ status: 'taken', badge: '13', notes: [] });
-    expect(mark('RefundPayment')).toEqual({ status: 'taken', badge: '14', notes: [] });
-    expect(mark('ReleaseInventory')).toEqual({ status: 'taken', badge: '15', notes: [] });
-    expect(mark('OrderSaga failed')).toEqual({ status: 'failed', badge: '18', notes: ['✗ ShipmentFailed'] });
+    expect(mark('CreateShipment')).toEqual({ status: 'caught', badge: '14', notes: ['✗ ShipmentFailed (caught)'] });
+    expect(mark('OrderSaga compensate')).toEqual({ status: 'taken', badge: '16', notes: [] });
+    expect(mark('RefundPayment')).toEqual({ status: 'taken', badge: '17', notes: [] });
+    expect(mark('ReleaseInventory')).toEqual({ status: 'taken', badge: '18', notes: [] });
+    expect(mark('RecordOrderCompensated')).toEqual({ status: 'taken', badge: '19', notes: [] });
+    expect(mark('OrderSaga failed')).toEqual({ status: 'failed', badge: '22', notes: ['✗ ShipmentFailed'] });
     expect(mark('OrderCompleted')).toEqual({ status: 'untaken' });
-    expect(run.overlay!.subtitle).toBe(`${result.executionArn.split(':').pop()} · FAILED: ShipmentFailed · 18 states entered · 0 retries`);
+    expect(run.overlay!.subtitle).toBe(`${result.executionArn.split(':').pop()} · FAILED: ShipmentFailed · 22 states entered · 0 retries`);
   });
 
   test('the README\'s pictures are drawn from the DOT source the code produces today (npm run docs:diagrams)', async () => {
@@ -94,7 +95,7 @@ describe('order workflow diagrams and coverage (example app)', () => {
 
     test('a notification branch that fails compensates the payment and the reservation', async () => {
       const result = await workflow.run(ORDERS.get('ORD-1001'), { ...QUIET, tasks: { SendConfirmation: failsWith('EmailRejected') } });
-      expect(result.path.slice(result.path.indexOf('OrderSaga failure record'))).toEqual(['OrderSaga failure record', 'OrderSaga compensate', 'RefundPayment', 'ReleaseInventory', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']);
+      expect(result.path.slice(result.path.indexOf('OrderSaga failure record'))).toEqual(['OrderSaga failure record', 'OrderSaga compensate', 'RefundPayment', 'ReleaseInventory', 'RecordOrderCompensated', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']);
       expect(JSON.parse(result.cause!).sagaError).toMatchObject({ failedStep: 'NotifyCustomer', Error: 'EmailRejected' });
     });
 
@@ -106,7 +107,7 @@ describe('order workflow diagrams and coverage (example app)', () => {
 
     test('a release that fails after a declined card ends in CompensationFailed, announced', async () => {
       const result = await workflow.run(ORDERS.get('ORD-1005'), { ...QUIET, tasks: { ReleaseInventory: failsWith('WarehouseUnavailable') } });
-      expect(result.path.slice(-4)).toEqual(['ReleaseInventory', 'OrderSaga compensation check', 'PublishCompensationFailed', 'OrderSaga CompensationFailed']);
+      expect(result.path.slice(-5)).toEqual(['ReleaseInventory', 'RecordOrderCompensated', 'OrderSaga compensation check', 'PublishCompensationFailed', 'OrderSaga CompensationFailed']);
       expect(result.error).toBe('CompensationFailed');
     });
 
@@ -131,6 +132,35 @@ describe('order workflow diagrams and coverage (example app)', () => {
       expect(result.catches.map((c) => [c.stateName, c.next])).toContainEqual([publish, end]);
     });
 
+    test.each<[string, string, string[]]>([
+      // The put itself may have happened (a timeout): its compensation marks the row COMPENSATED.
+      ['RecordOrderPlaced', 'States.Timeout', ['RecordOrderPlaced', 'OrderSaga failure record', 'OrderSaga compensate', 'RecordOrderCompensated', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']],
+      // A table that is not there: nothing happened, nothing to undo.
+      ['RecordOrderPlaced', 'DynamoDB.ResourceNotFoundException', ['RecordOrderPlaced', 'OrderSaga failure record', 'OrderSaga compensate', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']],
+      // Another execution took the order over: undo the reservation, mark the row.
+      ['RecordOrderReserved', 'DynamoDB.ConditionalCheckFailedException', ['RecordOrderReserved', 'OrderSaga failure record', 'OrderSaga compensate', 'ReleaseInventory', 'RecordOrderCompensated', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']],
+      ['RecordOrderCharged', 'DynamoDB.ConditionalCheckFailedException', ['RecordOrderCharged', 'OrderSaga failure record', 'OrderSaga compensate', 'RefundPayment', 'ReleaseInventory', 'RecordOrderCompensated', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']],
+    ])('%s fails with %s: the saga undoes what ran before it', async (task, error, tail) => {
+      // an order of its own: no row of an earlier run in the table
+      const order = { ...ORDERS.get('ORD-1001'), orderId: `ORD-19${task.length}${error.length}` };
+      const result = await workflow.run(order, { ...QUIET, tasks: { [task]: failsWith(error) } });
+      expect(result.path.slice(result.path.indexOf(task))).toEqual(tail);
+      expect(JSON.parse(result.cause!).sagaError).toMatchObject({ failedStep: task, Error: error });
+    });
+
+    test('a status write that fails after the shipment does not undo a fulfilled order; its error is kept', async () => {
+      const result = await workflow.run(ORDERS.get('ORD-1001'), { ...QUIET, tasks: { RecordOrderShipped: failsWith('DynamoDB.ConditionalCheckFailedException') } });
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.path.slice(-3)).toEqual(['RecordOrderShipped', 'PublishOrderCompleted', 'OrderCompleted']);
+      expect(result.output.statusError.Error).toBe('DynamoDB.ConditionalCheckFailedException');
+    });
+
+    test('a COMPENSATED mark that fails ends in CompensationFailed, after the other compensations ran', async () => {
+      const result = await workflow.run(ORDERS.get('ORD-1005'), { ...QUIET, tasks: { RecordOrderCompensated: failsWith('DynamoDB.ConditionalCheckFailedException') } });
+      expect(result.path.slice(-5)).toEqual(['ReleaseInventory', 'RecordOrderCompensated', 'OrderSaga compensation check', 'PublishCompensationFailed', 'OrderSaga CompensationFailed']);
+      expect(JSON.parse(result.cause!).sagaError.compensationErrors.RecordOrderCompensated.Error).toBe('DynamoDB.ConditionalCheckFailedException');
+    });
+
     test('the order workflow and its fraud check reach 100% of states and transitions, every Catch and Choice branch included', () => {
       // WHEN
       const report = StateMachineCoverage.global.report({ stateMachines: ['OrderProcessing/OrderWorkflow', 'OrderProcessing/FraudCheckWorkflow'] });
@@ -139,7 +169,7 @@ describe('order workflow diagrams and coverage (example app)', () => {
       expect(report.machines.map((machine) => machine.title)).toEqual(['OrderProcessing/FraudCheckWorkflow', 'OrderProcessing/OrderWorkflow']);
       expect(report.thresholdFailures({ states: 100, transitions: 100, catches: 100, choiceBranches: 100 })).toEqual([]);
       const orders = report.machines[1];
-      expect([orders.states.total, orders.transitions.total, orders.catches.total, orders.choiceBranches.total]).toEqual([28, 42, 17, 10]);
+      expect([orders.states.total, orders.transitions.total, orders.catches.total, orders.choiceBranches.total]).toEqual([33, 55, 23, 12]);
     });
   });
 });

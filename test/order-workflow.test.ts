@@ -7,7 +7,7 @@ import { compensationsOf, outcomeOf } from '../bin/order-outcome';
 import { addOrderProcessing, OrderProcessingStack, ORDERS_SOURCE } from '../bin/order-processing-stack';
 import { readReviewScript, ReviewedRun } from '../bin/order-review';
 import { checkAslSchema } from '../lib/validation/asl-schema';
-import { aslSnapshot, LocalApprovals, LocalRunner, LocalStateMachine, TaskFailure } from '../lib/testing';
+import { aslSnapshot, ExecutionResult, LocalApprovals, LocalRunner, LocalStateMachine, TaskFailure } from '../lib/testing';
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
 const EXPECTED = JSON.parse(readFileSync(path.join(EXAMPLES, 'order-outcomes.json'), 'utf8'));
@@ -19,9 +19,36 @@ const QUIET = { environment: SILENT_LOGS };
 const NO_REVIEW = ['ReviewOrder', 'ReviewOrder: required?', 'ReviewOrder: not required'];
 const REVIEWED = ['ReviewOrder', 'ReviewOrder: required?', 'ReviewOrder: wait for decision'];
 const fulfilment = (review: string[]) => [
-  'ValidateOrder', 'CheckFraudRisk', 'ReserveInventory', ...review, 'ChargePayment', 'NotifyCustomer', 'SendConfirmation', 'UpdateAnalytics', 'CreateShipment',
-  'PublishOrderCompleted', 'OrderCompleted',
+  'ValidateOrder', 'CheckFraudRisk', 'RecordOrderPlaced', 'ReserveInventory', 'RecordOrderReserved', ...review, 'ChargePayment', 'RecordOrderCharged',
+  'NotifyCustomer', 'SendConfirmation', 'UpdateAnalytics', 'CreateShipment', 'RecordOrderShipped', 'PublishOrderCompleted', 'OrderCompleted',
 ];
+
+/** The Orders table, by the construct path of the example's OrderStatusTable. */
+const ORDERS_TABLE = 'OrderProcessing/Orders';
+
+/**
+ * The row the Orders table holds for an order after its run (against the runner's local
+ * DynamoDB): SHIPPED with every id for a fulfilled order, COMPENSATED for one the saga undid,
+ * none for an invalid one (it never reaches RecordOrderPlaced).
+ */
+function expectedRow(order: any, result: ExecutionResult, outcome: string): Record<string, unknown> | undefined {
+  if (outcome === 'invalid') return undefined;
+  const stamp = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  const row: Record<string, unknown> = {
+    orderId: order.orderId,
+    executionId: result.executionArn,
+    customerId: order.customer.id,
+    currency: order.currency,
+    totalCents: expect.any(Number),
+    placedAt: stamp,
+    updatedAt: stamp,
+    status: outcome === 'succeeded' ? 'SHIPPED' : 'COMPENSATED',
+  };
+  if (result.path.includes('RecordOrderReserved')) row.reservationId = expect.stringMatching(/^RES-/);
+  if (result.path.includes('RecordOrderCharged')) row.chargeId = expect.stringMatching(/^CH-/);
+  if (outcome === 'succeeded') row.trackingNumber = result.output.shipment.trackingNumber;
+  return row;
+}
 
 function readOrder(file: string): any {
   return ORDERS.get(file);
@@ -39,6 +66,8 @@ describe('order workflow (example app)', () => {
     runner = LocalRunner.fromStack(stack);
     workflow = runner.stateMachine('OrderWorkflow');
   });
+
+  afterAll(() => runner.dispose());
 
   /** Delivers an order's OrderPlaced event; a flagged order is decided as examples/review-decisions.json says. */
   function runOrder(order: { orderId: string }): Promise<ReviewedRun> {
@@ -89,6 +118,8 @@ describe('order workflow (example app)', () => {
     if (expected.error) expect(result.error).toBe(expected.error);
     expect(review?.status.toLowerCase()).toBe(expected.review);
     expect(result.retries).toHaveLength(expected.retries ?? 0);
+    // AND the Orders table holds what the run's DynamoDB tasks wrote (local DynamoDB, no mocks)
+    expect(await runner.dynamoDb.getItem(ORDERS_TABLE, { orderId: order.orderId })).toEqual(expectedRow(order, result, expected.outcome));
     if (expected.outcome === 'succeeded') {
       expect(result.path).toEqual(fulfilment(review ? REVIEWED : NO_REVIEW));
       expect(result.output).toMatchObject({
@@ -139,7 +170,7 @@ describe('order workflow (example app)', () => {
       const { result } = await runOrder(order);
       // THEN
       expect(result.path.slice(result.path.indexOf('ChargePayment'))).toEqual([
-        'ChargePayment', 'OrderSaga failure record', 'OrderSaga compensate', 'RefundPayment', 'ReleaseInventory',
+        'ChargePayment', 'OrderSaga failure record', 'OrderSaga compensate', 'RefundPayment', 'ReleaseInventory', 'RecordOrderCompensated',
         'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed',
       ]);
       expect(result.retries.map((retry) => retry.error)).toEqual(['PaymentProviderTimeout', 'PaymentProviderTimeout', 'PaymentProviderTimeout']);
@@ -171,7 +202,7 @@ describe('order workflow (example app)', () => {
 
     test('ReserveInventory times out: ReleaseInventory releases the reservation it may have made', async () => {
       const result = await workflow.run(readOrder('ORD-1002.json'), { ...QUIET, tasks: { ReserveInventory: timesOut('Lambda.Unknown') } });
-      expect(result.path.slice(-7)).toEqual(['ReserveInventory', 'OrderSaga failure record', 'OrderSaga compensate', 'ReleaseInventory', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']);
+      expect(result.path.slice(-8)).toEqual(['ReserveInventory', 'OrderSaga failure record', 'OrderSaga compensate', 'ReleaseInventory', 'RecordOrderCompensated', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']);
       expect(JSON.parse(result.cause!).release).toEqual({ releasedReservationId: 'RES-1002' });
     });
 
@@ -179,8 +210,9 @@ describe('order workflow (example app)', () => {
       // WHEN
       const result = await workflow.run(readOrder('ORD-1001.json'), { ...QUIET, tasks: { CreateShipment: timesOut() } });
       // THEN
-      expect(result.path.slice(-8)).toEqual([
-        'CreateShipment', 'OrderSaga failure record', 'OrderSaga compensate', 'RefundPayment', 'ReleaseInventory', 'OrderSaga compensation check', 'PublishNeedsReconciliation', 'OrderSaga NeedsReconciliation',
+      expect(result.path.slice(-9)).toEqual([
+        'CreateShipment', 'OrderSaga failure record', 'OrderSaga compensate', 'RefundPayment', 'ReleaseInventory', 'RecordOrderCompensated', 'OrderSaga compensation check',
+        'PublishNeedsReconciliation', 'OrderSaga NeedsReconciliation',
       ]);
       expect(outcomeOf(result)).toBe('needs reconciliation');
       expect(result.error).toBe('NeedsReconciliation');
@@ -194,7 +226,7 @@ describe('order workflow (example app)', () => {
 
     test('a review or a notification that times out needs no undo (ambiguousErrors: []): only the earlier steps are compensated', async () => {
       const result = await workflow.run(readOrder('ORD-1001.json'), { ...QUIET, tasks: { SendConfirmation: timesOut() } });
-      expect(result.path.slice(-7)).toEqual(['OrderSaga failure record', 'OrderSaga compensate', 'RefundPayment', 'ReleaseInventory', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']);
+      expect(result.path.slice(-8)).toEqual(['OrderSaga failure record', 'OrderSaga compensate', 'RefundPayment', 'ReleaseInventory', 'RecordOrderCompensated', 'OrderSaga compensation check', 'PublishOrderCompensated', 'OrderSaga failed']);
       expect(outcomeOf(result)).toBe('compensated');
       expect(JSON.parse(result.cause!).sagaError).toMatchObject({ failedStep: 'NotifyCustomer', Error: 'States.Timeout', ambiguous: false });
     });
@@ -292,6 +324,45 @@ describe('order workflow (example app)', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({ source: ['aws.states'], detail: Match.objectLike({ status: ['FAILED', 'TIMED_OUT', 'ABORTED'] }) }),
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^OrderAlerts') }, DeadLetterConfig: { Arn: Match.anyValue() }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 10 }) })],
+    });
+  });
+
+  describe('the Orders table (direct DynamoDB tasks, run against the local DynamoDB)', () => {
+    test('is one table keyed by orderId, with point-in-time recovery, that the state machine may only put and update items in', () => {
+      const template = Template.fromStack(stack);
+      const tableId = stack.getLogicalId(stack.orderStatus.table.node.defaultChild as never);
+      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      });
+      const tableStatements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement)
+        .filter((statement: any) => JSON.stringify(statement).includes(tableId));
+      expect(tableStatements.map((statement: any) => [statement.Action, statement.Resource])).toEqual(
+        expect.arrayContaining([
+          ['dynamodb:PutItem', { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':table/', { Ref: tableId }]] }],
+          ['dynamodb:UpdateItem', expect.anything()],
+        ]),
+      );
+      for (const statement of tableStatements) expect(String(statement.Action)).toMatch(/^dynamodb:(PutItem|UpdateItem)$/);
+    });
+
+    test('a row taken over by a newer execution is left alone: the conditional update fails (DynamoDB.ConditionalCheckFailedException), the reservation is released', async () => {
+      // GIVEN another execution claims the order's row while this one reserves the inventory
+      const order = readOrder('ORD-1002.json');
+      const takeOver = async () => {
+        await runner.dynamoDb.putItem(ORDERS_TABLE, { orderId: order.orderId, status: 'PLACED', executionId: 'arn:aws:states:us-east-1:123456789012:execution:OrderWorkflow:newer' });
+        return { reservationId: 'RES-1002', lines: [] };
+      };
+      // WHEN
+      const result = await workflow.run(order, { ...QUIET, functions: { ReserveInventoryFunction: takeOver } });
+      // THEN this execution undoes its reservation and cannot mark the newer execution's row: CompensationFailed, visibly
+      expect(JSON.parse(result.cause!).sagaError).toMatchObject({ failedStep: 'RecordOrderReserved', Error: 'DynamoDB.ConditionalCheckFailedException' });
+      expect(compensationsOf(result)).toEqual(['ReleaseInventory']);
+      expect(result.error).toBe('CompensationFailed');
+      expect(await runner.dynamoDb.getItem(ORDERS_TABLE, { orderId: order.orderId })).toEqual({
+        orderId: order.orderId, status: 'PLACED', executionId: 'arn:aws:states:us-east-1:123456789012:execution:OrderWorkflow:newer',
+      });
     });
   });
 

@@ -2,6 +2,8 @@ import { AslDefinition, AslState, listStates } from '../asl/definition';
 import { HistoryEvent, HistoryEventType } from './engine/history';
 import { assignThreads } from './history-threads';
 import type { PublishedEvent } from './put-events-integration';
+import type { PublishedMessage } from './integrations/sns-integration';
+import type { SentMessage } from './integrations/sqs-integration';
 
 /** How an execution ended, with Step Functions' status names. */
 export type ExecutionResultStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'RUNNING';
@@ -65,6 +67,8 @@ export interface ExecutionResultProps {
    * @default - none
    */
   readonly publishedEvents?: PublishedEvent[];
+  readonly sentMessages?: SentMessage[];
+  readonly publishedMessages?: PublishedMessage[];
   /**
    * The definition that ran: the history does not record a Fail state's error, so a catch or
    * retry after one takes the error from the state's `Error` and `Cause` fields.
@@ -156,6 +160,10 @@ export class ExecutionResult {
   public readonly childExecutions: ExecutionResult[];
   /** Events its `events:putEvents` tasks published, in order. */
   public readonly publishedEvents: PublishedEvent[];
+  /** Messages its `sqs:sendMessage` tasks sent, in order. */
+  public readonly sentMessages: SentMessage[];
+  /** Messages its `sns:publish` tasks published, in order. */
+  public readonly publishedMessages: PublishedMessage[];
 
   private readonly eventSource: HistoryEvent[] | (() => HistoryEvent[]);
   private readonly definition?: AslDefinition;
@@ -170,6 +178,8 @@ export class ExecutionResult {
     this.cause = props.cause;
     this.childExecutions = props.childExecutions ?? [];
     this.publishedEvents = props.publishedEvents ?? [];
+    this.sentMessages = props.sentMessages ?? [];
+    this.publishedMessages = props.publishedMessages ?? [];
     this.eventSource = props.events;
     this.definition = props.definition;
   }

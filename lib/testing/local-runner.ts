@@ -9,6 +9,14 @@ import { PendingTask, TaskTokenBroker } from './engine/task-tokens';
 import { InvalidDefinitionError } from './engine/validate';
 import { matchesEventPattern } from './event-pattern';
 import { FunctionRegistry, LocalEnvironment } from './function-registry';
+import { dynamoDbIntegration } from './integrations/dynamodb-integration';
+import { LocalDynamoDB } from './integrations/local-dynamodb';
+import { handlerKeys } from './integrations/service-actions';
+import { localQueues, localTopics } from './integrations/resource-references';
+import { s3Integration } from './integrations/s3-integration';
+import { snsIntegration } from './integrations/sns-integration';
+import { sqsIntegration } from './integrations/sqs-integration';
+import { tablesOf } from './integrations/table-definitions';
 import { LocalExecution, LocalRunnerServices, LocalStateMachine, LocalStateMachineSource, RunOptions } from './local-state-machine';
 import { nestedExecutionIntegration } from './nested-execution-integration';
 import { resolvePlaceholders } from './placeholders';
@@ -30,15 +38,22 @@ export interface LocalRunnerOptions {
    */
   readonly account?: string;
   /**
-   * Replacements for Task states' calls that every execution gets, keyed by state name or
-   * `Resource` (an execution's own `RunOptions.tasks` take precedence).
+   * Replacements for Task states' calls that every execution gets, keyed by state name,
+   * `Resource`, or service action (`'http:invoke'`, `'aws-sdk:ssm:getParameter'`): the handlers
+   * that answer HTTP tasks and AWS SDK calls no local integration emulates (an execution's own
+   * `RunOptions.tasks` take precedence).
    * @default - none
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/call-https-apis.html
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
    */
   readonly tasks?: Record<string, TaskHandler>;
   /**
    * The local S3 that distributed Map states read items from (`ItemReader`) and write
-   * results to (`ResultWriter`), for example `LocalS3.fromDirectory('test/fixtures/s3')`.
-   * @default - none: a distributed Map with an ItemReader or ResultWriter fails with `States.ItemReaderFailed`
+   * results to (`ResultWriter`), and `aws-sdk:s3:getObject` / `putObject` tasks read and write,
+   * for example `LocalS3.fromDirectory('test/fixtures/s3')` (one sub-directory per bucket).
+   * @default - none: a distributed Map with an ItemReader or ResultWriter fails with
+   * `States.ItemReaderFailed`, and an `aws-sdk:s3` task is refused before the run
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
    */
   readonly objectStore?: ObjectStore;
 }
@@ -140,9 +155,14 @@ export class LocalRunner {
   private readonly clock = new VirtualClock();
   private readonly broker = new TaskTokenBroker(this.clock);
   private readonly processEnvironment = new ProcessEnvironment();
+  private readonly stacks: AssemblyStack[];
+  private localDynamoDb?: LocalDynamoDB;
+  private readonly objectStore?: ObjectStore;
 
   /** @internal */
   private constructor(stacks: AssemblyStack[], options: LocalRunnerOptions, definitions: LocalStateMachineSource[] = []) {
+    this.stacks = stacks;
+    this.objectStore = options.objectStore;
     this.environment = {
       region: options.region ?? stacks.find((s) => s.region)?.region ?? 'us-east-1',
       account: options.account ?? stacks.find((s) => s.account)?.account ?? '123456789012',
@@ -158,7 +178,7 @@ export class LocalRunner {
       processEnvironment: this.processEnvironment,
       objectStore: options.objectStore,
       defaultTasks: options.tasks ?? {},
-      taskKeys: new Set(sources.flatMap((source) => listStates(source.resolvedDefinition).filter(({ state }) => state.Type === 'Task').flatMap(({ name, state }) => [name, String(state.Resource)]))),
+      taskKeys: new Set(sources.flatMap((source) => listStates(source.resolvedDefinition).filter(({ state }) => state.Type === 'Task').flatMap(({ name, state }) => [name, ...handlerKeys(String(state.Resource))]))),
     };
     this.stateMachines = sources.map((source) => new LocalStateMachine(source, services));
     this.rules = stacks.flatMap((stack) => eventRulesOf(stack).map((rule) => ({ rule, stack })));
@@ -242,13 +262,29 @@ export class LocalRunner {
   }
 
   /**
-   * Ends every waiting callback task, stops the clock and puts back the environment variables
-   * the runner set. Call it after a test that leaves executions waiting.
+   * The local DynamoDB that the runner's DynamoDB tasks read and write, holding the tables of
+   * the stacks read: read a table's items after a run, seed items before one, or create the
+   * tables a plain definition uses. The server starts on first use, not here.
+   *
+   * @see LocalDynamoDB
    */
-  public dispose(): void {
+  public get dynamoDb(): LocalDynamoDB {
+    this.localDynamoDb ??= new LocalDynamoDB(this.stacks.flatMap(tablesOf), this.environment.region);
+    return this.localDynamoDb;
+  }
+
+  /**
+   * Ends every waiting callback task, stops the clock, puts back the environment variables
+   * the runner set and stops the local services it started (DynamoDB). Call it after a test
+   * that leaves executions waiting or uses a local service (`afterAll(() => runner.dispose())`).
+   *
+   * @returns settles when the local services have stopped.
+   */
+  public dispose(): Promise<void> {
     this.broker.dispose();
     this.clock.dispose();
     this.processEnvironment.restore();
+    return this.localDynamoDb?.dispose() ?? Promise.resolve();
   }
 
   /** Resolves when a callback task matching `filter` waits (at once if one already does). */
@@ -312,6 +348,10 @@ export class LocalRunner {
   private readonly integrations = [
     nestedExecutionIntegration((parent, arn) => this.findStateMachine(parent.synthesized?.stack, arn)),
     putEventsIntegration,
+    dynamoDbIntegration(() => this.dynamoDb),
+    sqsIntegration(() => localQueues(this.stacks, this.environment)),
+    snsIntegration(() => localTopics(this.stacks, this.environment)),
+    s3Integration(() => this.objectStore),
   ];
 
   /** The state machine an ARN names: a `${LogicalId}` placeholder of `stack`, or a local ARN. */

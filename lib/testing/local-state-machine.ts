@@ -26,8 +26,11 @@ export interface RunOptions {
   readonly functions?: Record<string, LambdaHandler>;
   /**
    * Replacements for Task states' calls, keyed by state name (also inside Parallel branches
-   * and Map item processors) or by `Resource`: each receives the request and returns the
-   * service's response (see {@link TaskHandler}). Takes precedence over `functions`.
+   * and Map item processors), by `Resource`, or by service action (`'http:invoke'`,
+   * `'aws-sdk:ssm:getParameter'`, `'sqs:sendMessage'` for every pattern of it): each receives
+   * the request and returns the service's response (see {@link TaskHandler}). A state name
+   * wins over a `Resource`, which wins over a service action. Takes precedence over
+   * `functions` and the local integrations (DynamoDB, SQS, SNS, EventBridge, S3).
    * @default - none
    */
   readonly tasks?: Record<string, TaskHandler>;
@@ -179,7 +182,7 @@ export class LocalStateMachine {
     const name = options.name ?? random.uuid();
     const { region, account } = this.services.environment;
     const executionArn = `arn:aws:states:${region}:${account}:execution:${this.name}:${name}`;
-    const scope: ExecutionScope = { machine: this, options: merged, executionArn, childExecutions: [], publishedEvents: [] };
+    const scope: ExecutionScope = { machine: this, options: merged, executionArn, childExecutions: [], publishedEvents: [], sentMessages: [], publishedMessages: [] };
     const { clock, tokens, processEnvironment } = this.services;
     const run = compiled.start(
       { executionArn, name, input: executionInput, stateMachineArn: this.stateMachineArn, stateMachineName: this.name, roleArn: this.source.roleArn, region, account, random, realDelays: options.realDelays ?? false },
@@ -225,7 +228,7 @@ export class LocalStateMachine {
     if (unknown.length > 0) {
       throw new Error(
         `RunOptions.tasks names ${unknown.map((n) => `'${n}'`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not a Task state or Resource. ` +
-          `Task states: ${[...known].filter((key) => !key.startsWith('arn:')).join(', ')}.`,
+          `Task states: ${[...known].filter((key) => !key.startsWith('arn:') && !/^[a-z0-9-]+:/.test(key)).join(', ')}.`,
       );
     }
   }
@@ -261,5 +264,7 @@ function resultOf(run: ExecutionRun, scope: ExecutionScope | undefined, definiti
     definition,
     childExecutions: [...(scope?.childExecutions ?? []), ...run.childRuns.map((child) => resultOf(child, undefined, definition))],
     publishedEvents: scope?.publishedEvents ?? [],
+    sentMessages: scope?.sentMessages ?? [],
+    publishedMessages: scope?.publishedMessages ?? [],
   });
 }

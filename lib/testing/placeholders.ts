@@ -1,6 +1,7 @@
 import { pseudoParameters, replacePlaceholders } from '../asl/flatten';
 import { AssemblyStack } from '../assembly/cloud-assembly';
 import type { FunctionRegistry, LocalEnvironment } from './function-registry';
+import { resourceReference } from './integrations/resource-references';
 
 /** Replaces the `${...}` placeholders of `text` that {@link resolvePlaceholder} resolves; the others stay. */
 export function resolvePlaceholders(text: string, stack: AssemblyStack, environment: LocalEnvironment, functions: FunctionRegistry): string {
@@ -29,7 +30,8 @@ function parameterValue(reference: string, stack: AssemblyStack): string | numbe
 /**
  * What a `${...}` placeholder of a flattened definition stands for locally: pseudo parameters,
  * the ARN or name of a Lambda function of the stack, the ARN of an IAM role (by its literal
- * `RoleName`, else its logical id). Other references stay placeholders (a nested state
+ * `RoleName`, else its logical id), the name or ARN of a DynamoDB table, SQS queue, SNS topic or
+ * S3 bucket (see `resourceReference`). Other references stay placeholders (a nested state
  * machine is found by its `${LogicalId}`).
  */
 function resolvePlaceholder(
@@ -46,5 +48,5 @@ function resolvePlaceholder(
     const roleName = typeof resource.Properties?.RoleName === 'string' ? resource.Properties.RoleName : logicalId;
     return `arn:aws:iam::${environment.account}:role/${roleName}`;
   }
-  return functions.resolveReference(stack, logicalId, attribute);
+  return resourceReference(stack, logicalId, attribute, environment) ?? functions.resolveReference(stack, logicalId, attribute);
 }

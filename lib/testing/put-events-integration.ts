@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { optimizedError } from './integrations/service-errors';
 import { TaskIntegration } from './task-host';
 import { TaskFailure } from './task-failure';
+
+/** PutEvents takes at most 10 entries per call. */
+const MAX_ENTRIES = 10;
+/** PutEvents takes at most 256 KiB of entries per call. */
+const MAX_REQUEST_BYTES = 262_144;
 
 /** An event a run published with `events:putEvents`. */
 export interface PublishedEvent {
@@ -20,8 +26,13 @@ export interface PublishedEvent {
  * Records the events of `events:putEvents` tasks in the execution's result instead of sending
  * them, and answers as EventBridge does: one event id per entry. An entry without `Source`,
  * `DetailType` or a JSON object `Detail` is refused, and the task fails with
- * `EventBridge.FailedEntry` (nothing of that call is recorded).
+ * `EventBridge.FailedEntry` (nothing of that call is recorded). A call with more than 10 entries,
+ * or entries over 256 KiB together (sized as EventBridge sizes them: 14 bytes for `Time`, then
+ * `Source`, `DetailType`, `Detail` and `Resources` in UTF-8), fails with
+ * `EventBridge.AmazonEventBridgeException` (the SDK v1 base exception, as other optimized
+ * integrations report unmodelled errors; AWS's name for this case was not recorded).
  *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html
  */
 export const putEventsIntegration: TaskIntegration = {
@@ -29,6 +40,7 @@ export const putEventsIntegration: TaskIntegration = {
   invoke: async ({ invocation, scope }) => {
     const { stateName } = invocation;
     const entries = ((invocation.input as { Entries?: unknown }).Entries ?? []) as Array<Record<string, unknown>>;
+    checkRequestLimits(entries);
     const failed = entries.map(entryProblem);
     if (failed.some((problem) => problem !== undefined)) {
       const response = {
@@ -64,4 +76,25 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function checkRequestLimits(entries: Array<Record<string, unknown>>): void {
+  if (entries.length === 0 || entries.length > MAX_ENTRIES) {
+    throw optimizedError(
+      'EventBridge.AmazonEventBridgeException',
+      `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES} and greater than or equal to 1`,
+      'AmazonEventBridge', 400, 'ValidationException',
+    );
+  }
+  const bytes = entries.reduce((sum, entry) => sum + entrySize(entry), 0);
+  if (bytes > MAX_REQUEST_BYTES) {
+    throw optimizedError('EventBridge.AmazonEventBridgeException', 'Total size of the entries in the request is over the limit.', 'AmazonEventBridge', 400, 'ValidationException');
+  }
+}
+
+/** An entry's size as EventBridge counts it towards the 256 KiB limit. */
+function entrySize(entry: Record<string, unknown>): number {
+  const text = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(typeof value === 'string' ? value : JSON.stringify(value)));
+  const resources = Array.isArray(entry.Resources) ? entry.Resources.reduce((sum: number, resource) => sum + text(resource), 0) : 0;
+  return 14 + text(entry.Source) + text(entry.DetailType) + text(entry.Detail) + resources;
 }

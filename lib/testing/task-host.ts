@@ -10,6 +10,9 @@ import { FunctionRegistry } from './function-registry';
 import { LambdaHandler, LocalLambdaFunction } from './lambda-runtime';
 import type { LocalStateMachine, RunOptions } from './local-state-machine';
 import { ProcessEnvironment } from './process-environment';
+import { handlerKeys, httpInvokeResult, serviceErrorOf, suggestedHandlerKey } from './integrations/service-actions';
+import type { PublishedMessage } from './integrations/sns-integration';
+import type { SentMessage } from './integrations/sqs-integration';
 import type { PublishedEvent } from './put-events-integration';
 
 /** What a Task state's replacement receives besides its request. */
@@ -47,6 +50,10 @@ export interface ExecutionScope {
   readonly childExecutions: ExecutionResult[];
   /** Events the run's tasks published. */
   readonly publishedEvents: PublishedEvent[];
+  /** SQS messages the run's tasks sent. */
+  readonly sentMessages: SentMessage[];
+  /** SNS messages the run's tasks published. */
+  readonly publishedMessages: PublishedMessage[];
 }
 
 /** One task attempt, as a {@link TaskIntegration} sees it. */
@@ -97,10 +104,16 @@ export class LocalTaskHost implements EngineHost {
   }
 
   public async invokeTask(invocation: TaskInvocation): Promise<unknown> {
-    const replacement = this.scope.options.tasks?.[invocation.stateName] ?? this.scope.options.tasks?.[invocation.resource];
+    const replacement = replacementFor(this.scope.options.tasks ?? {}, invocation.stateName, invocation.resource);
     if (replacement) {
       const context: TaskContext = { stateName: invocation.stateName, retryCount: invocation.retryCount, resource: invocation.resource, taskToken: invocation.taskToken };
-      return asJson(await call(() => replacement(asJson(invocation.input), context)));
+      let answer: unknown;
+      try {
+        answer = await call(() => replacement(asJson(invocation.input), context));
+      } catch (error) {
+        throw serviceErrorOf(invocation.resource, error);
+      }
+      return httpInvokeResult(invocation.resource, asJson(answer));
     }
     const lambda = this.lambdaTarget(invocation);
     if (lambda) return this.invokeLambda(lambda, invocation);
@@ -143,7 +156,7 @@ export function tasksWithoutHandler(machine: LocalStateMachine, options: RunOpti
   for (const { name, state } of listStates(machine.resolvedDefinition)) {
     if (state.Type !== 'Task') continue;
     const resource = String(state.Resource);
-    if (options.tasks?.[name] || options.tasks?.[resource]) continue;
+    if (replacementFor(options.tasks ?? {}, name, resource)) continue;
     const problem = lambdaProblem(state, resource, services.functions, overrides) ?? otherProblem(name, state, resource, machine, services.integrations);
     if (problem) problems.push(`Task '${name}' (${resource}): ${problem}`);
   }
@@ -172,7 +185,12 @@ function otherProblem(name: string, state: AslState, resource: string, machine: 
   const integration = integrations.find((candidate) => candidate.matches(resource));
   if (integration) return integration.problem?.(name, state, machine);
   if (resource.endsWith('.waitForTaskToken')) return undefined;
-  return 'no local integration for this resource';
+  return `no local integration answers it: register a handler in RunOptions.tasks or LocalRunnerOptions.tasks under '${suggestedHandlerKey(resource)}' (every such Task) or '${name}' (this state)`;
+}
+
+/** A test's replacement for a Task: by state name, then by `Resource` or its service action (see `handlerKeys`). */
+function replacementFor(tasks: Record<string, TaskHandler>, stateName: string, resource: string): TaskHandler | undefined {
+  return tasks[stateName] ?? handlerKeys(resource).map((key) => tasks[key]).find((handler) => handler !== undefined);
 }
 
 function functionOverridesOf(functions: FunctionRegistry, overrides: Record<string, LambdaHandler>): Map<LocalLambdaFunction, LambdaHandler> {
