@@ -67,7 +67,15 @@ export interface ExecutionResultProps {
    * @default - none
    */
   readonly publishedEvents?: PublishedEvent[];
+  /**
+   * The messages it sent to SQS queues (`sendMessage`), in order.
+   * @default - none
+   */
   readonly sentMessages?: SentMessage[];
+  /**
+   * The messages it published to SNS topics (`publish`), in order.
+   * @default - none
+   */
   readonly publishedMessages?: PublishedMessage[];
   /**
    * The definition that ran: the history does not record a Fail state's error, so a catch or

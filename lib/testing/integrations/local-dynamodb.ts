@@ -61,7 +61,7 @@ export class LocalDynamoDB {
     return this.starting !== undefined;
   }
 
-  /** The names of the tables the server knows: the stacks' tables and those created with {@link createTable}. */
+  /** The names of the tables the server knows: the stacks' tables and those created with {@link LocalDynamoDB.createTable}. */
   public get tableNames(): string[] {
     return [...new Set([...this.tables.map((table) => String(table.request.TableName)), ...this.created])];
   }
@@ -105,7 +105,7 @@ export class LocalDynamoDB {
   /**
    * Writes an item (plain JSON, e.g. `{ orderId: 'o-1', total: 42 }`), to seed a table before a run.
    *
-   * @param table the table (see {@link tableName})
+   * @param table the table (see {@link LocalDynamoDB.tableName})
    */
   public async putItem(table: string, item: Record<string, unknown>): Promise<void> {
     await this.send('PutItem', { TableName: this.tableName(table), Item: jsonToAttributeValueMap(item) });
@@ -115,7 +115,7 @@ export class LocalDynamoDB {
    * An item as plain JSON (numbers as numbers, sets and lists as arrays, binary as base64), or
    * `undefined` when there is none.
    *
-   * @param table the table (see {@link tableName})
+   * @param table the table (see {@link LocalDynamoDB.tableName})
    * @param key the item's key as plain JSON, e.g. `{ orderId: 'o-1' }`
    */
   public async getItem(table: string, key: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
@@ -124,9 +124,9 @@ export class LocalDynamoDB {
   }
 
   /**
-   * Every item of a table as plain JSON (see {@link getItem}), in DynamoDB's scan order.
+   * Every item of a table as plain JSON (see {@link LocalDynamoDB.getItem}), in DynamoDB's scan order.
    *
-   * @param table the table (see {@link tableName})
+   * @param table the table (see {@link LocalDynamoDB.tableName})
    */
   public async items(table: string): Promise<Array<Record<string, unknown>>> {
     const items: Array<Record<string, unknown>> = [];
