@@ -1,11 +1,12 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { IDEMPOTENT_STATES_METADATA } from '../assembly/metadata-keys';
-import { requireTimeout, taskTimeoutOf } from '../private/durations';
-import { IWorkflowStep, WorkflowStepConfig } from '../workflow/workflow-step';
+import { EXPECTED_DURATIONS_METADATA, IDEMPOTENT_STATES_METADATA } from '../assembly/metadata-keys';
+import { requireTimeout, requireWholeSeconds, taskTimeoutOf } from '../private/durations';
+import { WorkflowConfigurationError } from '../private/errors';
+import { IWorkflowStep, WorkflowStepConfig, WorkflowStepContext } from '../workflow/workflow-step';
 import { RetryPolicy } from './retry-policy';
 
 /**
@@ -81,6 +82,25 @@ export interface LambdaStepOptions {
    * @default false
    */
   readonly idempotent?: boolean;
+  /**
+   * Whether the step invokes a published version of its function (`FunctionName` is the
+   * version ARN, `function:<name>:<n>`) rather than `$LATEST`, so an execution keeps the code
+   * it started with while a new deployment publishes new code. The step publishes the
+   * function's `currentVersion` (a new version whenever its code or configuration changes)
+   * and retains old versions (`RemovalPolicy.RETAIN`): an execution still running on the old
+   * workflow version calls them. A `lambda.IVersion` or `lambda.IAlias` passed as
+   * `lambdaFunction` is pinned already.
+   *
+   * @default - true when the workflow publishes versions through an alias (`WorkflowProps.aliasName`), else false
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html
+   */
+  readonly pinVersion?: boolean;
+  /**
+   * How long the step is expected to take, retries included: the stuck-execution check reports
+   * an execution that stays in the step longer (a lost reply, a hung dependency).
+   * @default - the workflow's bound (`WorkflowMonitoringProps.stuckExecutionBound`)
+   */
+  readonly expectedDuration?: Duration;
 }
 
 /** Properties of a {@link LambdaStep}. */
@@ -110,6 +130,11 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
   public readonly lambdaFunction: lambda.IFunction;
   /** Whether the step was declared idempotent. */
   public readonly idempotent: boolean;
+  /** The function version the step invokes, once the workflow pinned it (see `pinVersion`). */
+  public pinnedVersion?: lambda.IVersion;
+
+  private readonly pinVersion?: boolean;
+  private readonly expectedDuration?: Duration;
 
   /**
    * @throws WorkflowConfigurationError if `timeout` is missing, not whole seconds or a token
@@ -138,6 +163,9 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
     });
     this.lambdaFunction = props.lambdaFunction;
     this.idempotent = props.idempotent ?? false;
+    this.pinVersion = props.pinVersion;
+    this.expectedDuration = props.expectedDuration;
+    if (props.expectedDuration) requireWholeSeconds(this, 'expectedDuration', props.expectedDuration, { min: 1 });
 
     const timeoutSeconds = requireTimeout(this, props.timeout, {
       problem: 'LambdaStep has no timeout: without one, a hung invocation holds the execution until the workflow times out.',
@@ -147,9 +175,55 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
     this.warnIfFunctionOutlivesTimeout(timeoutSeconds);
   }
 
-  /** Records the step as idempotent on the state machine, for the EXPRESS idempotency rule and the linter. */
-  public bindToWorkflow(): WorkflowStepConfig {
-    return this.idempotent ? { stateMetadata: { [IDEMPOTENT_STATES_METADATA]: { [this.stateId]: true } } } : {};
+  /**
+   * Pins the function version when asked (or when the workflow is versioned); contributes the
+   * function to the workflow's alarms and dashboard; records the step as idempotent (for the
+   * EXPRESS idempotency rule and the linter) and its expected duration (for the stuck-execution
+   * check).
+   *
+   * @throws WorkflowConfigurationError if `pinVersion` is true and the function is imported (no version to publish).
+   */
+  public bindToWorkflow(context?: WorkflowStepContext): WorkflowStepConfig {
+    if (this.pinVersion ?? context?.versioned ?? false) this.pinnedVersion = this.versionToPin(this.pinVersion === true);
+    const stateMetadata: { [key: string]: { [state: string]: unknown } } = {};
+    if (this.idempotent) stateMetadata[IDEMPOTENT_STATES_METADATA] = { [this.stateId]: true };
+    if (this.expectedDuration && !this.expectedDuration.isUnresolved()) {
+      stateMetadata[EXPECTED_DURATIONS_METADATA] = { [this.stateId]: this.expectedDuration.toSeconds() };
+    }
+    return { stateMetadata, lambdaFunctions: [this.lambdaFunction] };
+  }
+
+  /** The rendered task, its `FunctionName` resolved at synth: the pinned version once the workflow pinned one. */
+  protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
+    const rendered = super._renderTask(topLevelQueryLanguage);
+    const functionName = Lazy.string({ produce: () => (this.pinnedVersion ?? this.lambdaFunction).functionArn });
+    for (const field of ['Parameters', 'Arguments']) {
+      if (rendered[field]?.FunctionName !== undefined) rendered[field] = { ...rendered[field], FunctionName: functionName };
+    }
+    return rendered;
+  }
+
+  private versionToPin(required: boolean): lambda.IVersion | undefined {
+    const fn = this.lambdaFunction;
+    if (isQualified(fn)) return undefined;
+    if (fn instanceof lambda.Function) {
+      const version = fn.currentVersion;
+      // An execution still running on the previous workflow version calls the previous function version.
+      version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      return version;
+    }
+    if (required) {
+      throw new WorkflowConfigurationError(
+        this,
+        `pinVersion is true, but ${fn.node.path} is an imported function: the step cannot publish a version of it.`,
+        'pass a lambda.Function defined in this app, or pass the lambda.Version (or Alias) to invoke as lambdaFunction.',
+      );
+    }
+    Annotations.of(this).addWarningV2(
+      'Workflow-LambdaNotPinned',
+      `The workflow is versioned, but ${fn.node.path} is an imported function: the step invokes $LATEST, so an execution may run code newer than the workflow version it started on. Pass a lambda.Version as lambdaFunction to pin it.`,
+    );
+    return undefined;
   }
 
   private warnIfFunctionOutlivesTimeout(timeoutSeconds: number | undefined): void {
@@ -163,4 +237,9 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
       );
     }
   }
+}
+
+/** A Lambda version or alias: its ARN is qualified already. */
+function isQualified(fn: lambda.IFunction): boolean {
+  return 'version' in fn || 'aliasName' in fn;
 }
