@@ -193,10 +193,14 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
     return { stateMetadata, lambdaFunctions: [this.lambdaFunction] };
   }
 
-  /** The rendered task, its `FunctionName` resolved at synth: the pinned version once the workflow pinned one. */
+  /**
+   * The rendered task, its function ARN (the `Resource` of a direct invocation, else
+   * `FunctionName`) resolved at synth: the pinned version once the workflow pinned one.
+   */
   protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
     const rendered = super._renderTask(topLevelQueryLanguage);
     const functionName = Lazy.string({ produce: () => (this.pinnedVersion ?? this.lambdaFunction).functionArn });
+    if (rendered.Resource === this.lambdaFunction.functionArn) rendered.Resource = functionName;
     for (const field of ['Parameters', 'Arguments']) {
       if (rendered[field]?.FunctionName !== undefined) rendered[field] = { ...rendered[field], FunctionName: functionName };
     }
