@@ -118,7 +118,8 @@ export function functionAlarmSpecs(fn: lambda.IFunction, label: string, errorRat
       alarmDescription: `${fn.node.path}: ${errorRatePercent}% or more of its invocations failed in 5 minutes (each failure is retried or caught by its step). Read its logs for the error; a business error (declined, invalid) thrown more often than usual counts too.`,
     },
   }];
-  const timeout = (fn as lambda.Function).timeout;
+  // Lambda's own default is 3 seconds when a Function sets none.
+  const timeout = fn instanceof lambda.Function ? (fn.timeout ?? Duration.seconds(3)) : undefined;
   if (timeout && !timeout.isUnresolved()) {
     specs.push({
       kind: ALARM_IDS.FUNCTION_TIMEOUTS,
