@@ -290,7 +290,7 @@ describe('the local runner on a versioned workflow', () => {
     expect(result.output).toMatchObject({ output: { value: 10 } });
     // and the child, found behind its alias, ran its pinned step as the version ARN of its function (qualifier :1)
     expect(result.childExecutions).toHaveLength(1);
-    expect(JSON.stringify(result.childExecutions[0].definition)).toMatch(/"Resource":"arn:aws:lambda:us-east-1:123456789012:function:Runner-DoubleFunction[0-9A-F]{8}:1"/);
+    expect(JSON.stringify(result.childExecutions[0].events.filter((event) => event.type === 'LambdaFunctionScheduled'))).toMatch(/"resource":"arn:aws:lambda:us-east-1:123456789012:function:Runner-DoubleFunction[0-9A-F]{8}:1"/);
   });
 });
 
