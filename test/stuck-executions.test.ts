@@ -1,7 +1,7 @@
 import { GetExecutionHistoryCommand, HistoryEvent, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { checkStuckExecutions, StuckCheckConfig } from '../lambda/monitoring/stuck-check';
-import { metricRecord } from '../lambda/monitoring/stuck-executions';
+import { handler, metricRecord } from '../lambda/monitoring/stuck-executions';
 
 /**
  * The stuck-execution check against recorded responses in the shapes the Step Functions API
@@ -159,5 +159,28 @@ describe('stuck-execution check', () => {
       OpenApprovals: 2,
       UncheckedExecutions: 0,
     });
+  });
+
+  test('the handler logs each stuck execution and one JSON line whose top-level members CloudWatch reads as metrics', async () => {
+    // GIVEN the check's configuration and recorded responses
+    mockStepFunctions({ 'lost-reply': HISTORIES['lost-reply'], 'awaiting-review': HISTORIES['awaiting-review'] });
+    process.env.CONFIG = JSON.stringify(CONFIG);
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => { lines.push(String(chunk)); return true; });
+    // (only the clock is faked: the handler reads the time itself)
+    jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      // WHEN it runs
+      await handler();
+    } finally {
+      jest.useRealTimers();
+      write.mockRestore();
+      delete process.env.CONFIG;
+    }
+    // THEN a warning names the stuck execution, and the metric line has the EMF directive and values at top level
+    const records = lines.map((line) => JSON.parse(line));
+    expect(records.filter((record) => record.level === 'WARN').map((record) => record.executionArn)).toContain(executionArn('lost-reply'));
+    const metrics = records.find((record) => record._aws);
+    expect(metrics).toMatchObject({ _aws: { CloudWatchMetrics: [{ Namespace: 'CdkSfnWorkflows' }] }, StateMachineArn: STATE_MACHINE, StuckExecutions: 1, OpenApprovals: 1, UncheckedExecutions: 0 });
   });
 });

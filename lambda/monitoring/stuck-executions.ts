@@ -12,7 +12,7 @@ const client = new SFNClient({});
  * The scheduled stuck-execution check: reads `CONFIG` (a {@link StuckCheckConfig}), checks the
  * RUNNING executions, logs each stuck or unchecked execution, and publishes `StuckExecutions`,
  * `OpenApprovals` and `UncheckedExecutions` (dimension `StateMachineArn`) in CloudWatch's
- * embedded metric format, so no `cloudwatch:PutMetricData` call or permission is needed.
+ * embedded metric format (on its JSON log line), so no `cloudwatch:PutMetricData` call or permission is needed.
  *
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
@@ -22,7 +22,8 @@ export async function handler(): Promise<StuckCheckResult> {
   const result = await checkStuckExecutions(client, config, now);
   for (const execution of result.stuck) logger.warn('Execution stuck in a state longer than its bound', { ...execution });
   for (const executionArn of result.unchecked) logger.warn('Execution not checked: its open state was not found in the history pages read', { executionArn });
-  process.stdout.write(`${JSON.stringify(metricRecord(config.stateMachineArn, result, now))}\n`);
+  // The embedded-metric-format members ride on the log line at top level, beside the logger's own keys.
+  logger.info('Stuck-execution check', { running: result.running, ...metricRecord(config.stateMachineArn, result, now) });
   return result;
 }
 

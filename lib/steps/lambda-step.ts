@@ -130,10 +130,8 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
   public readonly lambdaFunction: lambda.IFunction;
   /** Whether the step was declared idempotent. */
   public readonly idempotent: boolean;
-  /** The function version the step invokes, once the workflow pinned it (see `pinVersion`). */
-  public pinnedVersion?: lambda.IVersion;
-
   private readonly pinVersion?: boolean;
+  private pinned?: lambda.IVersion;
   private readonly expectedDuration?: Duration;
 
   /**
@@ -175,6 +173,11 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
     this.warnIfFunctionOutlivesTimeout(timeoutSeconds);
   }
 
+  /** The function version the step invokes, once its workflow pinned it (see `pinVersion`); undefined for `$LATEST`. */
+  public get pinnedVersion(): lambda.IVersion | undefined {
+    return this.pinned;
+  }
+
   /**
    * Pins the function version when asked (or when the workflow is versioned); contributes the
    * function to the workflow's alarms and dashboard; records the step as idempotent (for the
@@ -184,7 +187,7 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
    * @throws WorkflowConfigurationError if `pinVersion` is true and the function is imported (no version to publish).
    */
   public bindToWorkflow(context?: WorkflowStepContext): WorkflowStepConfig {
-    if (this.pinVersion ?? context?.versioned ?? false) this.pinnedVersion = this.versionToPin(this.pinVersion === true);
+    if (this.pinVersion ?? context?.versioned ?? false) this.pinned = this.versionToPin(this.pinVersion === true);
     const stateMetadata: { [key: string]: { [state: string]: unknown } } = {};
     if (this.idempotent) stateMetadata[IDEMPOTENT_STATES_METADATA] = { [this.stateId]: true };
     if (this.expectedDuration && !this.expectedDuration.isUnresolved()) {
@@ -199,7 +202,7 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
    */
   protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
     const rendered = super._renderTask(topLevelQueryLanguage);
-    const functionName = Lazy.string({ produce: () => (this.pinnedVersion ?? this.lambdaFunction).functionArn });
+    const functionName = Lazy.string({ produce: () => (this.pinned ?? this.lambdaFunction).functionArn });
     if (rendered.Resource === this.lambdaFunction.functionArn) rendered.Resource = functionName;
     for (const field of ['Parameters', 'Arguments']) {
       if (rendered[field]?.FunctionName !== undefined) rendered[field] = { ...rendered[field], FunctionName: functionName };
