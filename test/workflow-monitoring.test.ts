@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -102,6 +102,12 @@ describe('default alarms', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Events::Rule', 0);
     expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).some((id) => id.includes('Stuck'))).toBe(false);
+  });
+
+  test('asking for the check on an EXPRESS workflow warns that it is ignored', () => {
+    const stack = newStack();
+    new Workflow(stack, 'Fast', { definition: inlineStep(stack, 'Score', { idempotent: true }), timeout: Duration.minutes(1), stateMachineType: sfn.StateMachineType.EXPRESS, monitoring: { stuckExecutionCheck: true } });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Fast/Monitoring', Match.stringLikeRegexp('stuckExecutionCheck is ignored for an EXPRESS workflow'));
   });
 
   test.each([

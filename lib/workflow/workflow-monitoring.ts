@@ -1,4 +1,4 @@
-import { Duration, Names, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -143,6 +143,9 @@ export class WorkflowMonitoring extends Construct {
     for (const spec of specs.filter((s) => !disabled.has(s.kind))) this.addDefault(spec);
 
     const checked = (props.stuckExecutionCheck ?? true) && workflow.stateMachineType === sfn.StateMachineType.STANDARD;
+    if (props.stuckExecutionCheck === true && !checked) {
+      Annotations.of(this).addWarningV2('Workflow-NoStuckCheckOnExpress', 'stuckExecutionCheck is ignored for an EXPRESS workflow: Step Functions keeps no execution history to read. Watch ExecutionDuration and the task timeouts instead.');
+    }
     if (checked) this.stuckExecutionCheck = this.createStuckCheck(workflow, props, disabled.has(ALARM_IDS.STUCK_EXECUTIONS));
 
     if (props.dashboard ?? true) {
