@@ -8,6 +8,8 @@ import * as vm from 'node:vm';
 import { App } from 'aws-cdk-lib';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { Command } from 'commander';
+import { printHandlerColdLoad } from './bench-handlers';
+import { printSagaSynth } from './bench-synth';
 import { INTERPRETER_CONTEXT, ORDER_TASK_STUBS } from './bench-stubs';
 import { ORDER_WORKFLOW, readOrders, runExampleOrder, SILENT_LOGS } from './example-orders';
 import { OrderProcessingStack } from './order-processing-stack';
@@ -94,8 +96,11 @@ async function main(): Promise<void> {
     const { result } = await runExampleOrder(runner, approvals, order, reviews, { environment: SILENT_LOGS });
     console.log(`    ${String(order.orderId).padEnd(9)} ${String(result.transitions).padStart(3)}  ${result.status}${result.error ? ` ${result.error}` : ''}`);
   }
+  console.log('');
+  printHandlerColdLoad('(g)');
+  printSagaSynth('(h)');
   const memory = process.memoryUsage();
-  console.log(`\nprocess memory at the end: rss ${mb(memory.rss)} MB, heap used ${mb(memory.heapUsed)} MB`);
+  console.log(`process memory at the end: rss ${mb(memory.rss)} MB, heap used ${mb(memory.heapUsed)} MB`);
 }
 
 function synthesize(runs: number): { runner: import('../lib/testing').LocalRunner; timings: number[] } {

@@ -11,7 +11,6 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { acknowledgeNagRules, acknowledgeXRayWildcard } from '../lib/private/nag-acknowledgements';
 import { ApprovalService, DeadLetterQueue, DeploymentPreference, EventTrigger, HumanApproval, LambdaStep, LambdaStepProps, NestedWorkflowStep, PublishEventStep, RetryPolicy, Saga, Workflow } from '../lib';
 
 const HANDLERS_DIR = path.join(__dirname, '..', 'lambda', 'orders');
@@ -282,8 +281,12 @@ export class OrderProcessingStack extends Stack {
       environment: { POWERTOOLS_SERVICE_NAME: 'orders', POWERTOOLS_LOG_LEVEL: 'INFO' },
       bundling: { minify: true, sourceMap: true, logLevel: nodejs.LogLevel.WARNING },
     });
-    acknowledgeXRayWildcard(role);
-    acknowledgeNagRules(fn, {
+    // cdk-nag's findings, acknowledged with aws-cdk-lib's API as any app would.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource "*").',
+    });
+    Validations.of(fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by a Step Functions task, which retries and catches its errors; a dead-letter queue applies to asynchronous invocations only.',
     });

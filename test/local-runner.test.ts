@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -10,10 +10,11 @@ import { RetryPolicy, Workflow } from '../lib';
 import { LocalRunner, TaskFailure } from '../lib/testing';
 import { codeFunction, inlineFunction, inlineStep, newStack } from './helpers';
 
-/** A runner over one workflow built by `define` in a fresh stack. */
-function runnerFor(define: (stack: Stack) => sfn.IChainable, timeout = Duration.minutes(5)): LocalRunner {
+/** A runner over one workflow built by `define` in a fresh stack, with the rules in `acknowledged` acknowledged. */
+function runnerFor(define: (stack: Stack) => sfn.IChainable, timeout = Duration.minutes(5), acknowledged: string[] = []): LocalRunner {
   const stack = newStack();
-  new Workflow(stack, 'Workflow', { definition: define(stack), timeout });
+  const workflow = new Workflow(stack, 'Workflow', { definition: define(stack), timeout });
+  for (const id of acknowledged) Validations.of(workflow).acknowledge({ id, reason: 'the test needs this timeout' });
   return LocalRunner.fromStack(stack);
 }
 
@@ -208,7 +209,7 @@ describe('LocalRunner', () => {
 
 describe('LocalRunner callbacks (.waitForTaskToken)', () => {
   /** A Lambda callback task (notify someone, wait for their answer) with the given timeouts. */
-  function callbackWorkflow(timeout: Duration, heartbeat?: Duration, workflowTimeout = Duration.days(60)) {
+  function callbackWorkflow(timeout: Duration, heartbeat?: Duration, workflowTimeout = Duration.days(60), acknowledged: string[] = []) {
     return runnerFor((stack) => {
       const wait = new tasks.LambdaInvoke(stack, 'AwaitAnswer', {
         lambdaFunction: codeFunction(stack, 'Notify', 'exports.handler = async () => ({ sent: true });'),
@@ -220,7 +221,7 @@ describe('LocalRunner callbacks (.waitForTaskToken)', () => {
       });
       wait.addCatch(new sfn.Pass(stack, 'NoAnswer'), { errors: ['States.Timeout'], resultPath: '$.timeout' });
       return wait;
-    }, workflowTimeout);
+    }, workflowTimeout, acknowledged);
   }
 
   test('the task waits until SendTaskSuccess, whose output becomes its result', async () => {
@@ -275,7 +276,8 @@ describe('LocalRunner callbacks (.waitForTaskToken)', () => {
   });
 
   test('advancing time past the workflow timeout ends the execution TIMED_OUT', async () => {
-    const runner = callbackWorkflow(Duration.days(30), undefined, Duration.days(7));
+    // GIVEN a callback allowed longer than the workflow (an error at synth, acknowledged here to run it)
+    const runner = callbackWorkflow(Duration.days(30), undefined, Duration.days(7), ['Workflow-TaskTimeoutWithinExecution']);
     const execution = runner.stateMachine().start({ question: 'q' });
     await execution.waitForTaskToken();
     await execution.advanceTime(Duration.days(8));
@@ -315,6 +317,7 @@ describe('LocalRunner callbacks (.waitForTaskToken)', () => {
         messageBody: sfn.TaskInput.fromObject({ token: sfn.JsonPath.taskToken }),
         taskTimeout: sfn.Timeout.duration(Duration.hours(1)),
       }),
+      Duration.hours(2),
     );
     const execution = runner.stateMachine().start({});
     const task = await execution.waitForTaskToken('AskWarehouse');

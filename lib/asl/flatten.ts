@@ -70,35 +70,35 @@ export function parseFlattenedDefinition(
  */
 export function quoteBarePlaceholders(text: string): string {
   if (!text.includes('${')) return text;
-  let out = '';
+  // Definitions run to megabytes: copy slices between the placeholders, never char by char.
+  const parts: string[] = [];
+  let copied = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
-    const char = text[i];
+    const code = text.charCodeAt(i);
     if (inString) {
-      if (char === '\\') {
-        out += char + (text[i + 1] ?? '');
-        i++;
-        continue;
-      }
-      if (char === '"') inString = false;
-      out += char;
-      continue;
-    }
-    if (char === '"') {
+      if (code === BACKSLASH) i++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) {
       inString = true;
-    } else if (char === '$' && text[i + 1] === '{') {
+    } else if (code === DOLLAR && text.charCodeAt(i + 1) === OPEN_BRACE) {
       const end = text.indexOf('}', i);
       const placeholder = end < 0 ? '' : text.slice(i, end + 1);
       if (/^\$\{[^}"\\]+\}$/.test(placeholder)) {
-        out += `"${placeholder}"`;
+        parts.push(text.slice(copied, i), `"${placeholder}"`);
+        copied = end + 1;
         i = end;
-        continue;
       }
     }
-    out += char;
   }
-  return out;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
+
+const QUOTE = '"'.charCodeAt(0);
+const BACKSLASH = '\\'.charCodeAt(0);
+const DOLLAR = '$'.charCodeAt(0);
+const OPEN_BRACE = '{'.charCodeAt(0);
 
 /**
  * Replaces the `${...}` placeholders of flattened text that `resolve` has a value for; the

@@ -6,6 +6,7 @@ import { DiagramFormat, WorkflowDiagram } from '../diagram/workflow-diagram';
 import { ExecutionResult } from '../testing/execution-result';
 import { AssemblyWorkflow, readAssemblyWorkflows } from './assembly-workflows';
 import type { Output } from './program';
+import { MissingOptionalDependencyError } from '../private/optional-dependency';
 
 /** Exit codes of `diagram`: written, or a mistake in the command line or the files it names. */
 export const DIAGRAM_EXIT_CODES = { written: 0, usage: 2 } as const;
@@ -82,7 +83,7 @@ export function addDiagramCommand(program: Command, out: Output, setExitCode: (c
         else out(String(result.content).trimEnd());
         setExitCode(DIAGRAM_EXIT_CODES.written);
       } catch (error) {
-        if (!(error instanceof DiagramUsageError)) throw error;
+        if (!(error instanceof DiagramUsageError || error instanceof MissingOptionalDependencyError)) throw error;
         out(`error: ${error.message}`);
         setExitCode(DIAGRAM_EXIT_CODES.usage);
       }

@@ -1,7 +1,22 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type * as sha256 from '@aws-crypto/sha256-js';
+import type * as credentialProviders from '@aws-sdk/credential-providers';
+import type * as protocolHttp from '@smithy/protocol-http';
+import type * as signatureV4 from '@smithy/signature-v4';
+import { requireOptional } from '../private/optional-dependency';
+
+const SIGNING_FEATURE = 'Signing requests to the decision API (cdk-sfn-workflows approvals)';
+const SIGNING_PACKAGES = ['@aws-crypto/sha256-js', '@aws-sdk/credential-providers', '@smithy/protocol-http', '@smithy/signature-v4'];
+
+/** The request-signing packages, optional peer dependencies, loaded on the first signed request. */
+function signing() {
+  const load = <T>(name: string) => requireOptional<T>(name, SIGNING_FEATURE, SIGNING_PACKAGES);
+  return {
+    Sha256: load<typeof sha256>('@aws-crypto/sha256-js').Sha256,
+    fromNodeProviderChain: load<typeof credentialProviders>('@aws-sdk/credential-providers').fromNodeProviderChain,
+    HttpRequest: load<typeof protocolHttp>('@smithy/protocol-http').HttpRequest,
+    SignatureV4: load<typeof signatureV4>('@smithy/signature-v4').SignatureV4,
+  };
+}
 
 /** The answer of a signed request. */
 export interface SignedResponse {
@@ -14,9 +29,11 @@ export interface SignedResponse {
  * `execute-api`) with the caller's AWS credentials from the default provider chain
  * (environment, shared config and SSO, container or instance role).
  *
+ * @throws MissingOptionalDependencyError when the request-signing packages are not installed.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
 export async function sendSignedRequest(method: 'GET' | 'POST', url: string, region: string, body?: unknown): Promise<SignedResponse> {
+  const { Sha256, fromNodeProviderChain, HttpRequest, SignatureV4 } = signing();
   const target = new URL(url);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const request = new HttpRequest({

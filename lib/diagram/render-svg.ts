@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { resolveOptional } from '../private/optional-dependency';
 
 /**
  * The code of the worker thread that runs Graphviz: `@hpcc-js/wasm-graphviz` is an ES module,
@@ -29,7 +30,7 @@ let nextId = 0;
 /** The Graphviz worker, started on first use; it keeps the process alive only while a request waits. */
 function graphvizWorker(): Worker {
   if (worker) return worker;
-  const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: require.resolve('@hpcc-js/wasm-graphviz') } });
+  const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: resolveOptional('@hpcc-js/wasm-graphviz', 'Drawing a diagram as SVG', ['@hpcc-js/wasm-graphviz']) } });
   started.on('message', ({ id, svg, error }: { id: number; svg?: string; error?: string }) => {
     const request = pending.get(id);
     pending.delete(id);
@@ -58,9 +59,10 @@ function failAll(error: Error): void {
  *
  * @returns the SVG document (UTF-8 text)
  * @throws Error (rejects) with Graphviz's message when the DOT source does not parse.
+ * @throws MissingOptionalDependencyError (rejects) when `@hpcc-js/wasm-graphviz` is not installed.
  * @see https://graphviz.org/docs/outputs/svg/
  */
-export function renderSvg(dot: string): Promise<string> {
+export async function renderSvg(dot: string): Promise<string> {
   const target = graphvizWorker();
   return new Promise((resolve, reject) => {
     const id = nextId++;

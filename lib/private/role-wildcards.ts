@@ -28,9 +28,8 @@ class RoleWildcards implements IAspect {
     this.done = true;
     const policy = this.stateMachine.role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
     if (!policy) return;
-    const document = Stack.of(policy).resolve((policy.node.defaultChild as iam.CfnPolicy).policyDocument);
     const byReason = new Map<string, Set<string>>();
-    for (const statement of document.Statement ?? []) {
+    for (const statement of resolvedStatements(policy)) {
       if (statement.Effect !== 'Allow') continue;
       const actions: string[] = [statement.Action].flat();
       for (const resource of [statement.Resource].flat().map(nagResourceName).filter((r) => r.includes('*'))) {
@@ -43,6 +42,17 @@ class RoleWildcards implements IAspect {
       ...[...byReason].map(([reason, findings]) => ({ id: 'AwsSolutions-IAM5', reason, appliesTo: [...findings] })),
     );
   }
+}
+
+/**
+ * The policy's statements, resolved. Each task grants its own statement (a 300-step saga of one
+ * function holds 450 copies of two), so duplicates are dropped before resolving: resolving the
+ * whole document would cost what CDK spends on it again when it writes the template.
+ */
+function resolvedStatements(policy: iam.Policy): any[] {
+  const statements: unknown[] = policy.document.toJSON()?.Statement ?? [];
+  const unique = [...new Map(statements.map((statement) => [JSON.stringify(statement), statement])).values()];
+  return Stack.of(policy).resolve(unique) ?? [];
 }
 
 /** Why a wildcard the state machine role holds is needed, when it is one CDK generates for it. */
