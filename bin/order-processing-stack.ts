@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +12,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { OrderStatusTable } from './order-status-table';
-import { ApprovalService, DeadLetterQueue, EventTrigger, HumanApproval, LambdaStep, LambdaStepProps, NestedWorkflowStep, PublishEventStep, RetryPolicy, Saga, Workflow } from '../lib';
+import { ApprovalService, DeadLetterQueue, DeploymentPreference, EventTrigger, HumanApproval, LambdaStep, LambdaStepProps, NestedWorkflowStep, PublishEventStep, RetryPolicy, Saga, Workflow } from '../lib';
 
 const HANDLERS_DIR = path.join(__dirname, '..', 'lambda', 'orders');
 
@@ -29,6 +30,12 @@ export const REVIEW_THRESHOLD = 50;
 
 /** How long reviewers have to decide on a flagged order. */
 export const REVIEW_TIMEOUT = Duration.days(2);
+
+/** The alias executions start through: a deployment shifts it to the new version with a canary. */
+export const LIVE_ALIAS = 'live';
+
+/** The order workflow's canary: 10% of new orders run the new version for 10 minutes, then all of them. */
+export const ORDER_CANARY = DeploymentPreference.canary(10, Duration.minutes(10));
 
 /** Where checkout's `OrderPlaced` events come from. */
 export const CHECKOUT_SOURCE = 'shop.checkout';
@@ -90,6 +97,7 @@ export class OrderProcessingStack extends Stack {
       description: 'Assumed by the people who review flagged orders',
     });
     this.approvals = new ApprovalService(this, 'Approvals', { approvers: [this.reviewerRole] });
+    this.alertTopic = new sns.Topic(this, 'OrderAlerts', { enforceSSL: true, displayName: 'Order workflow alerts' });
     this.fraudCheck = this.fraudCheckWorkflow();
     this.orderStatus = new OrderStatusTable(this, 'Orders', { queryLanguage: this.queryLanguage });
 
@@ -117,6 +125,14 @@ export class OrderProcessingStack extends Stack {
       definition: sfn.Chain.start(validate).next(checkFraudRisk).next(this.orderSaga()).next(this.recordShipped(completed)).next(completed),
       timeout: Duration.days(3),
       queryLanguage: this.queryLanguage,
+      // Deploy through the `live` alias: a new version takes 10% of new orders for 10 minutes and is rolled back if a rollback alarm fires.
+      aliasName: LIVE_ALIAS,
+      deploymentPreference: ORDER_CANARY,
+      monitoring: {
+        alarmActions: [new cloudwatchActions.SnsAction(this.alertTopic)],
+        // An invalid order ends in a Fail state: a few in 5 minutes is business as usual, not a bad version.
+        failedExecutionsThreshold: 5,
+      },
     });
     this.orderPlacedTrigger = this.workflow.addEventTrigger('OrderPlaced', {
       eventBus: this.ordersBus,
@@ -124,7 +140,7 @@ export class OrderProcessingStack extends Stack {
       input: events.RuleTargetInput.fromEventPath('$.detail'),
       description: 'Starts the order workflow for each order checkout places',
     });
-    this.alertTopic = this.alertOnFailedExecutions();
+    this.alertOnFailedExecutions();
   }
 
   /** Reserve, review if flagged, charge, notify, ship; compensate in reverse on failure. */
@@ -265,17 +281,19 @@ export class OrderProcessingStack extends Stack {
       stateMachineType: sfn.StateMachineType.EXPRESS,
       timeout: Duration.minutes(1),
       queryLanguage: this.queryLanguage,
+      // The order workflow calls it through its alias; a new version takes over at once, rolled back if its alarms fire.
+      aliasName: LIVE_ALIAS,
+      monitoring: { alarmActions: [new cloudwatchActions.SnsAction(this.alertTopic)] },
     });
   }
 
-  /** Failed, timed-out and aborted executions alert a topic (via an EventBridge rule with its own dead-letter queue). */
-  private alertOnFailedExecutions(): sns.Topic {
-    const topic = new sns.Topic(this, 'OrderAlerts', { enforceSSL: true, displayName: 'Order workflow alerts' });
+  /** Failed, timed-out and aborted executions alert the topic (via an EventBridge rule with its own dead-letter queue, watched with the workflow's alarms). */
+  private alertOnFailedExecutions(): void {
     const deadLetters = new DeadLetterQueue(this, 'OrderAlertsDeadLetters', { purpose: 'Order workflow alerts' });
+    this.workflow.monitoring.addDeadLetterQueue('OrderAlerts', deadLetters.queue, deadLetters.alarm);
     this.workflow.onExecutionStatusChange('AlertOnFailure', {
-      target: new targets.SnsTopic(topic, { deadLetterQueue: deadLetters.queue, retryAttempts: 10 }),
+      target: new targets.SnsTopic(this.alertTopic, { deadLetterQueue: deadLetters.queue, retryAttempts: 10 }),
     });
-    return topic;
   }
 
   /** Publishes an order event to the orders bus. */

@@ -7,6 +7,9 @@
 export { Workflow } from './workflow/workflow';
 export type { IWorkflow, WorkflowAttributes, WorkflowProps } from './workflow/workflow';
 export type { IWorkflowStep, WorkflowStepConfig, WorkflowStepContext } from './workflow/workflow-step';
+export { DeploymentPreference } from './workflow/deployment-preference';
+export { WorkflowMonitoring } from './workflow/workflow-monitoring';
+export type { WorkflowMonitoringProps } from './workflow/workflow-monitoring';
 export { LambdaStep } from './steps/lambda-step';
 export type { LambdaStepBaseProps, LambdaStepOptions, LambdaStepProps } from './steps/lambda-step';
 export { StepDefaults } from './steps/step-defaults';

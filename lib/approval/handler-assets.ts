@@ -9,9 +9,10 @@ import * as path from 'node:path';
 export const LIBRARY_HANDLERS = {
   'approval-notifier': 'lambda/approval/notifier.ts',
   'approval-decision': 'lambda/approval/decision-api.ts',
+  'stuck-executions': 'lambda/monitoring/stuck-executions.ts',
 } as const;
 
-/** The name of a library handler: `approval-notifier` or `approval-decision`. */
+/** The name of a library handler: `approval-notifier`, `approval-decision` or `stuck-executions`. */
 export type LibraryHandlerName = keyof typeof LIBRARY_HANDLERS;
 
 /**

@@ -10,6 +10,7 @@ import { fitStateName } from '../private/state-names';
 import { isJsonata, mergeIntoInput, refuseJsonataSettings, refuseJsonPathSettings, stepQueryLanguage } from '../private/query-language';
 import { MAX_STANDARD_DURATION } from '../private/workflow-limits';
 import { APPROVAL_EXPIRED_ERROR, APPROVAL_REJECTED_ERROR, NOTIFICATION_FAILED_ERROR, SUMMARY_TOO_LARGE_ERROR } from './approval-record';
+import { APPROVAL_STATES_METADATA, EXPECTED_DURATIONS_METADATA } from '../assembly/metadata-keys';
 import { IWorkflowStep, WorkflowStepConfig, WorkflowStepContext } from '../workflow/workflow-step';
 import { IApprovalService, principalArn } from './approval-service';
 
@@ -197,11 +198,15 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
 
   /**
    * Lets the service's decision handler resume the Workflow's executions
-   * (`states:SendTask*`, on its state machine only).
+   * (`states:SendTask*`, on its state machine only); contributes the notifier to the
+   * workflow's alarms; records the waiting state as an approval, judged by the
+   * stuck-execution check against the approval's own timeout rather than the workflow's bound.
    */
   public bindToWorkflow(context: WorkflowStepContext): WorkflowStepConfig {
     this.service.grantTaskResponses(context.stateMachine, context.scope);
-    return {};
+    const stateMetadata: { [key: string]: { [state: string]: unknown } } = { [APPROVAL_STATES_METADATA]: { [this.waitStateName]: true } };
+    if (!this.timeout.isUnresolved()) stateMetadata[EXPECTED_DURATIONS_METADATA] = { [this.waitStateName]: this.timeout.toSeconds() };
+    return { stateMetadata, lambdaFunctions: [this.service.notifier] };
   }
 
   /** Continues at `handler` when a reviewer rejects the request (error `ApprovalRejected`). */

@@ -27,3 +27,18 @@ export const SAGA_COMPENSATIONS_METADATA = 'cdk-sfn-workflows:sagaCompensations'
  * LocalApprovals finds the notifiers to emulate by it.
  */
 export const APPROVAL_NOTIFIER_METADATA = 'cdk-sfn-workflows:approvalNotifier';
+
+/**
+ * Metadata key, on an `AWS::StepFunctions::StateMachine` resource, of how long states are
+ * expected to take (`{ <state>: <seconds> }`): the stuck-execution check reports an execution
+ * that stays in such a state longer. A step of your own records it through
+ * `WorkflowStepConfig.stateMetadata` under this key.
+ */
+export const EXPECTED_DURATIONS_METADATA = 'cdk-sfn-workflows:expectedDurationSeconds';
+
+/**
+ * Metadata key, on an `AWS::StepFunctions::StateMachine` resource, of the states that wait for
+ * a human decision (`{ <state>: true }`): the stuck-execution check counts executions waiting
+ * there as open approvals, judged against their own timeout.
+ */
+export const APPROVAL_STATES_METADATA = 'cdk-sfn-workflows:approvalStates';

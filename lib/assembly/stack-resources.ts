@@ -164,3 +164,45 @@ function stateNames(entry: unknown): string[] {
   if (Array.isArray(entry)) return entry.filter((name): name is string => typeof name === 'string');
   return entry && typeof entry === 'object' ? Object.keys(entry) : [];
 }
+
+/**
+ * The logical id of the state machine a `Ref` or `Fn::GetAtt … Arn` names: the state machine
+ * itself, one of its versions (`AWS::StepFunctions::StateMachineVersion`) or an alias
+ * (`AWS::StepFunctions::StateMachineAlias`, followed to the version its deployment preference
+ * or first routing entry names). Undefined for any other resource.
+ */
+export function stateMachineBehind(stack: AssemblyStack, logicalId: string, seen: Set<string> = new Set()): string | undefined {
+  if (seen.has(logicalId)) return undefined;
+  seen.add(logicalId);
+  const resource = stack.template.Resources?.[logicalId];
+  const properties = resource?.Properties ?? {};
+  switch (resource?.Type) {
+    case 'AWS::StepFunctions::StateMachine':
+      return logicalId;
+    case 'AWS::StepFunctions::StateMachineVersion':
+      return referencedId(properties.StateMachineArn, (id) => stateMachineBehind(stack, id, seen));
+    case 'AWS::StepFunctions::StateMachineAlias': {
+      const versionArn = properties.DeploymentPreference?.StateMachineVersionArn ?? properties.RoutingConfiguration?.[0]?.StateMachineVersionArn;
+      return referencedId(versionArn, (id) => stateMachineBehind(stack, id, seen));
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The logical id of the function a Lambda version (`AWS::Lambda::Version`, whose
+ * `FunctionName` is a `Ref` of the function) belongs to; undefined for other resources.
+ */
+export function functionOfVersion(stack: AssemblyStack, logicalId: string): string | undefined {
+  const resource = stack.template.Resources?.[logicalId];
+  if (resource?.Type !== 'AWS::Lambda::Version') return undefined;
+  return referencedId(resource.Properties?.FunctionName, (id) => id);
+}
+
+/** The logical id in a `{ Ref: id }` or `{ 'Fn::GetAtt': [id, attr] }`, passed to `then`. */
+function referencedId(value: unknown, then: (logicalId: string) => string | undefined): string | undefined {
+  const node = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown[] } | undefined;
+  const id = typeof node?.Ref === 'string' ? node.Ref : Array.isArray(node?.['Fn::GetAtt']) ? node!['Fn::GetAtt']![0] : undefined;
+  return typeof id === 'string' ? then(id) : undefined;
+}

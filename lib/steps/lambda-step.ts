@@ -1,10 +1,11 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { IDEMPOTENT_STATES_METADATA } from '../assembly/metadata-keys';
-import { requireTimeout, taskTimeoutOf } from '../private/durations';
+import { EXPECTED_DURATIONS_METADATA, IDEMPOTENT_STATES_METADATA } from '../assembly/metadata-keys';
+import { requireTimeout, requireWholeSeconds, taskTimeoutOf } from '../private/durations';
+import { WorkflowConfigurationError } from '../private/errors';
 import { isJsonata, refuseJsonataSettings, refuseJsonPathSettings, stepQueryLanguage } from '../private/query-language';
 import { IWorkflowStep, WorkflowStepConfig, WorkflowStepContext } from '../workflow/workflow-step';
 import { RetryPolicy } from './retry-policy';
@@ -99,6 +100,25 @@ export interface LambdaStepBaseProps {
    * @default false
    */
   readonly idempotent?: boolean;
+  /**
+   * Whether the step invokes a published version of its function (`FunctionName` is the
+   * version ARN, `function:<name>:<n>`) rather than `$LATEST`, so an execution keeps the code
+   * it started with while a new deployment publishes new code. The step publishes the
+   * function's `currentVersion` (a new version whenever its code or configuration changes)
+   * and retains old versions (`RemovalPolicy.RETAIN`): an execution still running on the old
+   * workflow version calls them. A `lambda.IVersion` or `lambda.IAlias` passed as
+   * `lambdaFunction` is pinned already.
+   *
+   * @default - true when the workflow publishes versions through an alias (`WorkflowProps.aliasName`), else false
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html
+   */
+  readonly pinVersion?: boolean;
+  /**
+   * How long the step is expected to take, retries included: the stuck-execution check reports
+   * an execution that stays in the step longer (a lost reply, a hung dependency).
+   * @default - the workflow's bound (`WorkflowMonitoringProps.stuckExecutionBound`)
+   */
+  readonly expectedDuration?: Duration;
 }
 
 /**
@@ -149,6 +169,9 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
   public readonly lambdaFunction: lambda.IFunction;
   /** Whether the step was declared idempotent. */
   public readonly idempotent: boolean;
+  private readonly pinVersion?: boolean;
+  private pinned?: lambda.IVersion;
+  private readonly expectedDuration?: Duration;
 
   /**
    * @throws WorkflowConfigurationError if `timeout` is missing, not whole seconds or a token
@@ -184,6 +207,9 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
     } else {
       refuseJsonataSettings(this, { outputs: props.outputs });
     }
+    this.pinVersion = props.pinVersion;
+    this.expectedDuration = props.expectedDuration;
+    if (props.expectedDuration) requireWholeSeconds(this, 'expectedDuration', props.expectedDuration, { min: 1 });
 
     const timeoutSeconds = requireTimeout(this, props.timeout, {
       problem: 'LambdaStep has no timeout: without one, a hung invocation holds the execution until the workflow times out.',
@@ -193,13 +219,64 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
     this.warnIfFunctionOutlivesTimeout(timeoutSeconds);
   }
 
+  /** The function version the step invokes, once its workflow pinned it (see `pinVersion`); undefined for `$LATEST`. */
+  public get pinnedVersion(): lambda.IVersion | undefined {
+    return this.pinned;
+  }
+
   /**
-   * Records the step as idempotent on the state machine, for the EXPRESS idempotency rule and
-   * the linter.
-   * @param _context the workflow (unused: the task's own grants are added by `LambdaInvoke`)
+   * Pins the function version when asked (or when the workflow is versioned); contributes the
+   * function to the workflow's alarms and dashboard; records the step as idempotent (for the
+   * EXPRESS idempotency rule and the linter) and its expected duration (for the stuck-execution
+   * check).
+   *
+   * @throws WorkflowConfigurationError if `pinVersion` is true and the function is imported (no version to publish).
    */
-  public bindToWorkflow(_context: WorkflowStepContext): WorkflowStepConfig {
-    return this.idempotent ? { stateMetadata: { [IDEMPOTENT_STATES_METADATA]: { [this.stateId]: true } } } : {};
+  public bindToWorkflow(context: WorkflowStepContext): WorkflowStepConfig {
+    if (this.pinVersion ?? context.versioned ?? false) this.pinned = this.versionToPin(this.pinVersion === true);
+    const stateMetadata: { [key: string]: { [state: string]: unknown } } = {};
+    if (this.idempotent) stateMetadata[IDEMPOTENT_STATES_METADATA] = { [this.stateId]: true };
+    if (this.expectedDuration && !this.expectedDuration.isUnresolved()) {
+      stateMetadata[EXPECTED_DURATIONS_METADATA] = { [this.stateId]: this.expectedDuration.toSeconds() };
+    }
+    return { stateMetadata, lambdaFunctions: [this.lambdaFunction] };
+  }
+
+  /**
+   * The rendered task, its function ARN (the `Resource` of a direct invocation, else
+   * `FunctionName`) resolved at synth: the pinned version once the workflow pinned one.
+   */
+  protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
+    const rendered = super._renderTask(topLevelQueryLanguage);
+    const functionName = Lazy.string({ produce: () => (this.pinned ?? this.lambdaFunction).functionArn });
+    if (rendered.Resource === this.lambdaFunction.functionArn) rendered.Resource = functionName;
+    for (const field of ['Parameters', 'Arguments']) {
+      if (rendered[field]?.FunctionName !== undefined) rendered[field] = { ...rendered[field], FunctionName: functionName };
+    }
+    return rendered;
+  }
+
+  private versionToPin(required: boolean): lambda.IVersion | undefined {
+    const fn = this.lambdaFunction;
+    if (isQualified(fn)) return undefined;
+    if (fn instanceof lambda.Function) {
+      const version = fn.currentVersion;
+      // An execution still running on the previous workflow version calls the previous function version.
+      version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      return version;
+    }
+    if (required) {
+      throw new WorkflowConfigurationError(
+        this,
+        `pinVersion is true, but ${fn.node.path} is an imported function: the step cannot publish a version of it.`,
+        'pass a lambda.Function defined in this app, or pass the lambda.Version (or Alias) to invoke as lambdaFunction.',
+      );
+    }
+    Annotations.of(this).addWarningV2(
+      'Workflow-LambdaNotPinned',
+      `The workflow is versioned, but ${fn.node.path} is an imported function: the step invokes $LATEST, so an execution may run code newer than the workflow version it started on. Pass a lambda.Version as lambdaFunction to pin it.`,
+    );
+    return undefined;
   }
 
   private warnIfFunctionOutlivesTimeout(timeoutSeconds: number | undefined): void {
@@ -235,4 +312,9 @@ function jsonataPayload(props: LambdaStepProps): sfn.TaskInput {
     stateName: '{% $states.context.State.Name %}',
     retryCount: '{% $states.context.State.RetryCount %}',
   });
+}
+
+/** A Lambda version or alias: its ARN is qualified already. */
+function isQualified(fn: lambda.IFunction): boolean {
+  return 'version' in fn || 'aliasName' in fn;
 }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { requireTimeout, taskTimeoutOf } from '../private/durations';
 import { WorkflowConfigurationError } from '../private/errors';
 import { isJsonata, refuseJsonataSettings, refuseJsonPathSettings, stepQueryLanguage } from '../private/query-language';
+import { QUALIFIER_CONDITION_KEY } from '../private/state-machine-alias';
 import { RetryPolicy } from './retry-policy';
 import { IWorkflow } from '../workflow/workflow';
 
@@ -103,7 +104,8 @@ export class NestedWorkflowStep extends tasks.StepFunctionsStartExecution {
       );
     }
     super(scope, id, {
-      stateMachine: props.workflow.stateMachine,
+      // A workflow with an alias is started through it, so the child runs the version its alias routes to.
+      stateMachine: props.workflow.alias ?? props.workflow.stateMachine,
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
       associateWithParent: props.associateWithParent,
       input: props.input ?? (jsonata ? sfn.TaskInput.fromText('{% $states.input %}') : sfn.TaskInput.fromJsonPathAt('$')),
@@ -129,6 +131,7 @@ export class NestedWorkflowStep extends tasks.StepFunctionsStartExecution {
     }
     const seconds = requireTimeout(this, props.timeout, { problem: 'NestedWorkflowStep has no timeout.', fix: "pass timeout: at least the child workflow's timeout." });
     (props.retryPolicy ?? RetryPolicy.none()).applyTo(this);
+    this.grantThroughAlias();
     this.allowExpressExecutions();
     const childTimeout = props.workflow.timeout;
     if (seconds !== undefined && childTimeout && !childTimeout.isUnresolved() && seconds < childTimeout.toSeconds()) {
@@ -138,6 +141,28 @@ export class NestedWorkflowStep extends tasks.StepFunctionsStartExecution {
           'the parent can give up while the child still runs. Make the step timeout at least the child timeout.',
       );
     }
+  }
+
+  /**
+   * IAM authorizes a start through an alias against the unqualified state machine ARN, and the
+   * child's execution ARNs carry no qualifier: CDK's statements name the alias ARN in both
+   * (aws/aws-cdk#30265), which IAM never matches. Replaces them: `states:StartExecution` on the
+   * state machine, narrowed to the alias; `DescribeExecution`/`StopExecution` on its executions.
+   */
+  private grantThroughAlias(): void {
+    const { alias, aliasName, stateMachine } = this.workflow;
+    if (!alias || !aliasName || !this.taskPolicies) return;
+    const kept = this.taskPolicies.filter((statement) => !statement.actions.some((action) => /^states:(StartExecution|DescribeExecution|StopExecution)$/.test(action)));
+    this.taskPolicies.splice(0, this.taskPolicies.length, ...kept);
+    this.taskPolicies.push(new iam.PolicyStatement({
+      actions: ['states:StartExecution'],
+      resources: [stateMachine.stateMachineArn],
+      conditions: { 'ForAnyValue:StringEquals': { [QUALIFIER_CONDITION_KEY]: [aliasName] } },
+    }));
+    this.taskPolicies.push(new iam.PolicyStatement({
+      actions: ['states:DescribeExecution', 'states:StopExecution'],
+      resources: [Stack.of(this).formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineNameOf(stateMachine)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }));
   }
 
   /**

@@ -1,7 +1,10 @@
 import { AssemblyStack } from '../assembly/cloud-assembly';
 import { LocalLambdaFunction } from './lambda-runtime';
-import { functionsOf } from '../assembly/stack-resources';
+import { functionOfVersion, functionsOf } from '../assembly/stack-resources';
 import { resolvePlaceholders } from './placeholders';
+
+/** The version number a published Lambda version has locally: every version runs the function's code as synthesized. */
+const LOCAL_VERSION = '1';
 
 /** Where the runner pretends the stacks are deployed. */
 export interface LocalEnvironment {
@@ -52,10 +55,17 @@ export class FunctionRegistry {
 
   /**
    * The local ARN (`Arn`) or name (`Ref`) a `${LogicalId.Arn}` / `${LogicalId}` placeholder of
-   * a definition in `stack` stands for, when it names a function of that stack.
+   * a definition in `stack` stands for, when it names a function of that stack; a Lambda
+   * version of one (`AWS::Lambda::Version`) stands for the function's ARN qualified with `:1`.
    */
   public resolveReference(stack: AssemblyStack, logicalId: string, attribute?: string): string | undefined {
     if (attribute !== undefined && attribute !== 'Arn') return undefined;
+    const versionOf = functionOfVersion(stack, logicalId);
+    if (versionOf !== undefined) {
+      // A published version (a pinned LambdaStep): `Ref` yields its ARN, qualified with the version number.
+      const functionArn = this.arnOf(stack, versionOf);
+      return this.byArn.has(functionArn) ? `${functionArn}:${LOCAL_VERSION}` : undefined;
+    }
     const arn = this.arnOf(stack, logicalId);
     if (!this.byArn.has(arn)) return undefined;
     return attribute === 'Arn' ? arn : arn.split(':').pop();

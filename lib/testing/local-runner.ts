@@ -2,7 +2,7 @@ import { Duration, Stack, Stage } from 'aws-cdk-lib';
 import { AslDefinition, listStates } from '../asl/definition';
 import { pseudoParameters, replacePlaceholders } from '../asl/flatten';
 import { AssemblyStack, readCloudAssembly } from '../assembly/cloud-assembly';
-import { eventRulesOf, stateMachinesOf, SynthesizedEventRule, SynthesizedFunction, SynthesizedStateMachine } from '../assembly/stack-resources';
+import { eventRulesOf, stateMachineBehind, stateMachinesOf, SynthesizedEventRule, SynthesizedFunction, SynthesizedStateMachine } from '../assembly/stack-resources';
 import { VirtualClock } from './engine/clock';
 import type { ObjectStore } from './engine/object-store';
 import { PendingTask, TaskTokenBroker } from './engine/task-tokens';
@@ -354,11 +354,19 @@ export class LocalRunner {
     s3Integration(() => this.objectStore),
   ];
 
-  /** The state machine an ARN names: a `${LogicalId}` placeholder of `stack`, or a local ARN. */
+  /**
+   * The state machine an ARN names: a `${LogicalId}` or `${LogicalId.Arn}` placeholder of
+   * `stack` (of the state machine, or of a version or alias of it), or a local ARN (a version
+   * number or alias name after the name is ignored: every version runs the synthesized definition).
+   */
   private findStateMachine(stack: AssemblyStack | undefined, stateMachineArn: string): LocalStateMachine | undefined {
-    const logicalId = /^\$\{([^}.]+)\}$/.exec(stateMachineArn)?.[1];
+    const reference = /^\$\{([^}.]+)(\.Arn)?\}$/.exec(stateMachineArn)?.[1];
+    const logicalId = reference !== undefined && stack ? stateMachineBehind(stack, reference) : undefined;
+    const unqualified = stateMachineArn.split(':').slice(0, 7).join(':');
     return this.stateMachines.find((machine) =>
-      logicalId ? machine.synthesized?.logicalId === logicalId && machine.synthesized.stack === stack : machine.stateMachineArn === stateMachineArn,
+      reference !== undefined
+        ? machine.synthesized?.logicalId === logicalId && machine.synthesized?.stack === stack
+        : machine.stateMachineArn === unqualified,
     );
   }
 }

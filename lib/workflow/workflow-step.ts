@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
@@ -24,6 +25,13 @@ export interface WorkflowStepContext {
    * own language is settled before the definition renders: a step cannot change it here.
    */
   readonly queryLanguage: sfn.QueryLanguage;
+  /**
+   * Whether the workflow publishes versions and starts its executions through an alias. A
+   * step that calls code should then pin the version it calls (a Lambda function version), so
+   * that an execution keeps the code it started with.
+   * @default false
+   */
+  readonly versioned?: boolean;
 }
 
 /** What a step records for the tools that read the cloud assembly. */
@@ -32,10 +40,18 @@ export interface WorkflowStepConfig {
    * Facts about states, recorded on the state machine resource's template metadata for the
    * linter, the local runner and diagrams: metadata key → state name → value (for example
    * `{ 'cdk-sfn-workflows:idempotentStates': { Charge: true } }`). Values of the same key from
-   * several steps are merged.
+   * several steps are merged. Under `cdk-sfn-workflows:expectedDurationSeconds` a step states
+   * how long each of its states is expected to take (`{ Charge: 60 }`): the stuck-execution
+   * check reports executions that stay longer.
    * @default - nothing recorded
    */
   readonly stateMetadata?: { [metadataKey: string]: { [stateName: string]: any } };
+  /**
+   * The Lambda functions the step invokes: the workflow's monitoring alarms on their error
+   * rate and on invocations approaching their timeout, and charts them per step.
+   * @default - none
+   */
+  readonly lambdaFunctions?: lambda.IFunction[];
 }
 
 /**

@@ -1,7 +1,9 @@
 import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
@@ -10,12 +12,16 @@ import { requireTimeout, requireWholeSeconds } from '../private/durations';
 import { WorkflowConfigurationError } from '../private/errors';
 import { settleQueryLanguages } from '../private/query-language';
 import { acknowledgeRoleWildcardsAtSynth } from '../private/role-wildcards';
+import { StateMachineAlias } from '../private/state-machine-alias';
 import { workflowRuleErrors } from '../private/workflow-rules';
 import { MAX_STANDARD_DURATION } from '../private/workflow-limits';
 import { EventTrigger, EventTriggerOptions } from '../triggers/event-trigger';
 import { ExecutionStatus, ExecutionStatusChangeOptions } from '../triggers/execution-status';
 import { WorkflowSchedule, WorkflowScheduleOptions } from '../triggers/workflow-schedule';
+import { DeploymentPreference } from './deployment-preference';
 import { isWorkflowStep, WorkflowStepContext } from './workflow-step';
+import { WorkflowMonitoring, WorkflowMonitoringProps } from './workflow-monitoring';
+import { publishVersionAndAlias } from './workflow-versions';
 
 
 /** Properties of a {@link Workflow}. */
@@ -110,6 +116,40 @@ export interface WorkflowProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Publish a version of the state machine for each change and start executions through an
+   * alias of this name (e.g. `live`): triggers, schedules, nested workflow steps and
+   * `grantStartExecution` then target the alias, Lambda steps pin their function versions
+   * (`LambdaStepOptions.pinVersion`), and `deploymentPreference` says how a new version
+   * takes over. Changing the name creates a new alias (a new ARN).
+   * @default - no versions and no alias: a deployment changes the state machine for every new execution at once
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-cd-aliasing-versioning.html
+   */
+  readonly aliasName?: string;
+  /**
+   * How a new version takes over the alias; any rollback alarm in ALARM during the shift sends
+   * the alias back to the previous version and fails the stack update. Needs `aliasName`.
+   * @default DeploymentPreference.allAtOnce()
+   */
+  readonly deploymentPreference?: DeploymentPreference;
+  /**
+   * Alarms that roll a deployment back, besides the default ones that judge the code (failed
+   * and timed-out executions, each step function's error rate and timeouts).
+   * @default - the default rollback alarms only
+   */
+  readonly rollbackAlarms?: cloudwatch.IAlarm[];
+  /**
+   * What happens to a version when a new one replaces it. Kept by default: it is the target of
+   * a manual rollback, and the console shows which version an execution ran. Step Functions
+   * allows 1,000 versions per state machine.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly versionRemovalPolicy?: RemovalPolicy;
+  /**
+   * Alarms, dashboard and stuck-execution check.
+   * @default - every default alarm (without actions), a dashboard, and the stuck-execution check for STANDARD workflows
+   */
+  readonly monitoring?: WorkflowMonitoringProps;
 }
 
 /**
@@ -123,7 +163,15 @@ export interface IWorkflow extends IConstruct {
   readonly stateMachineType: sfn.StateMachineType;
   /** The execution timeout, when known (an imported workflow may not say). */
   readonly timeout?: Duration;
-  /** Grants permission to start executions. */
+  /**
+   * The alias executions are started through, when the workflow has one: an `IStateMachine`
+   * whose ARN is the alias ARN and whose start grants name the state machine ARN with the
+   * alias as `states:StateMachineQualifier`.
+   */
+  readonly alias?: sfn.IStateMachine;
+  /** The alias name, when the workflow has an alias. */
+  readonly aliasName?: string;
+  /** Grants permission to start executions (through the alias, when there is one). */
   grantStartExecution(grantee: iam.IGrantable): iam.Grant;
   /** Grants permission to list and describe the state machine and its executions. */
   grantRead(grantee: iam.IGrantable): iam.Grant;
@@ -141,6 +189,11 @@ export interface WorkflowAttributes {
    * @default - unknown: those checks are skipped
    */
   readonly timeout?: Duration;
+  /**
+   * The alias to start executions through (nested workflow steps, triggers, grants).
+   * @default - none: executions start on the state machine itself
+   */
+  readonly aliasName?: string;
 }
 
 /**
@@ -175,6 +228,32 @@ export class Workflow extends Construct implements IWorkflow {
   public readonly timeout?: Duration;
   /** The query language the state machine's states inherit. */
   public readonly queryLanguage: sfn.QueryLanguage;
+  /** The alias executions start through, when `aliasName` is set (see {@link IWorkflow.alias}). */
+  public readonly alias?: sfn.IStateMachine;
+  /** The alias name, when `aliasName` is set. */
+  public readonly aliasName?: string;
+  /** The published version (`AWS::StepFunctions::StateMachineVersion`), when `aliasName` is set. */
+  public readonly version?: sfn.CfnStateMachineVersion;
+  /** The alias resource (`AWS::StepFunctions::StateMachineAlias`), when `aliasName` is set. */
+  public readonly aliasResource?: sfn.CfnStateMachineAlias;
+  /** The alarms, dashboard and stuck-execution check. */
+  public readonly monitoring: WorkflowMonitoring;
+  /**
+   * The Lambda functions the steps invoke, as they declared them.
+   * @internal
+   */
+  public readonly _stepFunctions: lambda.IFunction[] = [];
+  /**
+   * The state machine as created, for the constructs of this workflow that need more than
+   * {@link Workflow.stateMachine}'s interface (its resource's metadata, its name).
+   * @internal
+   */
+  public readonly _stateMachine: sfn.StateMachine;
+  /**
+   * Whether every execution event reaches the log group (level ALL).
+   * @internal
+   */
+  public readonly _logsEveryEvent: boolean;
 
   private errors?: string[];
 
@@ -198,6 +277,10 @@ export class Workflow extends Construct implements IWorkflow {
 
     const logLevel = props.logLevel ?? sfn.LogLevel.ALL;
     this.logGroup = logLevel === sfn.LogLevel.OFF ? undefined : (props.logGroup ?? this.createLogGroup(props));
+    this._logsEveryEvent = logLevel === sfn.LogLevel.ALL;
+    if (props.aliasName === undefined && (props.deploymentPreference || props.rollbackAlarms)) {
+      throw new WorkflowConfigurationError(this, 'deploymentPreference and rollbackAlarms need an alias: without aliasName nothing is published or shifted.', "pass aliasName (e.g. 'live'), or drop deploymentPreference and rollbackAlarms.");
+    }
 
     const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(props.definition),
@@ -216,9 +299,24 @@ export class Workflow extends Construct implements IWorkflow {
       encryptionConfiguration: this.encryptionConfiguration(props),
     });
     this.stateMachine = stateMachine;
+    this._stateMachine = stateMachine;
     this.role = stateMachine.role;
-    this.bindSteps(props.definition, props.timeout);
+    this.bindSteps(props.definition, props.timeout, props.aliasName !== undefined);
     acknowledgeRoleWildcardsAtSynth(stateMachine);
+    this.monitoring = new WorkflowMonitoring(this, 'Monitoring', props.monitoring);
+    if (props.aliasName !== undefined) {
+      const rollbackAlarms = props.rollbackAlarms ?? [];
+      const published = publishVersionAndAlias(this, stateMachine, {
+        aliasName: props.aliasName,
+        deploymentPreference: props.deploymentPreference ?? DeploymentPreference.allAtOnce(),
+        rollbackAlarms: () => [...this.monitoring.rollbackAlarms, ...rollbackAlarms],
+        versionRemovalPolicy: props.versionRemovalPolicy ?? RemovalPolicy.RETAIN,
+      });
+      this.version = published.version;
+      this.aliasResource = published.alias;
+      this.alias = published.target;
+      this.aliasName = props.aliasName;
+    }
     const ruleInput = {
       stateMachine,
       stateMachineType: this.stateMachineType,
@@ -228,14 +326,17 @@ export class Workflow extends Construct implements IWorkflow {
     this.node.addValidation({ validate: () => (this.errors ??= workflowRuleErrors(this, ruleInput)) });
   }
 
-  /** Grants permission to start executions. */
+  /**
+   * Grants permission to start executions: with an alias, `states:StartExecution` on the state
+   * machine ARN for the alias only (IAM authorizes alias starts against the unqualified ARN).
+   */
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
-    return this.stateMachine.grantStartExecution(grantee);
+    return this.startTarget.grantStartExecution(grantee);
   }
 
-  /** Grants permission to start synchronous executions (EXPRESS only). */
+  /** Grants permission to start synchronous executions (EXPRESS only), through the alias when there is one. */
   public grantStartSyncExecution(grantee: iam.IGrantable): iam.Grant {
-    return this.stateMachine.grantStartSyncExecution(grantee);
+    return this.startTarget.grantStartSyncExecution(grantee);
   }
 
   /** Grants permission to list and describe the state machine and its executions. */
@@ -264,12 +365,21 @@ export class Workflow extends Construct implements IWorkflow {
    * machine.
    */
   public addEventTrigger(id: string, options: EventTriggerOptions): EventTrigger {
-    return new EventTrigger(this, id, { ...options, stateMachine: this.stateMachine });
+    const trigger = new EventTrigger(this, id, { ...options, stateMachine: this.startTarget });
+    this.monitoring.addDeadLetterQueue(id, trigger.deadLetterQueue, trigger.deadLetterAlarm);
+    return trigger;
   }
 
-  /** Starts executions on a schedule (EventBridge Scheduler), with retries and a dead-letter queue. */
+  /** Starts executions on a schedule (EventBridge Scheduler), with retries and a dead-letter queue; through the alias when there is one. */
   public addSchedule(id: string, options: WorkflowScheduleOptions): WorkflowSchedule {
-    return new WorkflowSchedule(this, id, { ...options, stateMachine: this.stateMachine });
+    const schedule = new WorkflowSchedule(this, id, { ...options, stateMachine: this.startTarget });
+    this.monitoring.addDeadLetterQueue(id, schedule.deadLetterQueue, schedule.deadLetterAlarm);
+    return schedule;
+  }
+
+  /** What executions start on: the alias when there is one, else the state machine. */
+  private get startTarget(): sfn.IStateMachine {
+    return this.alias ?? this.stateMachine;
   }
 
   /**
@@ -303,20 +413,23 @@ export class Workflow extends Construct implements IWorkflow {
    * ({@link IWorkflowStep}): its grants and resources, and the facts it records on the state
    * machine resource for the tools.
    */
-  private bindSteps(definition: sfn.IChainable, timeout: Duration): void {
+  private bindSteps(definition: sfn.IChainable, timeout: Duration, versioned: boolean): void {
     const context: WorkflowStepContext = {
       scope: this,
       stateMachine: this.stateMachine,
       stateMachineType: this.stateMachineType,
       timeout,
       queryLanguage: this.queryLanguage,
+      versioned,
     };
     const metadata = new Map<string, Record<string, unknown>>();
     for (const state of definitionStates(definition)) {
       if (!isWorkflowStep(state)) continue;
-      for (const [key, values] of Object.entries(state.bindToWorkflow(context).stateMetadata ?? {})) {
+      const config = state.bindToWorkflow(context);
+      for (const [key, values] of Object.entries(config.stateMetadata ?? {})) {
         metadata.set(key, { ...metadata.get(key), ...values });
       }
+      for (const fn of config.lambdaFunctions ?? []) if (!this._stepFunctions.includes(fn)) this._stepFunctions.push(fn);
     }
     const resource = this.stateMachine.node.defaultChild as sfn.CfnStateMachine;
     for (const [key, values] of metadata) resource.addMetadata(key, values);
@@ -369,16 +482,29 @@ class ImportedWorkflow extends Construct implements IWorkflow {
   public readonly stateMachine: sfn.IStateMachine;
   public readonly stateMachineType: sfn.StateMachineType;
   public readonly timeout?: Duration;
+  public readonly alias?: sfn.IStateMachine;
+  public readonly aliasName?: string;
 
   constructor(scope: Construct, id: string, stateMachineArn: string, attributes: WorkflowAttributes) {
     super(scope, id);
+    if (!Token.isUnresolved(stateMachineArn) && stateMachineArn.split(':').length !== 7) {
+      throw new WorkflowConfigurationError(
+        this,
+        `'${stateMachineArn}' is not an unqualified state machine ARN (arn:<partition>:states:<region>:<account>:stateMachine:<name>).`,
+        "pass the state machine ARN without a version or alias, and the alias as attributes.aliasName (e.g. { aliasName: 'live' }).",
+      );
+    }
     this.stateMachine = sfn.StateMachine.fromStateMachineArn(this, 'StateMachine', stateMachineArn);
     this.stateMachineType = attributes.stateMachineType ?? sfn.StateMachineType.STANDARD;
     this.timeout = attributes.timeout;
+    if (attributes.aliasName !== undefined) {
+      this.aliasName = attributes.aliasName;
+      this.alias = new StateMachineAlias(this, 'Alias', this.stateMachine, `${stateMachineArn}:${attributes.aliasName}`, attributes.aliasName);
+    }
   }
 
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
-    return this.stateMachine.grantStartExecution(grantee);
+    return (this.alias ?? this.stateMachine).grantStartExecution(grantee);
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
