@@ -245,6 +245,7 @@ export class LambdaStep extends tasks.LambdaInvoke implements IWorkflowStep {
   /**
    * The rendered task, its function ARN (the `Resource` of a direct invocation, else
    * `FunctionName`) resolved at synth: the pinned version once the workflow pinned one.
+   * @internal
    */
   protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
     const rendered = super._renderTask(topLevelQueryLanguage);
