@@ -1,5 +1,6 @@
 import type { AslDefinition, AslState } from '../asl/definition';
 import { isJsonataExpression, isJsonObject, JsonObject } from '../asl/json-value';
+import type { JsonataNode } from '../asl/jsonata-ast';
 
 /** A state with where it sits: its location and its variable scope. */
 export interface ScopedState {
@@ -155,13 +156,6 @@ export type ParsedJsonata =
   | { readonly ok: true; readonly ast: JsonataNode }
   | { readonly ok: false; readonly code: string; readonly position: number; readonly message: string };
 
-/** The part of jsonata's AST read here. */
-export interface JsonataNode {
-  readonly type: string;
-  readonly value?: unknown;
-  readonly steps?: readonly JsonataNode[];
-  readonly [key: string]: unknown;
-}
 
 const parsed = new Map<string, ParsedJsonata>();
 const PARSE_CACHE_LIMIT = 5000;
@@ -187,19 +181,3 @@ export function parseJsonata(expression: string): ParsedJsonata {
   return result;
 }
 
-/** Visits every node of a jsonata AST, without recursion. */
-export function walkJsonata(root: JsonataNode, visit: (node: JsonataNode) => void): void {
-  const seen = new Set<object>();
-  const pending: unknown[] = [root];
-  while (pending.length > 0) {
-    const item = pending.pop();
-    if (item === null || typeof item !== 'object' || seen.has(item)) continue;
-    seen.add(item);
-    if (Array.isArray(item)) {
-      pending.push(...item);
-      continue;
-    }
-    if (typeof (item as JsonataNode).type === 'string') visit(item as JsonataNode);
-    pending.push(...Object.values(item));
-  }
-}

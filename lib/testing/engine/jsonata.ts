@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import jsonata from 'jsonata';
+import { JsonataNode, walkJsonata } from '../../asl/jsonata-ast';
 import { States, StatesError } from './errors';
 import type { RandomSource } from './random';
 
@@ -404,22 +405,16 @@ function parse(expression: string, field: string): ParsedExpression {
   return parsed;
 }
 
-/** The part of jsonata's AST read here (its typings lack `path` nodes). */
-interface AstNode {
-  readonly type: string;
-  readonly value?: unknown;
-  readonly steps?: readonly AstNode[];
-}
 
 const STATES_MEMBERS_WITHOUT_CONTEXT = new Set(['input', 'result', 'errorOutput']);
 const HOST_FUNCTIONS = new Set(['random', 'uuid', 'now', 'millis']);
 
 function analyse(compiled: jsonata.Expression): ParsedExpression {
-  const ast = compiled.ast() as unknown as AstNode;
+  const ast = compiled.ast() as unknown as JsonataNode;
   const names = new Set<string>();
   let readsContext = false;
   const narrowStatesReads = new Set<unknown>();
-  walkAst(ast, (node) => {
+  walkJsonata(ast, (node) => {
     if (node.type === 'path' && isNarrowStatesRead(node)) narrowStatesReads.add(node.steps![0]);
     if (node.type !== 'variable' || typeof node.value !== 'string' || !isNamedVariable(node.value)) return;
     names.add(node.value);
@@ -438,37 +433,20 @@ function analyse(compiled: jsonata.Expression): ParsedExpression {
   };
 }
 
-/** Visits every AST node (parents before children). */
-function walkAst(root: AstNode, visit: (node: AstNode) => void): void {
-  const seen = new Set<object>();
-  const pending: unknown[] = [root];
-  while (pending.length > 0) {
-    const item = pending.pop();
-    if (item === null || typeof item !== 'object' || seen.has(item)) continue;
-    seen.add(item);
-    if (Array.isArray(item)) {
-      for (let i = item.length - 1; i >= 0; i--) pending.push(item[i]);
-      continue;
-    }
-    if (typeof (item as AstNode).type === 'string') visit(item as AstNode);
-    const children = Object.values(item);
-    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
-  }
-}
 
-function isNarrowStatesRead(path: AstNode): boolean {
+function isNarrowStatesRead(path: JsonataNode): boolean {
   const [first, second] = path.steps ?? [];
   return bareStepName(first, 'variable') === 'states' && STATES_MEMBERS_WITHOUT_CONTEXT.has(bareStepName(second, 'name') ?? '');
 }
 
 /** The name of a step with no predicate, binding, grouping or sort (only `type`, `value`, `position`). */
-function bareStepName(step: AstNode | undefined, type: string): string | undefined {
+function bareStepName(step: JsonataNode | undefined, type: string): string | undefined {
   if (step === undefined || step.type !== type || typeof step.value !== 'string') return undefined;
   const bare = Object.keys(step).every((key) => key === 'type' || key === 'value' || key === 'position');
   return bare ? step.value : undefined;
 }
 
-function plainPathOf(ast: AstNode): PlainPath | undefined {
+function plainPathOf(ast: JsonataNode): PlainPath | undefined {
   const variable = bareStepName(ast, 'variable');
   if (variable !== undefined) return isNamedVariable(variable) ? { root: variable, names: [] } : undefined;
   if (ast.type !== 'path' || !Object.keys(ast).every((key) => key === 'type' || key === 'steps' || key === 'position')) return undefined;

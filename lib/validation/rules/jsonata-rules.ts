@@ -1,16 +1,15 @@
 import { AslDefinition } from '../../asl/definition';
 import { hasPlaceholder, isJsonObject } from '../../asl/json-value';
+import { JsonataNode, walkJsonata } from '../../asl/jsonata-ast';
 import { stepFunctionsDefinitionErrors } from '../definition-check';
 import {
   assignedNames,
   expressionsOf,
-  JsonataNode,
   LocatedExpression,
   parseJsonata,
   ScopedDefinition,
   scopedStates,
   successorsOf,
-  walkJsonata,
 } from '../jsonata-expressions';
 import { stateNameAt } from '../locations';
 import { Rule, RuleProblem, Severity } from '../rule';
