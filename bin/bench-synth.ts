@@ -6,20 +6,32 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Saga, SagaStep, StepDefaults, Workflow } from '../lib';
+import { Saga, SagaStep, StepDefaults, Workflow, WorkflowMonitoring, WorkflowMonitoringProps } from '../lib';
 
 /** How a saga of `steps` steps is built: with the library, or by hand with aws-cdk-lib. */
 type SagaBuilder = (stack: Stack, fn: lambda.IFunction, steps: number) => void;
 
-/** The library's Saga of `steps` LambdaSteps, every other one with a compensation, in a Workflow. */
-export const librarySaga: SagaBuilder = (stack, fn, steps) => {
+/** The library's Saga of `steps` LambdaSteps, every other one with a compensation, in a Workflow with its default alarms, dashboard and stuck check. */
+export const librarySaga: SagaBuilder = (stack, fn, steps) => buildLibrarySaga(stack, fn, steps, {});
+
+/** The same, its monitoring off: no alarms, dashboard or stuck-execution check, which the hand-built chain lacks. */
+export const librarySagaUnmonitored: SagaBuilder = (stack, fn, steps) =>
+  buildLibrarySaga(stack, fn, steps, { dashboard: false, stuckExecutionCheck: false, disabledAlarms: ALL_ALARMS });
+
+const ALL_ALARMS = [
+  WorkflowMonitoring.EXECUTIONS_FAILED, WorkflowMonitoring.EXECUTIONS_TIMED_OUT, WorkflowMonitoring.EXECUTIONS_ABORTED,
+  WorkflowMonitoring.EXECUTIONS_THROTTLED, WorkflowMonitoring.EXECUTION_DURATION, WorkflowMonitoring.STUCK_EXECUTIONS,
+  WorkflowMonitoring.FUNCTION_ERRORS, WorkflowMonitoring.FUNCTION_TIMEOUTS,
+];
+
+function buildLibrarySaga(stack: Stack, fn: lambda.IFunction, steps: number, monitoring: WorkflowMonitoringProps): void {
   const defaults = new StepDefaults({ timeout: Duration.seconds(15) });
   const sagaSteps: SagaStep[] = Array.from({ length: steps }, (_, i) => ({
     action: defaults.lambdaStep(stack, `Do${i}`, { lambdaFunction: fn, resultPath: `$.do${i}` }),
     compensation: i % 2 === 0 ? defaults.lambdaStep(stack, `Undo${i}`, { lambdaFunction: fn, resultPath: `$.undo${i}` }) : undefined,
   }));
-  new Workflow(stack, 'Saga', { definition: new Saga(stack, 'Steps', { steps: sagaSteps }), timeout: Duration.hours(1) });
-};
+  new Workflow(stack, 'Saga', { definition: new Saga(stack, 'Steps', { steps: sagaSteps }), timeout: Duration.hours(1), monitoring });
+}
 
 /**
  * The same saga wired by hand, as aws-cdk-lib's documentation and the public samples do: each
@@ -75,18 +87,14 @@ export function synthMs(build: SagaBuilder, steps: number): number {
   }
 }
 
-/** Median synth times (ms) of the library's saga and the hand-built one, measured in alternating rounds. */
-export function compareSagaSynth(steps: number, rounds: number): { library: number; handBuilt: number } {
-  synthMs(librarySaga, Math.min(steps, 5));
-  synthMs(handBuiltSaga, Math.min(steps, 5));
-  const library: number[] = [];
-  const handBuilt: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    library.push(synthMs(librarySaga, steps));
-    handBuilt.push(synthMs(handBuiltSaga, steps));
-  }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return { library: median(library), handBuilt: median(handBuilt) };
+/** Median synth CPU times (ms) of the library's saga (with and without monitoring) and the hand-built one, measured in alternating rounds. */
+export function compareSagaSynth(steps: number, rounds: number): { library: number; unmonitored: number; handBuilt: number } {
+  const builders = [librarySaga, librarySagaUnmonitored, handBuiltSaga];
+  builders.forEach((build) => synthMs(build, Math.min(steps, 5)));
+  const times = builders.map((): number[] => []);
+  for (let round = 0; round < rounds; round++) builders.forEach((build, index) => times[index].push(synthMs(build, steps)));
+  const [library, unmonitored, handBuilt] = times.map((values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]);
+  return { library, unmonitored, handBuilt };
 }
 
 /**
@@ -99,9 +107,9 @@ export function compareSagaSynth(steps: number, rounds: number): { library: numb
 export function printSagaSynth(label: string, rounds: number = 5): void {
   console.log(`${label} synth of a saga (every other step compensated; 15 s timeouts, transient retries, logs, tracing): the library's Saga in a Workflow vs the hand-built aws-cdk-lib chain; CPU time, median of ${rounds} alternating rounds`);
   for (const steps of [10, 100, 300]) {
-    const { library, handBuilt } = compareSagaSynth(steps, rounds);
-    console.log(`    ${String(steps).padStart(3)} steps  library ${library.toFixed(0)} ms  hand-built ${handBuilt.toFixed(0)} ms`);
-    console.log(`synth of a ${steps}-step saga, library vs hand-built: ${(library / handBuilt).toFixed(2)}×`);
+    const { library, unmonitored, handBuilt } = compareSagaSynth(steps, rounds);
+    console.log(`    ${String(steps).padStart(3)} steps  library ${library.toFixed(0)} ms (monitoring off: ${unmonitored.toFixed(0)} ms)  hand-built ${handBuilt.toFixed(0)} ms`);
+    console.log(`synth of a ${steps}-step saga, library vs hand-built: ${(library / handBuilt).toFixed(2)}×; monitoring off: ${(unmonitored / handBuilt).toFixed(2)}×`);
   }
   console.log('');
 }
