@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { readOrders, runExampleOrder, SILENT_LOGS } from '../bin/example-orders';
 import { DOCS_DIAGRAMS, DOCS_RUN_ORDER, docsDiagramSources, dotHash, orderWorkflowDiagram, recordedSourceHash } from '../bin/order-diagrams';
 import { addOrderProcessing } from '../bin/order-processing-stack';
@@ -22,11 +23,9 @@ function failsWith(error: string) {
 
 describe('order workflow diagrams and coverage (example app)', () => {
   let runner: LocalRunner;
-  let workflow: LocalStateMachine;
 
   beforeAll(() => {
     runner = LocalRunner.fromStack(addOrderProcessing(new App()));
-    workflow = runner.stateMachine('OrderWorkflow');
   });
 
   afterAll(() => runner.dispose());
@@ -87,7 +86,24 @@ describe('order workflow diagrams and coverage (example app)', () => {
     }
   });
 
-  describe('coverage: the example orders and fault injections take every state and transition', () => {
+  describe.each([
+    ['JSONPath', sfn.QueryLanguage.JSON_PATH],
+    ['JSONata', sfn.QueryLanguage.JSONATA],
+  ])('coverage in %s: the example orders and fault injections take every state and transition', (_name, queryLanguage) => {
+    let runner: LocalRunner;
+    let workflow: LocalStateMachine;
+
+    beforeAll(() => {
+      runner = LocalRunner.fromStack(addOrderProcessing(new App(), { queryLanguage }));
+      workflow = runner.stateMachine('OrderWorkflow');
+    });
+
+    afterAll(() => runner.dispose());
+
+    function runOrder(orderId: string): Promise<ReviewedRun> {
+      return runExampleOrder(runner, LocalApprovals.of(runner), ORDERS.get(orderId)!, REVIEWS, QUIET);
+    }
+
     test.each([...ORDERS.keys()])('%s', async (orderId) => {
       const { result } = await runOrder(orderId);
       expect(result.status).toMatch(/SUCCEEDED|FAILED/);
@@ -161,15 +177,20 @@ describe('order workflow diagrams and coverage (example app)', () => {
       expect(JSON.parse(result.cause!).sagaError.compensationErrors.RecordOrderCompensated.Error).toBe('DynamoDB.ConditionalCheckFailedException');
     });
 
-    test('the order workflow and its fraud check reach 100% of states and transitions, every Catch and Choice branch included', () => {
-      // WHEN
-      const report = StateMachineCoverage.global.report({ stateMachines: ['OrderProcessing/OrderWorkflow', 'OrderProcessing/FraudCheckWorkflow'] });
-      console.log(`State machine coverage of the example (this file):\n${report.toText()}`);
-      // THEN
-      expect(report.machines.map((machine) => machine.title)).toEqual(['OrderProcessing/FraudCheckWorkflow', 'OrderProcessing/OrderWorkflow']);
-      expect(report.thresholdFailures({ states: 100, transitions: 100, catches: 100, choiceBranches: 100 })).toEqual([]);
-      const orders = report.machines[1];
-      expect([orders.states.total, orders.transitions.total, orders.catches.total, orders.choiceBranches.total]).toEqual([33, 55, 23, 12]);
-    });
+  });
+
+  test('the order workflow and its fraud check reach 100% of states and transitions, every Catch and Choice branch included, in both query languages', () => {
+    // WHEN
+    const report = StateMachineCoverage.global.report({ stateMachines: ['OrderProcessing/OrderWorkflow', 'OrderProcessing/FraudCheckWorkflow'] });
+    console.log(`State machine coverage of the example (this file):\n${report.toText()}`);
+    // THEN one definition per language of each workflow, each fully covered
+    expect(report.machines.map((machine) => machine.title).sort()).toEqual([
+      'OrderProcessing/FraudCheckWorkflow', 'OrderProcessing/FraudCheckWorkflow', 'OrderProcessing/OrderWorkflow', 'OrderProcessing/OrderWorkflow',
+    ]);
+    expect(report.thresholdFailures({ states: 100, transitions: 100, catches: 100, choiceBranches: 100 })).toEqual([]);
+    const orders = report.machines.filter((machine) => machine.title === 'OrderProcessing/OrderWorkflow');
+    for (const machine of orders) {
+      expect([machine.states.total, machine.transitions.total, machine.catches.total, machine.choiceBranches.total]).toEqual([33, 52, 23, 9]);
+    }
   });
 });

@@ -411,10 +411,22 @@ describe('Saga ambiguousErrors per step', () => {
     // the Choice starts at the step's own compensation only for an ambiguous failure of a compensated step
     const choice = states['Order compensate'];
     expect(choice.Choices).toEqual([
-      { And: [{ Variable: '$.sagaError.failedStep', StringEquals: 'Reserve' }, { Variable: '$.sagaError.ambiguous', BooleanEquals: true }], Next: 'Release' },
-      { And: [{ Variable: '$.sagaError.failedStep', StringEquals: 'Charge' }, { Variable: '$.sagaError.ambiguous', BooleanEquals: true }], Next: 'Refund' },
-      { Variable: '$.sagaError.failedStep', StringEquals: 'Charge', Next: 'Release' },
-      { Or: [{ Variable: '$.sagaError.failedStep', StringEquals: 'Notify' }, { Variable: '$.sagaError.failedStep', StringEquals: 'Ship' }], Next: 'Refund' },
+      // one rule per compensation, latest first: its own step's ambiguous failure, or a plain failure of a later step
+      {
+        Or: [
+          { And: [{ Variable: '$.sagaError.failedStep', StringEquals: 'Charge' }, { Variable: '$.sagaError.ambiguous', BooleanEquals: true }] },
+          { Variable: '$.sagaError.failedStep', StringEquals: 'Notify' },
+          { Variable: '$.sagaError.failedStep', StringEquals: 'Ship' },
+        ],
+        Next: 'Refund',
+      },
+      {
+        Or: [
+          { And: [{ Variable: '$.sagaError.failedStep', StringEquals: 'Reserve' }, { Variable: '$.sagaError.ambiguous', BooleanEquals: true }] },
+          { Variable: '$.sagaError.failedStep', StringEquals: 'Charge' },
+        ],
+        Next: 'Release',
+      },
     ]);
     // an ordinary failure of the first step has nothing to undo
     expect(choice.Default).toBe('Order compensation check');

@@ -445,34 +445,37 @@ export class Saga extends sfn.StateMachineFragment {
       }),
     });
     const route = new sfn.Choice(this, 'Compensate', { stateName: fitStateName(`${this.prefix} compensate`), queryLanguage: this.queryLanguage });
-    const failedStep = `${this.errorPath}.failedStep`;
-    const failedStepIs = (steps: string[]): sfn.Condition => {
-      if (this.jsonata) {
-        const names = steps.map((step) => JSON.stringify(step));
-        return sfn.Condition.jsonata(`{% $${this.errorVariable}.failedStep ${names.length === 1 ? `= ${names[0]}` : `in [${names.join(', ')}]`} %}`);
-      }
-      const conditions = steps.map((step) => sfn.Condition.stringEquals(failedStep, step));
-      return conditions.length === 1 ? conditions[0] : sfn.Condition.or(...conditions);
-    };
-    actions.forEach((action, index) => {
-      const own = compensations[index];
-      if (!own || ambiguousErrors[index].length === 0) return;
-      route.when(
-        this.jsonata
-          ? sfn.Condition.jsonata(`{% $${this.errorVariable}.failedStep = ${JSON.stringify(action.stateId)} and $${this.errorVariable}.ambiguous = true %}`)
-          : sfn.Condition.and(sfn.Condition.stringEquals(failedStep, action.stateId), sfn.Condition.booleanEquals(`${this.errorPath}.ambiguous`, true)),
-        own,
-      );
-    });
-    // Steps whose failures start at the same compensation share one rule; the first step's start is the default.
-    const byStart = new Map<sfn.IChainable, string[]>();
-    actions.forEach((action, index) => {
-      if (earlierCompensations[index] === earlierCompensations[0]) return;
-      byStart.set(earlierCompensations[index], [...(byStart.get(earlierCompensations[index]) ?? []), action.stateId]);
-    });
-    for (const [start, steps] of byStart) route.when(failedStepIs(steps), start);
+    // One rule per compensation, latest first: a step's own compensation (after an ambiguous
+    // failure) is checked before the nearest earlier one its plain failures start at. One rule
+    // per target also lets a run's history tell which rule was taken.
+    for (let index = actions.length - 1; index >= 0; index--) {
+      const compensation = compensations[index];
+      if (!compensation) continue;
+      const own = ambiguousErrors[index].length > 0 ? actions[index].stateId : undefined;
+      const later = actions.filter((_, k) => k > index && earlierCompensations[k] === compensation).map((action) => action.stateId);
+      if (own !== undefined || later.length > 0) route.when(this.startsAt(own, later), compensation);
+    }
     route.otherwise(earlierCompensations[0]);
     return record.next(route);
+  }
+
+  /** The condition that starts the compensations at a step's: its own failure when ambiguous, or a plain failure of one of `later`. */
+  private startsAt(own: string | undefined, later: string[]): sfn.Condition {
+    if (this.jsonata) {
+      const record = `$${this.errorVariable}`;
+      const parts = [
+        ...(own !== undefined ? [`(${record}.failedStep = ${JSON.stringify(own)} and ${record}.ambiguous = true)`] : []),
+        ...(later.length === 1 ? [`${record}.failedStep = ${JSON.stringify(later[0])}`] : []),
+        ...(later.length > 1 ? [`${record}.failedStep in [${later.map((step) => JSON.stringify(step)).join(', ')}]`] : []),
+      ];
+      return sfn.Condition.jsonata(`{% ${parts.join(' or ')} %}`);
+    }
+    const failedStep = `${this.errorPath}.failedStep`;
+    const parts = [
+      ...(own !== undefined ? [sfn.Condition.and(sfn.Condition.stringEquals(failedStep, own), sfn.Condition.booleanEquals(`${this.errorPath}.ambiguous`, true))] : []),
+      ...later.map((step) => sfn.Condition.stringEquals(failedStep, step)),
+    ];
+    return parts.length === 1 ? parts[0] : sfn.Condition.or(...parts);
   }
 
   /**
