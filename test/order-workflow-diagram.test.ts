@@ -21,14 +21,21 @@ function failsWith(error: string) {
   };
 }
 
+/** The example app in each query language, synthesized once for the whole file. */
+const runners = new Map<sfn.QueryLanguage, LocalRunner>();
+function exampleRunner(queryLanguage: sfn.QueryLanguage): LocalRunner {
+  if (!runners.has(queryLanguage)) runners.set(queryLanguage, LocalRunner.fromStack(addOrderProcessing(new App(), { queryLanguage })));
+  return runners.get(queryLanguage)!;
+}
+
 describe('order workflow diagrams and coverage (example app)', () => {
   let runner: LocalRunner;
 
   beforeAll(() => {
-    runner = LocalRunner.fromStack(addOrderProcessing(new App()));
+    runner = exampleRunner(sfn.QueryLanguage.JSON_PATH);
   });
 
-  afterAll(() => runner.dispose());
+  afterAll(() => Promise.all([...runners.values()].map((each) => each.dispose())));
 
   function runOrder(orderId: string): Promise<ReviewedRun> {
     return runExampleOrder(runner, LocalApprovals.of(runner), ORDERS.get(orderId)!, REVIEWS, QUIET);
@@ -94,11 +101,9 @@ describe('order workflow diagrams and coverage (example app)', () => {
     let workflow: LocalStateMachine;
 
     beforeAll(() => {
-      runner = LocalRunner.fromStack(addOrderProcessing(new App(), { queryLanguage }));
+      runner = exampleRunner(queryLanguage);
       workflow = runner.stateMachine('OrderWorkflow');
     });
-
-    afterAll(() => runner.dispose());
 
     function runOrder(orderId: string): Promise<ReviewedRun> {
       return runExampleOrder(runner, LocalApprovals.of(runner), ORDERS.get(orderId)!, REVIEWS, QUIET);
