@@ -51,6 +51,35 @@ describe('StateMachineCoverage', () => {
     expect(orders.data.states).toEqual({ 'Big order?': 2, Review: 1, Charge: 2 });
   });
 
+  test('a Choice whose rules share a target is credited with the rule that matched, also where only the engine can tell (JSONata, variables)', async () => {
+    // GIVEN rules 0 and 1 and Default all lead to Ship; rule 1 reads a variable, which the
+    // history does not record at the Choice (https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html)
+    const routing = (queryLanguage: 'JSONata' | 'JSONPath'): AslDefinition => ({
+      QueryLanguage: queryLanguage,
+      StartAt: 'Remember',
+      States: {
+        Remember: { Type: 'Pass', Assign: queryLanguage === 'JSONata' ? { express: '{% $states.input.express %}' } : { 'express.$': '$.express' }, Next: 'Route' },
+        Route: {
+          Type: 'Choice',
+          Choices: queryLanguage === 'JSONata'
+            ? [{ Condition: '{% $states.input.priority = true %}', Next: 'Ship' }, { Condition: '{% $express = true %}', Next: 'Ship' }]
+            : [{ Variable: '$.priority', BooleanEquals: true, Next: 'Ship' }, { Variable: '$express', BooleanEquals: true, Next: 'Ship' }],
+          Default: 'Ship',
+        },
+        Ship: { Type: 'Succeed' },
+      },
+    });
+    for (const language of ['JSONata', 'JSONPath'] as const) {
+      const coverage = new StateMachineCoverage();
+      const machine = LocalRunner.fromDefinition(routing(language), { name: `Routing${language}` }).stateMachine();
+      // WHEN only an express order runs: rule 0 fails, rule 1 matches
+      coverage.record(machine, await machine.run({ priority: false, express: true }));
+      // THEN rule 1 is covered; rule 0 and Default are not
+      const [report] = coverage.report().machines;
+      expect(report.choiceBranches).toMatchObject({ covered: 1, total: 3, missing: ['Route → Ship (Choices[0])', 'Route → Ship (Default)'] });
+    }
+  });
+
   test('the same state machine from two runners adds up (keyed by its definition); another definition is another entry', async () => {
     const coverage = new StateMachineCoverage();
     const first = LocalRunner.fromDefinition(ORDERS, { name: 'Orders' }).stateMachine();

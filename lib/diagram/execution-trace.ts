@@ -8,6 +8,7 @@ import { selectPath } from '../testing/engine/paths';
 import { randomSource } from '../testing/engine/random';
 import type { ExecutionResult, ExecutionResultStatus } from '../testing/execution-result';
 import { assignThreads } from '../testing/history-threads';
+import { matchedChoiceRulesOf } from '../testing/matched-choice-rules';
 
 /** How a state entered during an execution ended. */
 export type StepOutcome = 'succeeded' | 'caught' | 'failed' | 'aborted' | 'running';
@@ -123,6 +124,7 @@ class TraceReader {
   private readonly steps: MutableStep[] = [];
   private readonly stepsByEntered = new Map<HistoryEvent, MutableStep>();
   private readonly transitions: TraceTransition[] = [];
+  private matchedRules?: ReadonlyMap<number, number>;
 
   constructor(
     private readonly events: HistoryEvent[],
@@ -133,6 +135,7 @@ class TraceReader {
   }
 
   public read(result: ExecutionResult): ExecutionTrace {
+    this.matchedRules = matchedChoiceRulesOf(result);
     const places = assignThreads(this.events);
     for (const event of this.events) {
       const open = places.get(event)?.open;
@@ -179,7 +182,9 @@ class TraceReader {
     const failure = this.previousOf(exited);
     const caught = failure && FAILURE_EVENTS.has(failure.type) ? this.errorOf(failure) : undefined;
     const state = this.states.get(from.stateName) ?? { Type: from.stateType };
-    const clause = caught ? catchClause(state, to.stateName, caught.error) : normalClause(state, to.stateName, entered.stateEnteredEventDetails?.input);
+    const clause = caught
+      ? catchClause(state, to.stateName, caught.error)
+      : normalClause(state, to.stateName, entered.stateEnteredEventDetails?.input, this.matchedRules?.get(exited.id));
     this.transitions.push({
       from: from.stateName, to: to.stateName, ...clause, error: caught?.error,
       key: transitionKey({ from: from.stateName, to: to.stateName, ...clause }),
@@ -259,12 +264,16 @@ function catchClause(state: AslState, to: string, error: string): { kind: AslTra
 
 /**
  * The clause of a transition that was no catch: `Next`, or for a Choice the rule (or
- * `Default`) leading to `to`. When several lead there, the JSONPath rules are evaluated on the
- * state's input (as the history recorded it) to find the first that matches.
+ * `Default`) leading to `to`: the one the local engine recorded, else, when several lead there,
+ * the first JSONPath rule that matches the state's input (as the history recorded it).
+ *
+ * @param recorded the rule index the engine recorded (-1: `Default`); none for an AWS history
  */
-function normalClause(state: AslState, to: string, inputText: string | undefined): { kind: AslTransitionKind; index?: number } {
+function normalClause(state: AslState, to: string, inputText: string | undefined, recorded?: number): { kind: AslTransitionKind; index?: number } {
   if (state.Type !== 'Choice') return { kind: 'next' };
   const rules = Array.isArray(state.Choices) ? (state.Choices as Array<Record<string, unknown>>) : [];
+  if (recorded === NO_RULE_MATCHED && state.Default === to) return { kind: 'default' };
+  if (recorded !== undefined && rules[recorded]?.Next === to) return { kind: 'choice', index: recorded };
   const candidates = rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => rule.Next === to);
   const byDefault = state.Default === to;
   if (candidates.length === 0) return { kind: 'default' };

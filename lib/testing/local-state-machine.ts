@@ -12,6 +12,7 @@ import { recordExecution } from './coverage/state-machine-coverage';
 import { ExecutionResult } from './execution-result';
 import type { LocalEnvironment } from './function-registry';
 import { LambdaHandler } from './lambda-runtime';
+import { recordMatchedChoiceRules } from './matched-choice-rules';
 import { ExecutionScope, LocalTaskHost, TaskHandler, TaskServices, tasksWithoutHandler } from './task-host';
 
 /** Options of one local execution. */
@@ -253,7 +254,7 @@ function startInput(input: unknown): unknown {
 /** The result of an engine run, with what the runner's integrations recorded. */
 function resultOf(run: ExecutionRun, scope: ExecutionScope | undefined, definition: AslDefinition): ExecutionResult {
   const error = run.error;
-  return new ExecutionResult({
+  const result = new ExecutionResult({
     executionArn: run.executionArn,
     status: run.status,
     input: run.request.input,
@@ -267,4 +268,5 @@ function resultOf(run: ExecutionRun, scope: ExecutionScope | undefined, definiti
     sentMessages: scope?.sentMessages ?? [],
     publishedMessages: scope?.publishedMessages ?? [],
   });
+  return recordMatchedChoiceRules(result, run.history.matchedChoiceRules());
 }

@@ -274,6 +274,7 @@ interface EventRecord {
  */
 export class HistoryRecorder {
   private readonly records: EventRecord[] = [];
+  private readonly choiceRules = new Map<number, number>();
   private materialized?: HistoryEvent[];
 
   constructor(private readonly now: () => number) {}
@@ -304,6 +305,22 @@ export class HistoryRecorder {
   /** The `previousEventId` of an event already recorded. */
   public previousOf(eventId: number): number {
     return this.records[eventId - 1]?.previousEventId ?? 0;
+  }
+
+  /**
+   * Notes which rule of a Choice state matched: AWS's history names only the next state, which
+   * several rules (or a rule and `Default`) may share. Kept beside the events, not in them.
+   *
+   * @param exitedEventId the Choice's `ChoiceStateExited` event
+   * @param ruleIndex the index in `Choices`, or -1 for `Default`
+   */
+  public recordChoiceRule(exitedEventId: number, ruleIndex: number): void {
+    this.choiceRules.set(exitedEventId, ruleIndex);
+  }
+
+  /** The rule each Choice took, by the id of its `ChoiceStateExited` event (-1: `Default`). */
+  public matchedChoiceRules(): ReadonlyMap<number, number> {
+    return this.choiceRules;
   }
 
   /** The events, in the shape `GetExecutionHistory` returns. */

@@ -9,6 +9,7 @@ import { CompileContext } from './compile-context';
 import { CompiledState, runState } from './state';
 
 interface CompiledRule {
+  readonly index: number;
   readonly matches: (run: StateRun, selected: unknown) => boolean | Promise<boolean>;
   readonly next: string;
   readonly fields: RuleFields;
@@ -27,17 +28,24 @@ export function compileChoice(name: string, state: AslState, context: CompileCon
   return {
     name,
     type: 'Choice',
-    run: (input, thread) =>
-      runState(thread, 'Choice', name, input, async (run) => {
+    run: async (input, thread) => {
+      let matched: CompiledRule | undefined;
+      const step = await runState(thread, 'Choice', name, input, async (run) => {
         const selected = processing.selectedInput(run);
-        const rule = await firstMatch(rules, run, selected);
-        if (!rule && defaultNext === undefined) {
+        matched = await firstMatch(rules, run, selected);
+        if (!matched && defaultNext === undefined) {
           throw new StatesError(States.NoChoiceMatched, `No Choice Rules matched the input and there was no Default: ${jsonText(selected)}`);
         }
-        return { finish: await processing.finish(run, selected, undefined, false, rule?.fields), next: rule ? rule.next : defaultNext };
-      }),
+        return { finish: await processing.finish(run, selected, undefined, false, matched?.fields), next: matched ? matched.next : defaultNext };
+      });
+      thread.run.history.recordChoiceRule(thread.lastEventId, matched ? matched.index : DEFAULT_RULE);
+      return step;
+    },
   };
 }
+
+/** The rule index recorded when `Default` was taken. */
+const DEFAULT_RULE = -1;
 
 async function firstMatch(rules: readonly CompiledRule[], run: StateRun, selected: unknown): Promise<CompiledRule | undefined> {
   for (const rule of rules) {
@@ -53,7 +61,7 @@ function compileRule(rule: Record<string, unknown>, context: CompileContext, ind
     assign: compileAssign(rule.Assign, context.language, `${field}/Assign`),
     output: context.language === 'JSONata' && rule.Output !== undefined ? compileJsonataField(rule.Output, `${field}/Output`) : undefined,
   };
-  return { matches: compileCondition(rule, context, field), next: String(rule.Next), fields };
+  return { index, matches: compileCondition(rule, context, field), next: String(rule.Next), fields };
 }
 
 function compileCondition(rule: Record<string, unknown>, context: CompileContext, field: string): CompiledRule['matches'] {
