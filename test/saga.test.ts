@@ -140,6 +140,18 @@ describe('Saga construction', () => {
     );
   });
 
+  test('fails when the last step\'s compensation could never run (no ambiguous errors, no later step), and accepts it with ambiguous errors', () => {
+    const stack = newStack();
+    const steps = (ambiguousErrors: string[]) => [
+      { action: inlineStep(stack, `Reserve${ambiguousErrors.length}`, { resultPath: '$.reservation' }) },
+      { action: inlineStep(stack, `Charge${ambiguousErrors.length}`, { resultPath: '$.charge' }), compensation: inlineStep(stack, `Refund${ambiguousErrors.length}`, { resultPath: '$.refund' }), ambiguousErrors },
+    ];
+    expect(() => new Saga(stack, 'Order', { steps: steps([]) })).toThrow(
+      /\[TestStack\/Order\] steps\[1\]\.compensation \(Refund0\) can never run: .*ambiguousErrors is \[\].*Fix: remove the last step's compensation, or list in steps\[1\]\.ambiguousErrors/,
+    );
+    expect(() => new Saga(stack, 'Order2', { steps: steps(['States.Timeout']) })).not.toThrow();
+  });
+
   test('fails when a hook would replace the state (and with it the failure record)', () => {
     const stack = newStack();
     expect(() => new Saga(stack, 'Order', { steps: [{ action: inlineStep(stack, 'Reserve') }], onCompensated: inlineStep(stack, 'Announce') })).toThrow(

@@ -203,7 +203,8 @@ export class Saga extends sfn.StateMachineFragment {
    * language, a JSONata compensation or hook without `outputs`, an empty step list, a step that cannot catch errors,
    * an ambiguous error list that is not a list of error names (or `States.ALL` alone), or an
    * action, compensation or hook whose `resultPath` writes into the error record (or, for a
-   * compensation or hook, replaces or narrows the state).
+   * compensation or hook, replaces or narrows the state), or a compensation of the last step
+   * when that step has no ambiguous errors (it could never run).
    */
   constructor(scope: Construct, id: string, props: SagaProps) {
     super(scope, id);
@@ -247,6 +248,7 @@ export class Saga extends sfn.StateMachineFragment {
       step.compensation ? this.keepingState(step.compensation, `steps[${index}].compensation`) : undefined,
     );
     const ambiguousErrors = props.steps.map((step, index) => this.ambiguousErrorsOf(step, `steps[${index}].ambiguousErrors`));
+    this.requireReachableLastCompensation(compensations, ambiguousErrors);
     this.compensatedActions = Object.fromEntries(
       compensations.flatMap((compensation, index) => (compensation ? [[compensation.stateId, actions[index].stateId]] : [])),
     );
@@ -493,6 +495,21 @@ export class Saga extends sfn.StateMachineFragment {
       '"compensationErrors": {}',
     ];
     return `{% {${fields.join(', ')}} %}`;
+  }
+
+  /**
+   * A compensation runs after a later step fails, or after its own step fails ambiguously: the
+   * last step's, with no ambiguous errors, could never run.
+   */
+  private requireReachableLastCompensation(compensations: Array<sfn.State | undefined>, ambiguousErrors: string[][]): void {
+    const last = compensations.length - 1;
+    if (compensations[last] && ambiguousErrors[last].length === 0) {
+      throw new WorkflowConfigurationError(
+        this,
+        `steps[${last}].compensation (${compensations[last]!.stateId}) can never run: it belongs to the last step, whose ambiguousErrors is [], and a compensation runs only after a later step fails or after its own step fails ambiguously.`,
+        `remove the last step's compensation, or list in steps[${last}].ambiguousErrors the errors after which its effect is unknown.`,
+      );
+    }
   }
 
   private ambiguousErrorsOf(step: SagaStep, label: string): string[] {
