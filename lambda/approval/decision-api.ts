@@ -1,10 +1,13 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { APPROVAL_DECISIONS, ApprovalDecision, commentLength, MAX_COMMENT_LENGTH } from '../../lib/approval/approval-record';
+import { parseDecisionBody } from '../../lib/approval/decision-body';
 import { ApprovalStore } from './approval-store';
 import { ApiResult, DecisionService } from './decide';
 import { classifyDeliveryError } from './delivery-errors';
 import { logger } from './logger';
+
+export { parseDecisionBody } from '../../lib/approval/decision-body';
+export type { DecisionBody } from '../../lib/approval/decision-body';
 
 let service: DecisionService | undefined;
 
@@ -51,37 +54,4 @@ export async function route(decisions: DecisionService, event: APIGatewayProxyEv
     default:
       return { statusCode: 404, body: { message: `No route ${event.httpMethod} ${event.resource}.` } };
   }
-}
-
-/** A decision request's body, validated. */
-export interface DecisionBody {
-  readonly decision: ApprovalDecision;
-  readonly comment?: string;
-}
-
-/**
- * Validates a decision body exactly as the API model does (approval-service.ts): a JSON object
- * with `decision` APPROVE or REJECT, an optional string `comment` of at most
- * {@link MAX_COMMENT_LENGTH} code points, and no other field; anything else is a 400.
- */
-export function parseDecisionBody(text: unknown): DecisionBody | ApiResult {
-  let body: unknown;
-  try {
-    body = JSON.parse(typeof text === 'string' ? text : '');
-  } catch {
-    return badRequest('The body must be JSON: {"decision":"APPROVE"|"REJECT","comment":"..."}.');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return badRequest('The body must be a JSON object: {"decision":"APPROVE"|"REJECT","comment":"..."}.');
-  const fields = body as Record<string, unknown>;
-  const unknownField = Object.keys(fields).find((field) => field !== 'decision' && field !== 'comment');
-  if (unknownField !== undefined) return badRequest(`Unknown field ${JSON.stringify(unknownField).slice(0, 100)}: a decision has only decision and comment.`);
-  if (!APPROVAL_DECISIONS.includes(fields.decision as ApprovalDecision)) return badRequest(`decision must be ${APPROVAL_DECISIONS.join(' or ')}.`);
-  if (fields.comment !== undefined && (typeof fields.comment !== 'string' || commentLength(fields.comment) > MAX_COMMENT_LENGTH)) {
-    return badRequest(`comment must be a string of at most ${MAX_COMMENT_LENGTH} characters (Unicode code points).`);
-  }
-  return { decision: fields.decision as ApprovalDecision, comment: fields.comment as string | undefined };
-}
-
-function badRequest(message: string): ApiResult {
-  return { statusCode: 400, body: { message } };
 }
