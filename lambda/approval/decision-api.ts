@@ -36,8 +36,9 @@ function unexpected(error: Error): ApiResult {
 
 /** Dispatches one request to the decision service. */
 export async function route(decisions: DecisionService, event: APIGatewayProxyEvent): Promise<ApiResult> {
-  const caller = event.requestContext?.identity?.userArn;
-  if (!caller) return { statusCode: 403, body: { message: 'The request is not signed with AWS credentials (IAM authorization).' } };
+  const callerArn = event.requestContext?.identity?.userArn;
+  if (!callerArn) return { statusCode: 403, body: { message: 'The request is not signed with AWS credentials (IAM authorization).' } };
+  const caller = { id: callerArn };
   const approvalId = event.pathParameters?.id ?? '';
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /approvals':
