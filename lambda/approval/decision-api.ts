@@ -5,11 +5,13 @@ import { ApprovalStore } from './approval-store';
 import { ApiResult, DecisionService } from './decide';
 import { classifyDeliveryError } from './delivery-errors';
 import { logger } from './logger';
+import { reviewerOf, signInOf, SignInKind } from './reviewer-identity';
 
 let service: DecisionService | undefined;
 
 /**
- * The decision API (API Gateway REST, IAM authorization):
+ * The decision API (API Gateway REST; IAM authorization, or a Cognito user pools authorizer
+ * when `REVIEWER_SIGN_IN` is `cognito`):
  * `GET /approvals`, `GET /approvals/{id}`, `POST /approvals/{id}/decision`
  * with `{ "decision": "APPROVE" | "REJECT", "comment": "…" }`. An unexpected error is 503 when
  * an AWS service was unavailable or did not answer, 500 only for a fault of the handler itself.
@@ -34,11 +36,13 @@ function unexpected(error: Error): ApiResult {
   return { statusCode: 500, body: { message: `Internal error (${error.name}); read the approval before repeating the request.` } };
 }
 
-/** Dispatches one request to the decision service. */
-export async function route(decisions: DecisionService, event: APIGatewayProxyEvent): Promise<ApiResult> {
-  const callerArn = event.requestContext?.identity?.userArn;
-  if (!callerArn) return { statusCode: 403, body: { message: 'The request is not signed with AWS credentials (IAM authorization).' } };
-  const caller = { id: callerArn };
+/**
+ * Dispatches one request to the decision service, as the reviewer the API's sign-in
+ * authenticated (a request authenticated otherwise is refused 401 or 403).
+ */
+export async function route(decisions: DecisionService, event: APIGatewayProxyEvent, signIn: SignInKind = signInOf()): Promise<ApiResult> {
+  const caller = reviewerOf(event, signIn);
+  if ('statusCode' in caller) return caller;
   const approvalId = event.pathParameters?.id ?? '';
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /approvals':
