@@ -5,6 +5,7 @@ import { ApprovalStore } from './approval-store';
 import { ApiResult, DecisionService } from './decide';
 import { classifyDeliveryError } from './delivery-errors';
 import { logger } from './logger';
+import { reviewerOf, signInOf, SignInKind } from './reviewer-identity';
 
 export { parseDecisionBody } from '../../lib/approval/decision-body';
 export type { DecisionBody } from '../../lib/approval/decision-body';
@@ -12,7 +13,8 @@ export type { DecisionBody } from '../../lib/approval/decision-body';
 let service: DecisionService | undefined;
 
 /**
- * The decision API (API Gateway REST, IAM authorization):
+ * The decision API (API Gateway REST; IAM authorization, or a Cognito user pools authorizer
+ * when `REVIEWER_SIGN_IN` is `cognito`):
  * `GET /approvals`, `GET /approvals/{id}`, `POST /approvals/{id}/decision`
  * with `{ "decision": "APPROVE" | "REJECT", "comment": "…" }`. An unexpected error is 503 when
  * an AWS service was unavailable or did not answer, 500 only for a fault of the handler itself.
@@ -37,10 +39,13 @@ function unexpected(error: Error): ApiResult {
   return { statusCode: 500, body: { message: `Internal error (${error.name}); read the approval before repeating the request.` } };
 }
 
-/** Dispatches one request to the decision service. */
-export async function route(decisions: DecisionService, event: APIGatewayProxyEvent): Promise<ApiResult> {
-  const caller = event.requestContext?.identity?.userArn;
-  if (!caller) return { statusCode: 403, body: { message: 'The request is not signed with AWS credentials (IAM authorization).' } };
+/**
+ * Dispatches one request to the decision service, as the reviewer the API's sign-in
+ * authenticated (a request authenticated otherwise is refused 401 or 403).
+ */
+export async function route(decisions: DecisionService, event: APIGatewayProxyEvent, signIn: SignInKind = signInOf()): Promise<ApiResult> {
+  const caller = reviewerOf(event, signIn);
+  if ('statusCode' in caller) return caller;
   const approvalId = event.pathParameters?.id ?? '';
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /approvals':

@@ -220,7 +220,7 @@ export class ApprovalService extends Construct implements IApprovalService {
         partitionKey: { name: 'status', type: dynamodb.AttributeType.STRING },
         sortKey: { name: 'expiresAt', type: dynamodb.AttributeType.STRING },
         projectionType: dynamodb.ProjectionType.INCLUDE,
-        nonKeyAttributes: ['executionArn', 'stateName', 'summary', 'approvers', 'requestedAt'],
+        nonKeyAttributes: ['executionArn', 'stateName', 'summary', 'approvers', 'approverGroups', 'requestedAt'],
       }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
