@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { accessRefusal, ApprovalRecord, ApprovalView, idRefusal, mayDecide } from '../approval/approval-record';
+import { accessRefusal, ApprovalRecord, ApprovalView, idRefusal, Reviewer } from '../approval/approval-record';
 import { approvalsPageFiles } from '../approval/approvals-page-files';
 import { approvalsPageHeaders } from '../approval/approvals-page-policy';
 import { parseDecisionBody } from '../approval/decision-body';
@@ -267,19 +267,17 @@ export class LocalApprovalsServer {
 
   /** What GET /approvals lists: PENDING requests the reviewer may decide, soonest expiry first. */
   private pendingFor(reviewer: LocalReviewer): ApprovalView[] {
-    return this.approvals.requests
-      .filter((request) => request.status === 'PENDING' && mayDecide(request.approvers, reviewer.name))
-      .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
+    return this.approvals.pendingFor(decisionOf(reviewer)).sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
   }
 
   private show(approvalId: string, reviewer: LocalReviewer): Answer {
-    const refusal = idRefusal(approvalId) ?? accessRefusal(this.recordOf(approvalId), approvalId, reviewer.name);
+    const refusal = idRefusal(approvalId) ?? accessRefusal(this.recordOf(approvalId), approvalId, reviewerIdentity(reviewer));
     if (refusal) return this.apiJson(refusal.statusCode, { message: refusal.message });
     return this.apiJson(200, { approval: this.viewOf(approvalId) });
   }
 
   private decide(approvalId: string, reviewer: LocalReviewer, decision: 'APPROVE' | 'REJECT', comment: string | undefined): Answer {
-    const local = { decidedBy: reviewer.name, ...(comment !== undefined ? { comment } : {}) };
+    const local = { ...decisionOf(reviewer), ...(comment !== undefined ? { comment } : {}) };
     try {
       const approval = decision === 'APPROVE' ? this.approvals.approve(approvalId, local) : this.approvals.reject(approvalId, local);
       return this.apiJson(200, { approval });
@@ -306,6 +304,16 @@ export class LocalApprovalsServer {
   }
 }
 
+/** The reviewer as LocalApprovals takes it (the same rule as the decision API: groups when the request names any, else the ARN rule). */
+function decisionOf(reviewer: LocalReviewer): { decidedBy: string; groups: string[] } {
+  return { decidedBy: reviewer.name, groups: reviewer.groups ?? [] };
+}
+
+/** The reviewer as the access check takes it, the way LocalApprovals builds it from a LocalDecision. */
+function reviewerIdentity(reviewer: LocalReviewer): Reviewer {
+  return { id: reviewer.name, groups: reviewer.groups ?? [] };
+}
+
 /** One reviewer per approver of the requests: a session of each role, each user, a member of each group. */
 function defaultReviewers(requests: ApprovalView[]): LocalReviewer[] {
   const reviewers = new Map<string, LocalReviewer>();
@@ -314,7 +322,7 @@ function defaultReviewers(requests: ApprovalView[]): LocalReviewer[] {
       const name = callerOf(approver);
       if (name) reviewers.set(name, { name });
     }
-    const groups = (request as { approverGroups?: string[] }).approverGroups ?? [];
+    const groups = request.approverGroups ?? [];
     for (const group of groups) reviewers.set(`${group}-reviewer`, { name: `${group}-reviewer`, groups: [group] });
   }
   return [...reviewers.values()];

@@ -132,7 +132,8 @@ function decisionForm(onDecide) {
     counter.textContent = `${length} of ${MAX_COMMENT_LENGTH} characters`;
     const tooLong = length > MAX_COMMENT_LENGTH;
     error.hidden = !tooLong;
-    error.textContent = tooLong ? `The comment is ${length - MAX_COMMENT_LENGTH} characters too long.` : '';
+    const over = length - MAX_COMMENT_LENGTH;
+    error.textContent = tooLong ? `The comment is ${over} character${over === 1 ? '' : 's'} too long.` : '';
     comment.setAttribute('aria-invalid', String(tooLong));
   };
   comment.addEventListener('input', update);
