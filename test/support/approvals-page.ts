@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { createHash, randomBytes } from 'node:crypto';
 import { Page } from 'playwright-core';
 import { ApprovalService, HumanApproval, Workflow } from '../../lib';
 import { LocalApprovals, LocalRunner } from '../../lib/testing';
@@ -12,8 +13,8 @@ export const REVIEW_TIMEOUT = Duration.days(2);
  * A small order workflow: Review (a HumanApproval whose summary shows the order and its note) →
  * Ship. A rejection or expiry fails the execution (no catch), as the step's errors say.
  */
-export function reviewWorkflow(): Stack {
-  const stack = new Stack(new App(), 'Shop', { env: { account: '123456789012', region: 'eu-west-1' } });
+export function reviewWorkflow(app = new App()): Stack {
+  const stack = new Stack(app, 'Shop', { env: { account: '123456789012', region: 'eu-west-1' } });
   const reviewer = new iam.Role(stack, 'Reviewer', { roleName: 'OrderReviewer', assumedBy: new iam.AccountRootPrincipal() });
   const service = new ApprovalService(stack, 'Approvals');
   const review = new HumanApproval(stack, 'Review', {
@@ -59,4 +60,23 @@ export async function signIn(page: Page, url: string, who: { label?: string; nam
   }
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.locator('#session:not([hidden])').waitFor();
+}
+
+/**
+ * Signs in to a local approvals server without a browser, as the page does: the sign-in form's
+ * reviewer `choice` (an index of the offered reviewers), then the code exchanged with its PKCE verifier.
+ *
+ * @returns the access token
+ */
+export async function signInOverHttp(url: string, choice = '0'): Promise<string> {
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const form = { response_type: 'code', client_id: 'local-approvals-page', redirect_uri: url, scope: 'openid approvals/decide', state: 's', code_challenge: challenge, code_challenge_method: 'S256' };
+  const authorized = await fetch(`${url}oauth2/authorize`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ ...form, reviewer: choice }) });
+  const code = new URL(authorized.headers.get('location')!).searchParams.get('code')!;
+  const token = await fetch(`${url}oauth2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'local-approvals-page', code, redirect_uri: url, code_verifier: verifier }),
+  });
+  return ((await token.json()) as { access_token: string }).access_token;
 }
