@@ -35,7 +35,7 @@ export function handlerAssetPath(name: LibraryHandlerName): string {
 }
 
 /** The cdk-sfn-workflows package root, whether this file runs from lib/ or dist/lib/. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let directory = __dirname;
   while (!existsSync(path.join(directory, 'package.json'))) {
     const parent = path.dirname(directory);
