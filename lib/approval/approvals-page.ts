@@ -144,12 +144,13 @@ export class ApprovalsPage extends Construct {
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
       webAclId: options.webAclId,
-      ...(options.domainName ? { domainNames: [options.domainName], certificate: options.certificate } : {}),
+      ...(options.domainName
+        ? { domainNames: [options.domainName], certificate: options.certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }
+        : {}),
     });
     this.acknowledgeDistribution(distribution, options);
     return distribution;
