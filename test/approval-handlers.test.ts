@@ -103,7 +103,9 @@ describe('approval notifier', () => {
     // and the notification, the return value and the logs do not
     const published = sns.commandCalls(PublishCommand);
     expect(published).toHaveLength(1);
-    const message = JSON.parse(published[0].args[0].input.Message!);
+    // (published with MessageStructure json: the JSON for every protocol is its `default`)
+    expect(published[0].args[0].input.MessageStructure).toBe('json');
+    const message = JSON.parse(JSON.parse(published[0].args[0].input.Message!).default);
     expect(message).toMatchObject({
       approvalId: value.approvalId,
       summary: event.summary,
