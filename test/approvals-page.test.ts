@@ -13,6 +13,7 @@ import { browserAvailable, launchBrowser } from './support/browser';
 import { REVIEW_TIMEOUT, reviewerSession, reviewWorkflow, signIn, startRunner } from './support/approvals-page';
 
 const STACK = reviewWorkflow();
+const COGNITO_STACK = reviewWorkflow(undefined, 'cognito');
 const ORDER = { orderId: 'ORD-7001', totalCents: 129900, note: '<img src=x onerror="window.pwned=1"> rush, please' };
 const describeInBrowser = browserAvailable() ? describe : describe.skip;
 
@@ -263,6 +264,64 @@ describeInBrowser('the approvals page in Chromium, against the local approvals s
     await page.getByRole('heading', { name: 'What you are asked to decide' }).waitFor();
   });
 
+  test('Cognito reviewers decide by group: a member of the approver group approves, a member of another group may not', async () => {
+    // GIVEN the workflow asking the finance group (Cognito sign-in), and the sign-in page's default reviewers
+    await runner.dispose();
+    ({ runner, approvals } = startRunner(COGNITO_STACK));
+    const { execution, approvalId } = await pendingReview();
+    expect(server.reviewers).toEqual([{ name: 'finance-reviewer', groups: ['finance'] }]);
+    // WHEN someone in the sales group opens the deep link
+    const other = await browser.context.newPage();
+    try {
+      await signIn(other, server.approvalUrl(approvalId), { name: 'lee', groups: 'sales' });
+      // THEN they may not decide it
+      await other.getByRole('heading', { name: 'You may not decide this approval', level: 1 }).waitFor();
+      expect(await other.locator('[data-problem="forbidden"]').textContent()).toContain(`lee (in groups sales) is not an approver of ${approvalId}`);
+    } finally {
+      await other.close();
+    }
+    // WHEN kim of finance signs in (typed in) and approves
+    await signIn(page, server.url, { name: 'kim', groups: 'finance' });
+    await page.getByRole('link', { name: /orderId: ORD-7001/ }).click();
+    expect(await page.locator('.meta').textContent()).toContain('Approversmembers of finance');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('heading', { name: 'You approved this request' }).waitFor();
+    // THEN the workflow continues with kim's approval
+    const result = await execution.result;
+    expect(result.status).toBe('SUCCEEDED');
+    expect((result.output as { review: { decidedBy: string } }).review.decidedBy).toBe('kim');
+  });
+
+  test('every text on the sign-in page, the list, an approval, a confirmation and a refusal has a contrast of at least 4.5:1 (WCAG 2.2 AA)', async () => {
+    // GIVEN a pending request
+    const { approvalId, url } = await pendingReview();
+    const lowContrast: string[] = [];
+    const check = async (view: string) => lowContrast.push(...((await page.evaluate(CONTRAST_PROBLEMS)) as string[]).map((problem) => `${view}: ${problem}`));
+    // WHEN each view is shown
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await check('signed out');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Local sign-in, no password' }).waitFor();
+    await check('local sign-in');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Pending approvals' }).waitFor();
+    await check('list');
+    await visitWithinPage(page, `/?approval=${approvalId}`);
+    await page.getByRole('heading', { name: 'What you are asked to decide' }).waitFor();
+    await page.getByLabel(/^Comment/).fill('😀'.repeat(1001));
+    await check('approval');
+    await page.getByLabel(/^Comment/).fill('ok');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('heading', { name: 'You approved this request' }).waitFor();
+    await check('approved');
+    await visitWithinPage(page, `/?approval=${'0'.repeat(64)}`);
+    await page.getByRole('heading', { name: 'Approval not found' }).waitFor();
+    await check('not found');
+    // THEN no text is below 4.5:1 against what is behind it
+    expect(lowContrast).toEqual([]);
+  });
+
   test('works at 320 CSS pixels wide: nothing scrolls sideways, and the comment over 1000 characters is refused before sending', async () => {
     // GIVEN a narrow window
     const { approvalId } = await pendingReview();
@@ -280,6 +339,39 @@ describeInBrowser('the approvals page in Chromium, against the local approvals s
     expect(await page.evaluate('document.activeElement?.id')).toBe('comment');
   });
 });
+
+/**
+ * In the page: each visible element with text of its own whose colour has a contrast below 4.5:1
+ * with its background (the nearest opaque background up the tree), as "tag 'text' ratio".
+ *
+ * @see https://www.w3.org/TR/WCAG22/#contrast-minimum
+ */
+const CONTRAST_PROBLEMS = `(() => {
+  const rgba = (value) => (value.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  const background = (element) => {
+    for (let current = element; current; current = current.parentElement) {
+      const [r, g, b, a = 1] = rgba(getComputedStyle(current).backgroundColor);
+      if (a > 0.99) return [r, g, b];
+    }
+    return [255, 255, 255];
+  };
+  const problems = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    const own = [...element.childNodes].filter((node) => node.nodeType === 3 && node.textContent.trim()).map((node) => node.textContent.trim()).join(' ');
+    if (!own || element.closest('[hidden], .announcer, .skip-link') || element.getClientRects().length === 0) continue;
+    const style = getComputedStyle(element);
+    if (style.visibility === 'hidden' || element.closest('button:disabled')) continue;
+    const [r, g, b] = rgba(style.color);
+    const [l1, l2] = [luminance([r, g, b]), luminance(background(element))].sort((x, y) => y - x);
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    if (ratio < 4.5) problems.push(element.tagName.toLowerCase() + " '" + own.slice(0, 40) + "' " + ratio.toFixed(2));
+  }
+  return problems;
+})()`;
 
 /** The access token the page sent to the API (its Authorization header). */
 async function tokenSentWith(requests: Request[]): Promise<string> {

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { createHash, randomBytes } from 'node:crypto';
 import { Page } from 'playwright-core';
-import { ApprovalService, HumanApproval, Workflow } from '../../lib';
+import { ApprovalService, HumanApproval, ReviewerSignIn, Workflow } from '../../lib';
 import { LocalApprovals, LocalRunner } from '../../lib/testing';
 
 /** How long the review waits (the HumanApproval's timeout). */
@@ -11,15 +11,16 @@ export const REVIEW_TIMEOUT = Duration.days(2);
 
 /**
  * A small order workflow: Review (a HumanApproval whose summary shows the order and its note) →
- * Ship. A rejection or expiry fails the execution (no catch), as the step's errors say.
+ * Ship. A rejection or expiry fails the execution (no catch), as the step's errors say. Its
+ * reviewers are the OrderReviewer role (IAM sign-in) or the `finance` group (Cognito sign-in).
  */
-export function reviewWorkflow(app = new App()): Stack {
+export function reviewWorkflow(app = new App(), signIn: 'iam' | 'cognito' = 'iam'): Stack {
   const stack = new Stack(app, 'Shop', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const reviewer = new iam.Role(stack, 'Reviewer', { roleName: 'OrderReviewer', assumedBy: new iam.AccountRootPrincipal() });
-  const service = new ApprovalService(stack, 'Approvals');
+  const service =
+    signIn === 'cognito' ? new ApprovalService(stack, 'Approvals', { signIn: ReviewerSignIn.cognito(), approverGroups: ['finance'] }) : new ApprovalService(stack, 'Approvals');
   const review = new HumanApproval(stack, 'Review', {
     service,
-    approvers: [reviewer],
+    ...(signIn === 'iam' ? { approvers: [new iam.Role(stack, 'Reviewer', { roleName: 'OrderReviewer', assumedBy: new iam.AccountRootPrincipal() })] } : {}),
     timeout: REVIEW_TIMEOUT,
     summary: sfn.TaskInput.fromObject({
       orderId: sfn.JsonPath.stringAt('$.orderId'),
