@@ -60,6 +60,7 @@ describeInBrowser('the approvals page in Chromium, against the local approvals s
     // THEN the list shows the request: its summary, step, execution and expiry
     await page.getByRole('heading', { name: 'Pending approvals', level: 1 }).waitFor();
     expect(await page.locator('#list-count').textContent()).toBe('1 request waits for your decision, soonest expiry first.');
+    expect(await page.locator('#session-user').textContent()).toBe(`Signed in as ${reviewerSession('local-reviewer')}`);
     const card = page.locator('.approval-list li');
     expect(await card.count()).toBe(1);
     const cardText = await card.textContent();

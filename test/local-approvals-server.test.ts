@@ -127,8 +127,12 @@ describe('the fake sign-in', () => {
     // WHEN a fresh code is exchanged with its verifier, THEN an opaque bearer token
     const fresh = pkce();
     const response = await exchange(await codeFor(fresh.challenge), fresh.verifier);
-    const tokens = await response.json();
-    expect(tokens).toEqual({ access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), token_type: 'Bearer', expires_in: 3600 });
+    const tokens = (await response.json()) as { id_token: string };
+    expect(tokens).toEqual({ access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), id_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.$/), token_type: 'Bearer', expires_in: 3600 });
+    // and the ID token, unsigned, only names the reviewer for the page to show
+    const [header, claims] = tokens.id_token.split('.').map((part: string) => part && JSON.parse(Buffer.from(part, 'base64url').toString()));
+    expect(header).toEqual({ alg: 'none', typ: 'JWT' });
+    expect(claims).toMatchObject({ 'token_use': 'id', 'cognito:username': reviewerSession('dana'), 'cognito:groups': [] });
   });
 
   test('logout sends the browser back to the page, and only there', async () => {

@@ -72,7 +72,7 @@ export class LocalSignIn {
    *
    * @throws TokenRequestError for a request RFC 6749 and RFC 7636 refuse
    */
-  public exchange(form: URLSearchParams): { access_token: string; token_type: 'Bearer'; expires_in: number } {
+  public exchange(form: URLSearchParams): { access_token: string; id_token: string; token_type: 'Bearer'; expires_in: number } {
     if (form.get('grant_type') !== 'authorization_code') throw new TokenRequestError('unsupported_grant_type', 'grant_type must be authorization_code.');
     if (form.get('client_id') !== this.clientId) throw new TokenRequestError('invalid_client', 'Unknown client_id.');
     const code = form.get('code') ?? '';
@@ -87,7 +87,18 @@ export class LocalSignIn {
     }
     const accessToken = randomBytes(32).toString('base64url');
     this.tokens.set(accessToken, { reviewer: issued.reviewer, expiresAt: Date.now() + TOKEN_LIFETIME_SECONDS * 1000 });
-    return { access_token: accessToken, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS };
+    return { access_token: accessToken, id_token: this.idToken(issued.reviewer), token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS };
+  }
+
+  /**
+   * An ID token of the shape Cognito's has (`cognito:username`, `cognito:groups`), unsigned
+   * (`alg: none`): only for the page to say who is signed in. Nothing trusts it; the API reads
+   * the reviewer from the opaque access token.
+   */
+  private idToken(reviewer: LocalReviewer): string {
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = { 'token_use': 'id', 'aud': this.clientId, 'cognito:username': reviewer.name, 'cognito:groups': reviewer.groups ?? [], 'exp': Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_SECONDS };
+    return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
   }
 
   /** The reviewer of an `Authorization` header value (the raw token, or `Bearer <token>`); undefined when not valid. */

@@ -32,14 +32,26 @@ export function accessToken() {
   return isSignedIn() ? session.accessToken : undefined;
 }
 
-/** The signed-in reviewer's user name, when the token tells it (a Cognito access token's `username` claim). */
+/**
+ * The signed-in reviewer's user name, for display only: the access token's `username` claim, or
+ * the ID token's `cognito:username` (the API, not the page, decides who may do what).
+ */
 export function userName() {
   if (!session) return undefined;
-  const [, payload] = session.accessToken.split('.');
+  const access = claimsOf(session.accessToken);
+  if (typeof access?.username === 'string') return access.username;
+  const id = claimsOf(session.idToken);
+  return typeof id?.['cognito:username'] === 'string' ? id['cognito:username'] : undefined;
+}
+
+/** The payload of a JWT, unverified; undefined for anything else. */
+function claimsOf(token) {
+  const [, payload] = String(token ?? '').split('.');
   if (!payload) return undefined;
   try {
-    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
-    return typeof claims.username === 'string' ? claims.username : undefined;
+    const text = new TextDecoder().decode(Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+    const claims = JSON.parse(text);
+    return claims && typeof claims === 'object' ? claims : undefined;
   } catch {
     return undefined;
   }
@@ -119,7 +131,11 @@ export async function completeSignIn(config, redirect) {
     throw new Error(`Sign-in could not be completed (${tokens.error || `HTTP ${response.status}`}). Sign in again.`);
   }
   const lifetimeSeconds = Number(tokens.expires_in) > 0 ? Number(tokens.expires_in) : 3600;
-  session = { accessToken: tokens.access_token, expiresAt: Date.now() + lifetimeSeconds * 1000 };
+  session = {
+    accessToken: tokens.access_token,
+    idToken: typeof tokens.id_token === 'string' ? tokens.id_token : undefined,
+    expiresAt: Date.now() + lifetimeSeconds * 1000,
+  };
 }
 
 /** Forgets the token and ends the sign-in session at the sign-in domain, which sends the browser back here. */
