@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { ApprovalView } from '../approval/approval-record';
 import { LocalApprovals } from '../testing/local-approvals';
 import { LocalApprovalsServer } from '../testing/local-approvals-server';
-import type { LocalReviewer } from '../testing/local-sign-in';
+import type { LocalReviewer } from '../testing/local-reviewer';
 import type { ExecutionResult } from '../testing/execution-result';
 import type { LocalRunner } from '../testing/local-runner';
 import type { Output } from './program';

@@ -37,4 +37,4 @@ export type { SynthesizedFunction, SynthesizedStateMachine } from '../assembly/s
 export type { ApprovalView } from '../approval/approval-record';
 export { LocalApprovalsServer } from './local-approvals-server';
 export type { LocalApprovalsServerOptions } from './local-approvals-server';
-export type { LocalReviewer } from './local-sign-in';
+export type { LocalReviewer } from './local-reviewer';

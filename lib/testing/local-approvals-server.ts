@@ -7,7 +7,8 @@ import { approvalsPageHeaders } from '../approval/approvals-page-policy';
 import { parseDecisionBody } from '../approval/decision-body';
 import { LocalApprovals, LocalDecisionError } from './local-approvals';
 import type { LocalRunner } from './local-runner';
-import { LocalReviewer, LocalSignIn, TokenRequestError } from './local-sign-in';
+import type { LocalReviewer } from './local-reviewer';
+import { LocalSignIn, TokenRequestError } from './local-sign-in';
 import { AUTHORIZE_PARAMETERS, signInErrorPage, signInPage } from './local-sign-in-page';
 
 /** Options of a {@link LocalApprovalsServer}. */

@@ -1,4 +1,4 @@
-import type { LocalReviewer } from './local-sign-in';
+import type { LocalReviewer } from './local-reviewer';
 
 /** The authorization request's parameters the sign-in form carries through. */
 export const AUTHORIZE_PARAMETERS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const;

@@ -1,19 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-
-/** A reviewer of the local approvals server's fake sign-in. */
-export interface LocalReviewer {
-  /**
-   * Who the reviewer is to the decision API: a user name (as a Cognito access token's
-   * `username` claim names it), or, for requests whose approvers are IAM principals, the
-   * caller ARN API Gateway would report (e.g. `arn:aws:sts::123456789012:assumed-role/Reviewer/dana`).
-   */
-  readonly name: string;
-  /**
-   * The reviewer's groups (a Cognito access token's `cognito:groups` claim).
-   * @default - none
-   */
-  readonly groups?: string[];
-}
+import type { LocalReviewer } from './local-reviewer';
 
 /** What the authorization request asked for, kept with its code until the token request. */
 interface IssuedCode {
