@@ -4,6 +4,13 @@ import { MAX_NOTIFICATION_BYTES } from '../../lib/approval/request-size';
 /** The most characters of the summary an email shows; a longer one is cut, the page shows it whole. */
 export const MAX_EMAIL_SUMMARY_CHARS = 8000;
 
+/**
+ * The email's line break, parsed from JSON: esbuild prints a '\n' literal (and a constant it can
+ * fold, such as `String.fromCharCode(10)`) as a raw line break inside a template literal, and the
+ * handler bundles are kept to a few lines (test/handler-bundles.test.ts).
+ */
+const LINE_BREAK: string = JSON.parse('"\\n"');
+
 /** SNS subjects: printable ASCII, no line break, not starting with a space, at most 100 characters. */
 const MAX_SUBJECT_CHARS = 100;
 
@@ -54,7 +61,7 @@ export function emailTextOf(record: ApprovalRecord, place: DecisionPlace): strin
     ...where,
     '',
     `Approval id: ${record.approvalId}`,
-  ].join('\n');
+  ].join(LINE_BREAK);
 }
 
 /** The email's subject: printable ASCII within SNS's 100 characters. */
@@ -87,9 +94,18 @@ function summaryLines(summary: unknown): string[] {
       ? Object.entries(summary as Record<string, unknown>).map(([field, value]) => `  ${oneLine(field)}: ${oneLine(typeof value === 'string' ? value : JSON.stringify(value))}`)
       : [`  ${JSON.stringify(summary ?? null)}`];
   if (lines.length === 0) lines.push('  (no summary)');
-  const text = lines.join('\n');
-  if (text.length <= MAX_EMAIL_SUMMARY_CHARS) return lines;
-  return [`${[...text].slice(0, MAX_EMAIL_SUMMARY_CHARS).join('')}`, '  ... (shortened: the full summary is with the request)'];
+  const kept: string[] = [];
+  let room = MAX_EMAIL_SUMMARY_CHARS;
+  for (const line of lines) {
+    const chars = [...line];
+    if (chars.length > room) {
+      if (room > 0) kept.push(chars.slice(0, room).join(''));
+      return [...kept, '  ... (shortened: the full summary is with the request)'];
+    }
+    kept.push(line);
+    room -= chars.length + 1;
+  }
+  return kept;
 }
 
 /** A summary value on one line: line breaks and other control characters become spaces, so a value cannot pose as lines of the email. */

@@ -172,8 +172,9 @@ export interface IApprovalService extends IConstruct {
 /**
  * The infrastructure behind {@link HumanApproval} steps: an approval store (DynamoDB, on demand,
  * encrypted, point-in-time recovery, TTL), a notifier that stores each request and announces
- * it by an opaque approval id, and a decision API (API Gateway REST, IAM authorization) whose
- * handler lets exactly one decision through and resumes the workflow. The task token stays in
+ * it by an opaque approval id, and a decision API (API Gateway REST; IAM authorization, or with
+ * `signIn: ReviewerSignIn.cognito()` a Cognito user pools authorizer and the approvals web page
+ * behind CloudFront) whose handler lets exactly one decision through and resumes the workflow. The task token stays in
  * the table: it is never in a notification, a URL, a log line or the state output.
  *
  * One service can serve many workflows: a `Workflow` containing a HumanApproval of this service

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -10,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeNagRules, NagAcknowledgement, nagResourceName } from '../private/nag-acknowledgements';
 import { contentSecurityPolicy } from './approvals-page-policy';
-import { packageRoot } from './handler-assets';
+import { approvalsPageAssetPath } from './handler-assets';
 
 /** What the approvals page is served with and talks to. */
 export interface ApprovalsPageOptions {
@@ -91,7 +90,7 @@ export class ApprovalsPage extends Construct {
   public deploy(config: ApprovalsPageConfig): s3deploy.BucketDeployment {
     const logGroup = new logs.LogGroup(this, 'DeploymentLogs', { retention: logs.RetentionDays.ONE_YEAR });
     const deployment = new s3deploy.BucketDeployment(this, 'Files', {
-      sources: [s3deploy.Source.asset(path.join(packageRoot(), 'web', 'approvals')), s3deploy.Source.jsonData('config.json', config)],
+      sources: [s3deploy.Source.asset(approvalsPageAssetPath()), s3deploy.Source.jsonData('config.json', config)],
       destinationBucket: this.bucket,
       retainOnDelete: false,
       distribution: this.distribution,

@@ -37,14 +37,24 @@ export class ReviewerSignIn {
     return new ReviewerSignIn('COGNITO', userPool, userPoolDomain);
   }
 
-  private constructor(
-    /** `IAM` or `COGNITO`. */
-    public readonly kind: string,
-    /** The user's own pool. @default - a new pool (Cognito), none (IAM) */
-    public readonly userPool?: cognito.IUserPool,
-    /** The user's own hosted-UI domain. @default - a new Cognito domain (Cognito), none (IAM) */
-    public readonly userPoolDomain?: cognito.IUserPoolDomain,
-  ) {}
+  /** `IAM` or `COGNITO`. */
+  public readonly kind: string;
+  /**
+   * The user's own pool.
+   * @default - a new pool (Cognito), none (IAM)
+   */
+  public readonly userPool?: cognito.IUserPool;
+  /**
+   * The user's own hosted-UI domain.
+   * @default - a new Cognito domain (Cognito), none (IAM)
+   */
+  public readonly userPoolDomain?: cognito.IUserPoolDomain;
+
+  private constructor(kind: string, userPool?: cognito.IUserPool, userPoolDomain?: cognito.IUserPoolDomain) {
+    this.kind = kind;
+    this.userPool = userPool;
+    this.userPoolDomain = userPoolDomain;
+  }
 
   /** Whether reviewers sign in with Cognito. */
   public get isCognito(): boolean {
