@@ -241,7 +241,7 @@ describeInBrowser('the approvals page in Chromium, against the local approvals s
     expect(url).toBeDefined();
   });
 
-  test('a session that ended asks to sign in again and keeps the deep link; no answer at all says so', async () => {
+  test('a session that ended asks to sign in again and keeps the deep link; no answer at all says so; signing out ends at the sign-in page', async () => {
     // GIVEN a reviewer with the request open
     const { approvalId } = await pendingReview();
     await signIn(page, server.approvalUrl(approvalId), { label: reviewerSession('local-reviewer') });
@@ -263,6 +263,14 @@ describeInBrowser('the approvals page in Chromium, against the local approvals s
     await page.getByRole('heading', { name: 'Your decision may not have been recorded', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Check the approval' }).click();
     await page.getByRole('heading', { name: 'What you are asked to decide' }).waitFor();
+    // WHEN the reviewer signs out
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // THEN the sign-in domain sends the browser back to the page, signed out, with nothing kept
+    await page.getByRole('heading', { name: 'Sign in to review approvals' }).waitFor();
+    expect(page.url()).toBe(server.url);
+    expect(await page.evaluate('sessionStorage.length + localStorage.length')).toBe(0);
+    const logout = requests.find((request) => new URL(request.url()).pathname === '/logout')!;
+    expect(Object.fromEntries(new URL(logout.url()).searchParams)).toEqual({ client_id: 'local-approvals-page', logout_uri: server.url });
   });
 
   test('Cognito reviewers decide by group: a member of the approver group approves, a member of another group may not', async () => {

@@ -90,11 +90,14 @@ async function showList() {
   show('Pending approvals', listView(approvals, serverNow(), { link: approvalLink, onRefresh: () => showList() }));
 }
 
-async function showApproval(approvalId, outcome) {
+async function showApproval(approvalId) {
   const answer = await read(() => getApproval(approvalId), () => showApproval(approvalId));
-  if (!answer) return;
-  const approval = answer.body.approval;
-  const panel = outcome ? outcomePanel(outcome) : undefined;
+  if (answer) renderApproval(answer.body.approval);
+}
+
+/** One approval; with `decided`, the confirmation of the reviewer's decision above it, focused. */
+function renderApproval(approval, decided = false) {
+  const panel = decided ? outcomePanel(approval) : undefined;
   show(
     summaryLine(approval.summary),
     approvalView(approval, serverNow(), { backLink: backLink(), outcome: panel, onDecide: (decision, comment) => sendDecision(approval, decision, comment) }),
@@ -138,7 +141,7 @@ async function sendDecision(approval, decision, comment) {
   }
   if (answer.status !== 200) return showProblem(answer);
   const decided = answer.body.approval;
-  await showApproval(approval.approvalId, decided);
+  renderApproval(decided, true);
   announce(decided.status === 'APPROVED' ? 'Approved. The workflow continues.' : decided.status === 'REJECTED' ? 'Rejected. The workflow was told.' : 'Your decision was recorded.');
 }
 
