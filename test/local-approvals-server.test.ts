@@ -232,7 +232,7 @@ describe('the server', () => {
     expect((await fetch(url, { method: 'DELETE' })).status).toBe(405);
   });
 
-  test('binds 127.0.0.1 and refuses requests addressed to another host name (DNS rebinding)', async () => {
+  test('binds 127.0.0.1 and refuses requests addressed to another host name (DNS rebinding); localhost is sent to 127.0.0.1', async () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const status = await new Promise<number>((resolve, reject) => {
       const request = httpRequest(url, { headers: { Host: 'attacker.example' } }, (response) => resolve(response.statusCode!));
@@ -240,6 +240,12 @@ describe('the server', () => {
       request.end();
     });
     expect(status).toBe(421);
+    // and a page opened as localhost moves to the one origin its sign-in and CSP name
+    const localhost = new URL(server.approvalUrl(approvalId));
+    localhost.hostname = 'localhost';
+    const moved = await fetch(localhost, { redirect: 'manual' });
+    expect(moved.status).toBe(308);
+    expect(moved.headers.get('location')).toBe(server.approvalUrl(approvalId));
   });
 
   test('fails when the port is not a port, or taken', async () => {

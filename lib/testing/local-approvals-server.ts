@@ -149,11 +149,13 @@ export class LocalApprovalsServer {
   private async answer(request: IncomingMessage): Promise<Answer> {
     const host = request.headers.host ?? '';
     const port = this.origin.slice(this.origin.lastIndexOf(':') + 1);
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
-      return text(421, `This server answers requests to 127.0.0.1:${port} only.`);
-    }
     const url = new URL(request.url ?? '/', this.origin);
     const method = request.method ?? 'GET';
+    if (host === `localhost:${port}` && (method === 'GET' || method === 'HEAD')) {
+      // One origin only: the sign-in redirect and the CSP name 127.0.0.1.
+      return { status: 308, headers: { Location: `${this.origin}${url.pathname}${url.search}` } };
+    }
+    if (host !== `127.0.0.1:${port}`) return text(421, `This server answers requests to 127.0.0.1:${port} only.`);
     const route = url.pathname;
     if (route === '/approvals' || route.startsWith('/approvals/')) return this.api(request, method, route);
     switch (route) {
