@@ -8,7 +8,9 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import * as path from 'node:path';
 import { contentSecurityPolicy } from '../lib/approval/approvals-page-policy';
 import { LocalApprovals, LocalApprovalsServer, LocalExecution, LocalRunner } from '../lib/testing';
 import { reviewerSession, reviewWorkflow, startRunner } from './support/approvals-page';
@@ -256,6 +258,26 @@ describe('the server', () => {
 
   test('offers one reviewer per approver by default: a session of the approver role', () => {
     expect(new LocalApprovalsServer(runner, approvals).reviewers).toEqual([{ name: reviewerSession('local-reviewer') }]);
+  });
+});
+
+describe('the page files', () => {
+  const directory = path.join(__dirname, '..', 'web', 'approvals');
+  const modules = readdirSync(directory).filter((file) => file.endsWith('.js'));
+
+  test('never parse data as HTML, import only their own modules, and hold no inline script or style (the CSP refuses both)', () => {
+    // GIVEN the page's modules and its HTML
+    const sources = modules.map((file) => ({ file, text: readFileSync(path.join(directory, file), 'utf8') }));
+    const html = readFileSync(path.join(directory, 'index.html'), 'utf8');
+    // THEN no module writes markup, nor styles elements inline
+    expect(sources.filter(({ text }) => /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\.style\.|setAttribute\(\s*['"]style|eval\(|new Function/.test(text)).map(({ file }) => file)).toEqual([]);
+    // and every import is a module of the page itself
+    const imports = sources.flatMap(({ text }) => [...text.matchAll(/^import [^;]*? from '([^']+)';$/gm)].map((match) => match[1]));
+    expect(imports.length).toBeGreaterThan(5);
+    expect(imports.filter((specifier) => !/^\.\/[a-z-]+\.js$/.test(specifier) || !modules.includes(specifier.slice(2)))).toEqual([]);
+    // and the HTML has one external module script, no inline script, no style element or attribute, no event handler attribute
+    expect([...html.matchAll(/<script\b[^>]*>/g)].map((match) => match[0])).toEqual(['<script type="module" src="/app.js">']);
+    expect(html).not.toMatch(/<script[^>]*>[^<]+<\/script>|<style|\sstyle=|\son[a-z]+=/i);
   });
 });
 
