@@ -45,7 +45,7 @@ export function signInPage(reviewers: LocalReviewer[], parameters: URLSearchPara
           <input type="text" id="groups" name="groups" autocomplete="off">
         </div>
       </fieldset>
-      <div class="actions"><button type="submit" class="approve">Continue</button></div>
+      <div class="actions"><button type="submit">Continue</button></div>
     </form>
   </main>
 </body>

@@ -204,6 +204,6 @@ export function signInView({ deepLink, onSignIn, problem }) {
     h('h1', { tabindex: '-1' }, problem ? problem.title : 'Sign in to review approvals'),
     problem ? h('div', { class: 'panel panel-warning', 'data-problem': problem.kind }, h('p', {}, problem.explanation)) : null,
     h('p', {}, deepLink ? 'Sign in to see the approval you were sent. Opening this link decides nothing: only your explicit choice on the next page does.' : 'Sign in to see the requests that wait for your decision.'),
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'approve', onclick: onSignIn }, 'Sign in')),
+    h('div', { class: 'actions' }, h('button', { type: 'button', onclick: onSignIn }, 'Sign in')),
   ];
 }
