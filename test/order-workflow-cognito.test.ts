@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ORDER_PLACED_TRIGGER, readOrders, SILENT_LOGS } from '../bin/example-orders';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { readOrders, SILENT_LOGS } from '../bin/example-orders';
 import { orderPlacedEvent } from '../bin/order-events';
-import { addOrderProcessing, ORDER_REVIEWERS_GROUP, OrderProcessingStack } from '../bin/order-processing-stack';
+import { ORDER_REVIEWERS_GROUP, OrderProcessingStack } from '../bin/order-processing-stack';
 import { ReviewerSignIn } from '../lib';
 import { contentSecurityPolicy } from '../lib/approval/approvals-page-policy';
 import { flattenIntrinsic } from '../lib/asl/flatten';
@@ -12,6 +13,7 @@ import { LocalApprovals, LocalRunner } from '../lib/testing';
 // The example app's review step with Cognito reviewers and the approvals web page
 // (`npx cdk deploy -c reviewers=cognito`): the acceptance of issue 14 on the app itself.
 
+const STACK = 'CognitoOrderProcessing';
 const ORDERS = new Map(readOrders(path.join(__dirname, '..', 'examples', 'orders')).map(({ order }) => [order.orderId, order]));
 
 describe('order workflow with Cognito reviewers (example app)', () => {
@@ -21,8 +23,11 @@ describe('order workflow with Cognito reviewers (example app)', () => {
 
   beforeAll(() => {
     const app = new App();
-    // addOrderProcessing registers cdk-nag's AwsSolutions and Serverless packs: an unacknowledged finding throws at synth
-    stack = addOrderProcessing(app, { reviewerSignIn: ReviewerSignIn.cognito(), reviewerEmails: ['reviews@example.com'] });
+    // Its own stack name, so the run below does not count towards the coverage of the example's
+    // OrderProcessing/OrderWorkflow (another definition: the review step asks by group); checked by
+    // cdk-nag's AwsSolutions and Serverless packs as addOrderProcessing checks the example.
+    stack = new OrderProcessingStack(app, STACK, { reviewerSignIn: ReviewerSignIn.cognito(), reviewerEmails: ['reviews@example.com'] });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
     template = Template.fromStack(stack);
     runner = LocalRunner.fromStack(stack);
   });
@@ -72,7 +77,7 @@ describe('order workflow with Cognito reviewers (example app)', () => {
     // GIVEN ORD-1010, flagged for review
     const approvals = LocalApprovals.of(runner);
     const [execution] = runner.startFromEvent(
-      ORDER_PLACED_TRIGGER,
+      `${STACK}/OrderWorkflow/OrderPlaced`,
       orderPlacedEvent(ORDERS.get('ORD-1010')!),
       { functions: approvals.functions, environment: SILENT_LOGS },
     );
