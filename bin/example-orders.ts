@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LocalApprovals, LocalRunner, RunOptions } from '../lib/testing';
 import { orderPlacedEvent } from './order-events';
-import { completeWithReview, ReviewedRun, ReviewScript } from './order-review';
+import { completeWithReview, ReviewedRun, ReviewInPerson, ReviewScript } from './order-review';
 
 /** The order workflow of the example app, by construct path. */
 export const ORDER_WORKFLOW = 'OrderProcessing/OrderWorkflow';
@@ -32,7 +32,7 @@ export function readOrders(directory: string): ExampleOrder[] {
 
 /**
  * Delivers an order's `OrderPlaced` event to the workflow's trigger and follows the execution
- * to its end, deciding a manual review as the reviewer script says.
+ * to its end, deciding a manual review as the reviewer script says (or, with `inPerson`, as a person does).
  *
  * @throws Error if the event does not match the trigger's pattern.
  */
@@ -42,11 +42,12 @@ export async function runExampleOrder(
   order: ExampleOrder['order'],
   reviews: ReviewScript,
   options: RunOptions = {},
+  inPerson?: ReviewInPerson,
 ): Promise<ReviewedRun> {
   const [execution] = runner.startFromEvent(ORDER_PLACED_TRIGGER, orderPlacedEvent(order), {
     ...options,
     functions: { ...options.functions, ...approvals.functions },
   });
   if (!execution) throw new Error(`The OrderPlaced event of ${order.orderId} does not match the trigger's pattern.`);
-  return completeWithReview(execution, approvals, order.orderId, reviews);
+  return completeWithReview(execution, approvals, order.orderId, reviews, inPerson);
 }

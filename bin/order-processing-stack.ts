@@ -12,7 +12,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { OrderStatusTable } from './order-status-table';
-import { ApprovalService, DeadLetterQueue, DeploymentPreference, EventTrigger, HumanApproval, LambdaStep, LambdaStepProps, NestedWorkflowStep, PublishEventStep, RetryPolicy, Saga, Workflow } from '../lib';
+import { ApprovalService, ReviewerSignIn, DeadLetterQueue, DeploymentPreference, EventTrigger, HumanApproval, LambdaStep, LambdaStepProps, NestedWorkflowStep, PublishEventStep, RetryPolicy, Saga, Workflow } from '../lib';
 
 const HANDLERS_DIR = path.join(__dirname, '..', 'lambda', 'orders');
 
@@ -27,6 +27,9 @@ const PAYMENT_TIMEOUT = 'PaymentProviderTimeout';
 
 /** Fraud scores from this value up need a manual review. */
 export const REVIEW_THRESHOLD = 50;
+
+/** The Cognito group whose members review flagged orders (with `reviewerSignIn: ReviewerSignIn.cognito()`). */
+export const ORDER_REVIEWERS_GROUP = 'order-reviewers';
 
 /** How long reviewers have to decide on a flagged order. */
 export const REVIEW_TIMEOUT = Duration.days(2);
@@ -53,6 +56,18 @@ export interface OrderProcessingStackProps extends StackProps {
    * @default sfn.QueryLanguage.JSON_PATH
    */
   readonly queryLanguage?: sfn.QueryLanguage;
+  /**
+   * How order reviewers sign in: `ReviewerSignIn.iam()` (they assume the OrderReviewer role and
+   * use the approver CLI) or `ReviewerSignIn.cognito()` (a Cognito user pool whose
+   * `order-reviewers` group decides, and the approvals web page).
+   * @default ReviewerSignIn.iam()
+   */
+  readonly reviewerSignIn?: ReviewerSignIn;
+  /**
+   * Email addresses told about each flagged order (an SNS email subscription each).
+   * @default - none
+   */
+  readonly reviewerEmails?: string[];
 }
 
 /**
@@ -74,8 +89,8 @@ export class OrderProcessingStack extends Stack {
   public readonly fraudCheck: Workflow;
   /** Stores, announces and decides manual reviews. */
   public readonly approvals: ApprovalService;
-  /** The role reviewers assume to decide manual reviews. */
-  public readonly reviewerRole: iam.Role;
+  /** The role reviewers assume to decide manual reviews (IAM sign-in only). */
+  public readonly reviewerRole?: iam.Role;
   /** Checkout's `OrderPlaced` events arrive here; the workflow publishes its outcomes here. */
   public readonly ordersBus: events.EventBus;
   /** Starts the workflow for each `OrderPlaced` event. */
@@ -91,12 +106,17 @@ export class OrderProcessingStack extends Stack {
     super(scope, id, props);
     this.queryLanguage = props.queryLanguage ?? sfn.QueryLanguage.JSON_PATH;
     this.ordersBus = new events.EventBus(this, 'OrdersBus');
-    this.reviewerRole = new iam.Role(this, 'OrderReviewer', {
-      roleName: `${this.stackName}-OrderReviewer`,
-      assumedBy: new iam.AccountRootPrincipal(),
-      description: 'Assumed by the people who review flagged orders',
-    });
-    this.approvals = new ApprovalService(this, 'Approvals', { approvers: [this.reviewerRole] });
+    const signIn = props.reviewerSignIn ?? ReviewerSignIn.iam();
+    if (signIn.isCognito) {
+      this.approvals = new ApprovalService(this, 'Approvals', { signIn, approverGroups: [ORDER_REVIEWERS_GROUP], notificationEmails: props.reviewerEmails });
+    } else {
+      this.reviewerRole = new iam.Role(this, 'OrderReviewer', {
+        roleName: `${this.stackName}-OrderReviewer`,
+        assumedBy: new iam.AccountRootPrincipal(),
+        description: 'Assumed by the people who review flagged orders',
+      });
+      this.approvals = new ApprovalService(this, 'Approvals', { approvers: [this.reviewerRole], notificationEmails: props.reviewerEmails });
+    }
     this.alertTopic = new sns.Topic(this, 'OrderAlerts', { enforceSSL: true, displayName: 'Order workflow alerts' });
     this.fraudCheck = this.fraudCheckWorkflow();
     this.orderStatus = new OrderStatusTable(this, 'Orders', { queryLanguage: this.queryLanguage });

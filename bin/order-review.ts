@@ -26,9 +26,16 @@ export function readReviewScript(file: string): ReviewScript {
 }
 
 /**
+ * Leaves a review to a person instead of the script (on the approvals page): tells them where
+ * to decide, given the request and what the script would decide. The run continues once they do.
+ */
+export type ReviewInPerson = (request: ApprovalView, scripted: ReviewDecision) => void;
+
+/**
  * Follows an order's execution to its end; when it waits for a manual review, decides it as
- * the reviewer script says (approve, reject, or let it expire without waiting). Start the
- * execution with `approvals.functions` among its run options.
+ * the reviewer script says (approve, reject, or let it expire without waiting), or, with
+ * `inPerson`, leaves an approve or reject to a person. Start the execution with
+ * `approvals.functions` among its run options.
  *
  * @throws Error if the order is flagged for review and the script has no decision for it.
  */
@@ -37,6 +44,7 @@ export async function completeWithReview(
   approvals: LocalApprovals,
   orderId: string,
   script: ReviewScript,
+  inPerson?: ReviewInPerson,
 ): Promise<ReviewedRun> {
   const flagged = await Promise.race([
     execution.result.then(() => undefined),
@@ -47,6 +55,11 @@ export async function completeWithReview(
   if (!decision) {
     execution.abort();
     throw new Error(`${orderId} waits for a review, but the reviewer script has no decision for it.`);
+  }
+  if (inPerson && decision.action !== 'expire') {
+    inPerson(flagged, decision);
+    const result = await execution.result;
+    return { result, review: approvals.requests.find((request) => request.approvalId === flagged.approvalId) };
   }
   const decidedBy = script.reviewer;
   if (decision.action === 'approve') approvals.approve(flagged.approvalId, { decidedBy, comment: decision.comment });

@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { ApprovalView } from '../lib/approval/approval-record';
 import { expressBlockers, priceRuns, STEP_FUNCTIONS_PRICES } from '../lib/asl';
-import { ExecutionResult, LocalApprovals, LocalRunner, LocalStateMachine } from '../lib/testing';
+import { ExecutionResult, LocalApprovals, LocalApprovalsServer, LocalRunner, LocalStateMachine } from '../lib/testing';
 import { ORDER_WORKFLOW, ORDERS_TABLE, readOrders, runExampleOrder, SILENT_LOGS } from './example-orders';
 import { orderWorkflowDiagram, writeDiagram } from './order-diagrams';
-import { readReviewScript } from './order-review';
+import { readReviewScript, ReviewInPerson } from './order-review';
 import { compensationsOf, OrderOutcome, outcomeOf } from './order-outcome';
 
 /** What examples/order-outcomes.json documents for an order. */
@@ -36,10 +36,14 @@ const program = new Command()
   .option('--reviews <file>', 'what the reviewer decides for flagged orders', 'examples/review-decisions.json')
   .option('--verbose', "show the handlers' logs", false)
   .option('--diagrams <dir>', "where to write the workflow's diagram and each order's run diagram (Mermaid and SVG)", 'out')
+  .option(
+    '--serve-approvals [port]',
+    'decide the flagged orders that the reviewer script approves or rejects yourself, on the approvals page served on 127.0.0.1 (also SERVE_APPROVALS=1 or =<port>)',
+  )
   .parse();
 
 async function main(): Promise<number> {
-  const options = program.opts<{ assembly: string; orders: string; expected: string; reviews: string; verbose: boolean; diagrams: string }>();
+  const options = program.opts<{ assembly: string; orders: string; expected: string; reviews: string; verbose: boolean; diagrams: string; serveApprovals?: string | boolean }>();
   const runner = LocalRunner.fromCloudAssembly(options.assembly);
   const workflow = runner.stateMachine(ORDER_WORKFLOW);
   const approvals = LocalApprovals.of(runner);
@@ -47,10 +51,16 @@ async function main(): Promise<number> {
   const expected = JSON.parse(readFileSync(options.expected, 'utf8')) as Record<string, ExpectedOutcome>;
   const environment = options.verbose ? {} : SILENT_LOGS;
 
+  const page = await approvalsPage(runner, approvals, options.serveApprovals ?? process.env.SERVE_APPROVALS);
   const runs: OrderRun[] = [];
-  for (const { order } of readOrders(options.orders)) {
-    const { result, review } = await runExampleOrder(runner, approvals, order, reviews, { name: `${order.orderId}-local`, environment });
-    runs.push({ orderId: order.orderId, result, review, expected: expected[order.orderId] });
+  try {
+    for (const { order } of readOrders(options.orders)) {
+      const { result, review } = await runExampleOrder(runner, approvals, order, reviews, { name: `${order.orderId}-local`, environment }, page?.inPerson);
+      runs.push({ orderId: order.orderId, result, review, expected: expected[order.orderId] });
+      if (page && review) console.log(`  ${order.orderId}: ${review.status.toLowerCase()}${review.decidedBy ? ` by ${review.decidedBy}` : ''}; ${outcomeOf(result)}.\n`);
+    }
+  } finally {
+    await page?.server.stop();
   }
 
   console.log(`Order workflow ${ORDER_WORKFLOW}: ${runs.length} orders from ${options.orders}, each delivered as an OrderPlaced event, run locally\n`);
@@ -65,6 +75,28 @@ async function main(): Promise<number> {
   }
   await runner.dispose();
   return mismatches.length === 0 ? 0 : 1;
+}
+
+/**
+ * With `--serve-approvals` (or SERVE_APPROVALS=1, or a port): the approvals page on 127.0.0.1,
+ * and a reviewer in person who decides each flagged order there (the script's expiries still
+ * expire by script: the page cannot make a request expire).
+ */
+async function approvalsPage(runner: LocalRunner, approvals: LocalApprovals, asked: string | boolean | undefined): Promise<{ server: LocalApprovalsServer; inPerson: ReviewInPerson } | undefined> {
+  if (asked === undefined || asked === false || asked === '' || asked === '0') return undefined;
+  const port = asked === true || asked === '1' ? 0 : Number(asked);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--serve-approvals ${asked}: expected a TCP port (or nothing, for any free port).`);
+  const server = new LocalApprovalsServer(runner, approvals, { port });
+  console.log(`Approvals page: ${await server.start()} (local sign-in, no password; 127.0.0.1 only)\n`);
+  const inPerson: ReviewInPerson = (request, scripted) => {
+    const summary = request.summary as { orderId?: string };
+    console.log(
+      `Order ${summary.orderId ?? ''} waits for your review: ${server.approvalUrl(request.approvalId)}\n` +
+        `  sign in as ${server.reviewers.map((reviewer) => reviewer.name).join(' or ')}; ` +
+        `the documented outcome expects you to ${scripted.action}${scripted.comment ? ` ("${scripted.comment}")` : ''}. Waiting for the decision…`,
+    );
+  };
+  return { server, inPerson };
 }
 
 function printTable(runs: OrderRun[]): void {

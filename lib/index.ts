@@ -27,6 +27,7 @@ export { HumanApproval } from './approval/human-approval';
 export type { ApprovalRouteOptions, HumanApprovalProps } from './approval/human-approval';
 export { ApprovalService } from './approval/approval-service';
 export type { ApprovalServiceProps, IApprovalService } from './approval/approval-service';
+export { ReviewerSignIn } from './approval/reviewer-sign-in';
 export type { ApprovalOutcome } from './approval/approval-record';
 export { EventTrigger } from './triggers/event-trigger';
 export type { EventTriggerOptions, EventTriggerProps } from './triggers/event-trigger';

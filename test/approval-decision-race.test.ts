@@ -179,7 +179,7 @@ async function decideAll(approvalId: string, requests: Request[], task: FakeTask
     requests.map(async (request) => {
       const service = new DecisionService(store, new SFNClient({}), undefined, { throttleRetries: variant.throttleRetries, retryBaseMillis: 2 });
       await pause(request.delayMillis);
-      const result = await service.decide(approvalId, request.caller, request.decision, request.comment);
+      const result = await service.decide(approvalId, { id: request.caller }, request.decision, request.comment);
       return { request, result, applied: task.applied };
     }),
   );

@@ -72,7 +72,7 @@ function decisionService(now: () => Date = () => new Date(), options: DecisionSe
 
 /** Runs a decision with the handler's logs silenced. */
 async function decide(approvalId: string, caller: string, decision: 'APPROVE' | 'REJECT', comment?: string, service = decisionService()) {
-  return (await capturingLogs(() => service.decide(approvalId, caller, decision, comment))).value;
+  return (await capturingLogs(() => service.decide(approvalId, { id: caller }, decision, comment))).value;
 }
 
 async function pendingApproval(overrides: Partial<ApprovalRequestEvent> = {}) {
@@ -103,7 +103,9 @@ describe('approval notifier', () => {
     // and the notification, the return value and the logs do not
     const published = sns.commandCalls(PublishCommand);
     expect(published).toHaveLength(1);
-    const message = JSON.parse(published[0].args[0].input.Message!);
+    // (published with MessageStructure json: the JSON for every protocol is its `default`)
+    expect(published[0].args[0].input.MessageStructure).toBe('json');
+    const message = JSON.parse(JSON.parse(published[0].args[0].input.Message!).default);
     expect(message).toMatchObject({
       approvalId: value.approvalId,
       summary: event.summary,
@@ -185,7 +187,7 @@ describe('decision service (real conditional writes on a DynamoDB-compatible ser
       // GIVEN
       const { approvalId, taskToken } = await pendingApproval();
       // WHEN
-      const result = await capturingLogs(() => decisionService().decide(approvalId, REVIEWER, 'APPROVE', 'looks fine'));
+      const result = await capturingLogs(() => decisionService().decide(approvalId, { id: REVIEWER }, 'APPROVE', 'looks fine'));
       // THEN
       expect(result.value.statusCode).toBe(200);
       const [call] = sfn.commandCalls(SendTaskSuccessCommand);
@@ -456,7 +458,7 @@ describe('decision service (real conditional writes on a DynamoDB-compatible ser
       expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
       expect(await stored(approvalId)).toMatchObject({ status: 'DECIDING', decidedBy: REVIEWER, unconfirmedSends: 0, deliveryError: name });
       // and past the expiry, with no send that may have landed, it reads EXPIRED: never delivered
-      const later = await decisionService(() => new Date(Date.now() + 120_000)).show(approvalId, REVIEWER);
+      const later = await decisionService(() => new Date(Date.now() + 120_000)).show(approvalId, { id: REVIEWER });
       expect(later.body.approval).toMatchObject({ status: 'EXPIRED', decision: 'APPROVE' });
       const afterExpiry = await decide(approvalId, REVIEWER, 'APPROVE', undefined, decisionService(() => new Date(Date.now() + 120_000)));
       expect(afterExpiry.statusCode).toBe(410);
@@ -468,7 +470,7 @@ describe('decision service (real conditional writes on a DynamoDB-compatible ser
       sfn.on(SendTaskSuccessCommand).rejects(lostAnswer());
       await decide(approvalId, REVIEWER, 'APPROVE');
       const later = decisionService(() => new Date(Date.now() + 120_000));
-      expect((await later.show(approvalId, REVIEWER)).body.approval).toMatchObject({ status: 'DELIVERY_UNCONFIRMED' });
+      expect((await later.show(approvalId, { id: REVIEWER })).body.approval).toMatchObject({ status: 'DELIVERY_UNCONFIRMED' });
       const repeat = await decide(approvalId, REVIEWER, 'APPROVE', undefined, later);
       expect(repeat.statusCode).toBe(409);
       expect(repeat.body.message).toMatch(/no longer waits for it \(its expiry .* passed\); whether the workflow received it is unknown/);
@@ -515,16 +517,16 @@ describe('decision service (real conditional writes on a DynamoDB-compatible ser
       const service = new DecisionService(new ApprovalStore(TABLE, client), new SFNClient({}));
       // WHEN ids of the wrong shape are shown or decided
       for (const id of ['x'.repeat(3000), 'A'.repeat(64), 'a'.repeat(63), 'a'.repeat(65), '', '../approvals', `${'a'.repeat(64)}\n`]) {
-        const shown = await service.show(id, REVIEWER);
-        const decided = await service.decide(id, REVIEWER, 'APPROVE');
+        const shown = await service.show(id, { id: REVIEWER });
+        const decided = await service.decide(id, { id: REVIEWER }, 'APPROVE');
         // THEN
         expect(shown).toEqual({ statusCode: 400, body: { message: expect.stringMatching(/is not an approval id: an approval id is 64 lowercase hexadecimal characters\.$/) } });
         expect(decided).toEqual(shown);
       }
       expect(commands).toEqual([]);
-      expect((await service.show('x'.repeat(3000), REVIEWER)).body.message).toMatch(/^'x{80}…' is not/);
+      expect((await service.show('x'.repeat(3000), { id: REVIEWER })).body.message).toMatch(/^'x{80}…' is not/);
       // while a well-formed id is looked up
-      await service.show('a'.repeat(64), REVIEWER);
+      await service.show('a'.repeat(64), { id: REVIEWER });
       expect(commands).toEqual(['GetItemCommand']);
     });
 
@@ -532,8 +534,8 @@ describe('decision service (real conditional writes on a DynamoDB-compatible ser
       const { approvalId } = await pendingApproval();
       expect(await decide('0'.repeat(64), REVIEWER, 'APPROVE')).toEqual({ statusCode: 404, body: { message: `No approval ${'0'.repeat(64)}.` } });
       expect(await decide(approvalId, OUTSIDER, 'APPROVE')).toEqual({ statusCode: 403, body: { message: expect.stringContaining('is not an approver') } });
-      expect((await decisionService().show(approvalId, OUTSIDER)).statusCode).toBe(403);
-      expect((await decisionService().show('0'.repeat(64), REVIEWER)).statusCode).toBe(404);
+      expect((await decisionService().show(approvalId, { id: OUTSIDER })).statusCode).toBe(403);
+      expect((await decisionService().show('0'.repeat(64), { id: REVIEWER })).statusCode).toBe(404);
       expect(sfn.calls()).toHaveLength(0);
     });
 
@@ -543,7 +545,7 @@ describe('decision service (real conditional writes on a DynamoDB-compatible ser
       sfn.on(SendTaskSuccessCommand).rejects(lostAnswer());
       await decide(deciding.approvalId, REVIEWER, 'APPROVE');
       const someoneElses = await pendingApproval({ approvers: [FINANCE_ROLE] });
-      const { body } = await decisionService().listPending(REVIEWER);
+      const { body } = await decisionService().listPending({ id: REVIEWER });
       const ids = (body.approvals as Array<{ approvalId: string }>).map((approval) => approval.approvalId);
       expect(ids).toContain(mine.approvalId);
       expect(ids).not.toContain(deciding.approvalId);

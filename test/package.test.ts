@@ -173,15 +173,17 @@ afterAll(() => {
 });
 
 describe('the packed library', () => {
-  test('ships compiled JavaScript and declarations, the bundled handlers and the README: no source map, no TypeScript source, no test', () => {
+  test('ships compiled JavaScript and declarations, the bundled handlers, the approvals page and the README: no source map, no TypeScript source, no test', () => {
     // GIVEN the tarball / THEN every file is one a user needs
-    const allowed = /^(package\.json|README\.md|dist\/lib\/.+\.(js|d\.ts)|dist\/bin\/cdk-sfn-workflows\.js|dist\/handlers\/[^/]+\/index\.js)$/;
+    const allowed = /^(package\.json|README\.md|dist\/lib\/.+\.(js|d\.ts)|dist\/bin\/cdk-sfn-workflows\.js|dist\/handlers\/[^/]+\/index\.js|web\/approvals\/[a-z-]+\.(html|js|css))$/;
     expect([...files.keys()].filter((file) => !allowed.test(file))).toEqual([]);
     expect([...files.keys()].filter((file) => file.endsWith('.js')).filter((file) => readFileSync(path.join(unpacked, 'package', file), 'utf8').includes('sourceMappingURL'))).toEqual([]);
     // and the handlers are there, each within its budget
     const handlers = [...files].filter(([file]) => file.startsWith('dist/handlers/'));
     expect(handlers.length).toBeGreaterThanOrEqual(2);
     expect(handlers.filter(([, bytes]) => bytes > MAX_HANDLER_BUNDLE_BYTES)).toEqual([]);
+    // and the approvals page the local server and the ApprovalService's hosting serve
+    expect(['index.html', 'app.js', 'app.css'].filter((file) => !files.has(`web/approvals/${file}`))).toEqual([]);
   });
 
   test('every file package.json points at is in the tarball: main, types, bin, exports and typesVersions', () => {

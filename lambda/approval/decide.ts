@@ -7,8 +7,9 @@ import {
   DecisionRefusal,
   deliveredRecord,
   idRefusal,
-  mayDecide,
+  mayAccess,
   planDecision,
+  Reviewer,
   taskResponseOf,
   viewOf,
 } from '../../lib/approval/approval-record';
@@ -70,19 +71,19 @@ export class DecisionService {
     this.retryBaseMillis = options.retryBaseMillis ?? 100;
   }
 
-  /** The pending approvals the caller may decide. */
-  public async listPending(callerArn: string): Promise<ApiResult> {
+  /** The pending approvals the reviewer may decide (see mayAccess). */
+  public async listPending(reviewer: Reviewer): Promise<ApiResult> {
     const now = this.clock();
     const records = await this.store.listPending(now);
-    return ok({ approvals: records.filter((record) => mayDecide(record.approvers, callerArn)).map((record) => viewOf(record, now)) });
+    return ok({ approvals: records.filter((record) => mayAccess(record, reviewer)).map((record) => viewOf(record, now)) });
   }
 
-  /** One approval, if the caller may decide it: 400 for a malformed id (not looked up), 404, 403. */
-  public async show(approvalId: string, callerArn: string): Promise<ApiResult> {
+  /** One approval, if the reviewer may decide it: 400 for a malformed id (not looked up), 404, 403. */
+  public async show(approvalId: string, reviewer: Reviewer): Promise<ApiResult> {
     const malformed = idRefusal(approvalId);
     if (malformed) return refused(malformed);
     const record = await this.store.get(approvalId);
-    const refusal = accessRefusal(record, approvalId, callerArn);
+    const refusal = accessRefusal(record, approvalId, reviewer);
     return refusal ? refused(refusal) : ok({ approval: viewOf(record!, this.clock()) });
   }
 
@@ -93,13 +94,13 @@ export class DecisionService {
    * until it is confirmed; anyone else gets 409 naming it. Answers: 400 malformed id, 403, 404,
    * 409, 410, 502 (Step Functions refuses for good), 503 (throttled, or the answer was lost).
    */
-  public async decide(approvalId: string, callerArn: string, decision: ApprovalDecision, comment?: string): Promise<ApiResult> {
+  public async decide(approvalId: string, reviewer: Reviewer, decision: ApprovalDecision, comment?: string): Promise<ApiResult> {
     const malformed = idRefusal(approvalId);
     if (malformed) return refused(malformed);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.clock();
       const record = await this.store.get(approvalId);
-      const result = await this.follow(planDecision(record, approvalId, callerArn, decision, now), record, now, { decision, callerArn, comment });
+      const result = await this.follow(planDecision(record, approvalId, reviewer, decision, now), record, now, { decision, reviewer, comment });
       if (result) return result;
     }
     return conflict(`Approval ${approvalId} changed while your decision was being recorded; read it and decide again if it is still PENDING.`);
@@ -110,22 +111,22 @@ export class DecisionService {
     plan: DecisionPlan,
     record: ApprovalRecord | undefined,
     now: Date,
-    asked: { decision: ApprovalDecision; callerArn: string; comment?: string },
+    asked: { decision: ApprovalDecision; reviewer: Reviewer; comment?: string },
   ): Promise<ApiResult | undefined> {
     const answer = answerOf(plan);
     if (answer) return answer;
     const sendingUntil = new Date(now.getTime() + this.sendWindowMillis).toISOString();
     if (plan.action === 'claim') {
-      const claim = { decision: asked.decision, decidedBy: asked.callerArn, decidedAt: now.toISOString(), comment: asked.comment };
+      const claim = { decision: asked.decision, decidedBy: asked.reviewer.id, decidedAt: now.toISOString(), comment: asked.comment };
       if (!(await this.store.claim(record!.approvalId, claim, now.toISOString(), sendingUntil))) return undefined;
-      return this.deliver({ ...record!, ...claim, status: 'DECIDING' });
+      return this.deliver({ ...record!, ...claim, status: 'DECIDING' }, asked.reviewer);
     }
-    if (!(await this.store.startResend(record!.approvalId, asked.callerArn, asked.decision, now.toISOString(), sendingUntil))) return undefined;
-    return this.deliver(record!);
+    if (!(await this.store.startResend(record!.approvalId, asked.reviewer.id, asked.decision, now.toISOString(), sendingUntil))) return undefined;
+    return this.deliver(record!, asked.reviewer);
   }
 
-  /** Sends the record's decision and records what Step Functions answered. */
-  private async deliver(record: ApprovalRecord): Promise<ApiResult> {
+  /** Sends the record's decision (made by `decider`) and records what Step Functions answered. */
+  private async deliver(record: ApprovalRecord, decider: Reviewer): Promise<ApiResult> {
     const failure = await this.send(record);
     if (!failure) return this.delivered(record);
     logger.warn('Decision not confirmed by Step Functions', { approvalId: record.approvalId, outcome: failure.kind, error: failure.errorName });
@@ -133,7 +134,7 @@ export class DecisionService {
     const subject = `${record.decision} on approval ${record.approvalId}`;
     switch (failure.kind) {
       case 'tokenGone':
-        return this.tokenGone(record, failure);
+        return this.tokenGone(record, decider, failure);
       case 'refused':
         await this.quietly(record, 'releaseRefusedSend', () => this.store.releaseRefusedSend(record.approvalId, failure.errorName));
         return {
@@ -167,7 +168,7 @@ export class DecisionService {
   }
 
   /** The task no longer waits: record EXPIRED or DELIVERY_UNCONFIRMED, then answer from the record as it now stands. */
-  private async tokenGone(record: ApprovalRecord, failure: DeliveryFailure): Promise<ApiResult> {
+  private async tokenGone(record: ApprovalRecord, decider: Reviewer, failure: DeliveryFailure): Promise<ApiResult> {
     try {
       await this.store.closeOnTokenGone(record.approvalId, failure.errorName);
     } catch (error) {
@@ -175,7 +176,7 @@ export class DecisionService {
       return unavailable(`Step Functions no longer waits for approval ${record.approvalId} (${failure.errorName}), and that could not be recorded (${(error as Error).name}); repeat the request to see the outcome.`);
     }
     const now = this.clock();
-    const plan = planDecision(await this.store.get(record.approvalId), record.approvalId, record.decidedBy!, record.decision!, now);
+    const plan = planDecision(await this.store.get(record.approvalId), record.approvalId, decider, record.decision!, now);
     return answerOf(plan) ?? conflict(`Approval ${record.approvalId} changed while its delivery was being recorded; read it again.`);
   }
 

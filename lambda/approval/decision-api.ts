@@ -1,15 +1,20 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { APPROVAL_DECISIONS, ApprovalDecision, commentLength, MAX_COMMENT_LENGTH } from '../../lib/approval/approval-record';
+import { parseDecisionBody } from '../../lib/approval/decision-body';
 import { ApprovalStore } from './approval-store';
 import { ApiResult, DecisionService } from './decide';
 import { classifyDeliveryError } from './delivery-errors';
 import { logger } from './logger';
+import { reviewerOf, signInOf, SignInKind } from './reviewer-identity';
+
+export { parseDecisionBody } from '../../lib/approval/decision-body';
+export type { DecisionBody } from '../../lib/approval/decision-body';
 
 let service: DecisionService | undefined;
 
 /**
- * The decision API (API Gateway REST, IAM authorization):
+ * The decision API (API Gateway REST; IAM authorization, or a Cognito user pools authorizer
+ * when `REVIEWER_SIGN_IN` is `cognito`):
  * `GET /approvals`, `GET /approvals/{id}`, `POST /approvals/{id}/decision`
  * with `{ "decision": "APPROVE" | "REJECT", "comment": "…" }`. An unexpected error is 503 when
  * an AWS service was unavailable or did not answer, 500 only for a fault of the handler itself.
@@ -34,10 +39,13 @@ function unexpected(error: Error): ApiResult {
   return { statusCode: 500, body: { message: `Internal error (${error.name}); read the approval before repeating the request.` } };
 }
 
-/** Dispatches one request to the decision service. */
-export async function route(decisions: DecisionService, event: APIGatewayProxyEvent): Promise<ApiResult> {
-  const caller = event.requestContext?.identity?.userArn;
-  if (!caller) return { statusCode: 403, body: { message: 'The request is not signed with AWS credentials (IAM authorization).' } };
+/**
+ * Dispatches one request to the decision service, as the reviewer the API's sign-in
+ * authenticated (a request authenticated otherwise is refused 401 or 403).
+ */
+export async function route(decisions: DecisionService, event: APIGatewayProxyEvent, signIn: SignInKind = signInOf()): Promise<ApiResult> {
+  const caller = reviewerOf(event, signIn);
+  if ('statusCode' in caller) return caller;
   const approvalId = event.pathParameters?.id ?? '';
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /approvals':
@@ -51,37 +59,4 @@ export async function route(decisions: DecisionService, event: APIGatewayProxyEv
     default:
       return { statusCode: 404, body: { message: `No route ${event.httpMethod} ${event.resource}.` } };
   }
-}
-
-/** A decision request's body, validated. */
-export interface DecisionBody {
-  readonly decision: ApprovalDecision;
-  readonly comment?: string;
-}
-
-/**
- * Validates a decision body exactly as the API model does (approval-service.ts): a JSON object
- * with `decision` APPROVE or REJECT, an optional string `comment` of at most
- * {@link MAX_COMMENT_LENGTH} code points, and no other field; anything else is a 400.
- */
-export function parseDecisionBody(text: unknown): DecisionBody | ApiResult {
-  let body: unknown;
-  try {
-    body = JSON.parse(typeof text === 'string' ? text : '');
-  } catch {
-    return badRequest('The body must be JSON: {"decision":"APPROVE"|"REJECT","comment":"..."}.');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return badRequest('The body must be a JSON object: {"decision":"APPROVE"|"REJECT","comment":"..."}.');
-  const fields = body as Record<string, unknown>;
-  const unknownField = Object.keys(fields).find((field) => field !== 'decision' && field !== 'comment');
-  if (unknownField !== undefined) return badRequest(`Unknown field ${JSON.stringify(unknownField).slice(0, 100)}: a decision has only decision and comment.`);
-  if (!APPROVAL_DECISIONS.includes(fields.decision as ApprovalDecision)) return badRequest(`decision must be ${APPROVAL_DECISIONS.join(' or ')}.`);
-  if (fields.comment !== undefined && (typeof fields.comment !== 'string' || commentLength(fields.comment) > MAX_COMMENT_LENGTH)) {
-    return badRequest(`comment must be a string of at most ${MAX_COMMENT_LENGTH} characters (Unicode code points).`);
-  }
-  return { decision: fields.decision as ApprovalDecision, comment: fields.comment as string | undefined };
-}
-
-function badRequest(message: string): ApiResult {
-  return { statusCode: 400, body: { message } };
 }

@@ -4,6 +4,7 @@ import { ApprovalRecord, ApprovalRequestEvent, newApprovalRecord, NOTIFICATION_F
 import { assertStorable } from '../../lib/approval/request-size';
 import { ApprovalStore } from './approval-store';
 import { logger } from './logger';
+import { deepLinkOf, emailSubjectOf, emailTextOf, snsMessageOf } from './notification-email';
 
 /** The announcement of a request: everything a reviewer needs, and no task token. */
 export interface ApprovalNotification {
@@ -15,6 +16,8 @@ export interface ApprovalNotification {
   readonly requestedAt: string;
   readonly expiresAt: string;
   readonly decisionUrl: string;
+  /** The request on the approvals page (Cognito sign-in): opening it decides nothing. */
+  readonly approvalPageUrl?: string;
   readonly howToDecide: string;
 }
 
@@ -47,7 +50,8 @@ export const handler = async (event: ApprovalRequestEvent): Promise<{ approvalId
   }
   try {
     await store.create(record, Number(requiredEnv('RETENTION_SECONDS')));
-    await announce(notificationOf(record, requiredEnv('DECISION_API_URL'))).catch(async (error: Error) => {
+    const place = { apiUrl: requiredEnv('DECISION_API_URL'), pageUrl: process.env.APPROVALS_PAGE_URL || undefined };
+    await announce(notificationOf(record, place.apiUrl, place.pageUrl), emailTextOf(record, place)).catch(async (error: Error) => {
       await store.remove(record.approvalId);
       throw error;
     });
@@ -59,9 +63,24 @@ export const handler = async (event: ApprovalRequestEvent): Promise<{ approvalId
   return { approvalId: record.approvalId, expiresAt: record.expiresAt };
 };
 
-/** The notification for a stored request. */
-export function notificationOf(record: ApprovalRecord, apiUrl: string): ApprovalNotification {
+/** The notification for a stored request; with an approvals page, how to decide points there. */
+export function notificationOf(record: ApprovalRecord, apiUrl: string, pageUrl?: string): ApprovalNotification {
   const decisionUrl = `${apiUrl.replace(/\/$/, '')}/approvals/${record.approvalId}`;
+  if (pageUrl) {
+    const approvalPageUrl = deepLinkOf(pageUrl, record.approvalId);
+    return {
+      type: 'ApprovalRequested',
+      approvalId: record.approvalId,
+      stateName: record.stateName,
+      executionArn: record.executionArn,
+      summary: record.summary,
+      requestedAt: record.requestedAt,
+      expiresAt: record.expiresAt,
+      decisionUrl,
+      approvalPageUrl,
+      howToDecide: `Open ${approvalPageUrl}, sign in (Cognito) and approve or reject; the decision API at ${decisionUrl} takes a Cognito access token with the decide scope.`,
+    };
+  }
   return {
     type: 'ApprovalRequested',
     approvalId: record.approvalId,
@@ -77,13 +96,13 @@ export function notificationOf(record: ApprovalRecord, apiUrl: string): Approval
   };
 }
 
-async function announce(notification: ApprovalNotification): Promise<void> {
+async function announce(notification: ApprovalNotification, emailText: string): Promise<void> {
   const message = JSON.stringify(notification);
   if (process.env.TOPIC_ARN) {
     await sns.send(new PublishCommand({
       TopicArn: process.env.TOPIC_ARN,
-      Subject: asciiSubject(`Approval requested: ${notification.stateName}`),
-      Message: message,
+      Subject: emailSubjectOf(notification.stateName),
+      ...snsMessageOf(message, emailText),
     }));
   }
   if (process.env.EVENT_BUS_NAME) {
@@ -92,11 +111,6 @@ async function announce(notification: ApprovalNotification): Promise<void> {
     }));
     if (result.FailedEntryCount) throw new Error(`EventBridge rejected the approval event: ${result.Entries?.[0]?.ErrorCode}`);
   }
-}
-
-/** SNS subjects are printable ASCII, at most 100 characters. */
-function asciiSubject(text: string): string {
-  return text.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').slice(0, 100);
 }
 
 function requiredEnv(name: string): string {

@@ -57,8 +57,14 @@ export interface ApprovalRequestEvent {
   readonly stateName: string;
   /** What the reviewer decides on: the step's `summary`, evaluated on the state input. */
   readonly summary: unknown;
-  /** IAM principal ARNs allowed to decide; empty: anyone the decision API lets in. */
+  /** IAM principal ARNs allowed to decide (ignored when `approverGroups` names any). */
   readonly approvers: string[];
+  /**
+   * Cognito user pool group names allowed to decide: when it names any, a reviewer decides if
+   * one of the access token's `cognito:groups` is among them, and `approvers` is ignored.
+   * @default - none: the ARN rule of `approvers` applies
+   */
+  readonly approverGroups?: string[];
   /** Seconds until the request expires (the task's TimeoutSeconds). */
   readonly timeoutSeconds: number;
 }
@@ -75,8 +81,10 @@ export interface ApprovalRecord {
   readonly stateName: string;
   /** What the reviewer decides on. */
   readonly summary: unknown;
-  /** IAM principal ARNs allowed to decide. */
+  /** IAM principal ARNs allowed to decide (when no `approverGroups`). */
   readonly approvers: string[];
+  /** Cognito group names allowed to decide; when it names any, `approvers` is ignored. See {@link mayAccess}. */
+  readonly approverGroups?: string[];
   /** When the request was stored (ISO 8601). */
   readonly requestedAt: string;
   /** When the request expires (ISO 8601): the step's timeout after the request. */
@@ -85,7 +93,7 @@ export interface ApprovalRecord {
   readonly status: ApprovalStatus;
   /** The first decision, kept from DECIDING on: what was (or is being) sent to Step Functions. */
   readonly decision?: ApprovalDecision;
-  /** The ARN of the principal who decided, as API Gateway's IAM authorizer reports it. */
+  /** The reviewer who decided (see {@link Reviewer}): an IAM principal ARN, or a Cognito user name. */
   readonly decidedBy?: string;
   /** When it was decided (ISO 8601): also the time the workflow receives. */
   readonly decidedAt?: string;
@@ -129,7 +137,7 @@ export interface ApprovalOutcome {
    */
   readonly decision: string;
   /**
-   * The ARN of the principal who approved.
+   * Who approved: the IAM principal's ARN, or the Cognito user name when reviewers sign in with Cognito.
    * @default - `null` when no approval was required
    */
   readonly decidedBy?: string;
@@ -176,6 +184,7 @@ export function newApprovalRecord(event: ApprovalRequestEvent, now: Date): Appro
     stateName: event.stateName,
     summary: event.summary,
     approvers: event.approvers ?? [],
+    ...(event.approverGroups && event.approverGroups.length > 0 ? { approverGroups: event.approverGroups } : {}),
     requestedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + event.timeoutSeconds * 1000).toISOString(),
     status: 'PENDING',
@@ -226,11 +235,48 @@ export function idRefusal(approvalId: unknown): DecisionRefusal | undefined {
   return { statusCode: 400, message: `${shown} is not an approval id: an approval id is 64 lowercase hexadecimal characters.` };
 }
 
-/** 404 for an unknown id, 403 for a caller who may not decide it; undefined when the caller may see it. */
-export function accessRefusal(record: ApprovalRecord | undefined, approvalId: string, callerArn: string): DecisionRefusal | undefined {
+/**
+ * Who calls the decision API, as its handler (or LocalApprovals) authenticated them.
+ *
+ * - IAM sign-in: `id` is the caller's ARN (`requestContext.identity.userArn`), no `groups`.
+ * - Cognito sign-in: `id` is the access token's `username` claim, `groups` its `cognito:groups`
+ *   claim (empty when the user is in no group), and `cognitoUser` is true.
+ */
+export interface Reviewer {
+  /** The caller's ARN (IAM) or Cognito user name: what `decidedBy` records. */
+  readonly id: string;
+  /** The caller's Cognito groups. */
+  readonly groups?: string[];
+  /**
+   * The caller signed in with Cognito: the ARN rule never applies to them, since a user name
+   * may be written like an ARN (a user pool's user names are chosen by whoever creates the user).
+   */
+  readonly cognitoUser?: boolean;
+}
+
+/**
+ * Whether a reviewer may see and decide a request: when the request names `approverGroups`,
+ * the reviewer is in one of them; otherwise the reviewer's id passes the ARN rule of
+ * {@link mayDecide} (never for a Cognito user). Neither named: nobody.
+ */
+export function mayAccess(record: Pick<ApprovalRecord, 'approvers' | 'approverGroups'>, reviewer: Reviewer): boolean {
+  const groups = record.approverGroups ?? [];
+  if (groups.length > 0) return (reviewer.groups ?? []).some((group) => groups.includes(group));
+  return !reviewer.cognitoUser && mayDecide(record.approvers ?? [], reviewer.id);
+}
+
+/** 404 for an unknown id, 403 for a reviewer who may not decide it; undefined when the reviewer may see it. */
+export function accessRefusal(record: ApprovalRecord | undefined, approvalId: string, reviewer: Reviewer): DecisionRefusal | undefined {
   if (!record) return { statusCode: 404, message: `No approval ${approvalId}.` };
-  if (!mayDecide(record.approvers, callerArn)) return { statusCode: 403, message: `${callerArn} is not an approver of ${approvalId}.` };
+  if (!mayAccess(record, reviewer)) return { statusCode: 403, message: `${notApproverSubject(record, reviewer)} is not an approver of ${approvalId}.` };
   return undefined;
+}
+
+/** Who was refused, with the groups when the request is decided by group. */
+function notApproverSubject(record: ApprovalRecord, reviewer: Reviewer): string {
+  if (!record.approverGroups?.length) return reviewer.id;
+  const groups = reviewer.groups?.length ? `groups ${reviewer.groups.join(', ')}` : 'no group';
+  return `${reviewer.id} (in ${groups})`;
 }
 
 /**
@@ -269,7 +315,7 @@ export type DecisionPlan =
   | { readonly action: 'refuse'; readonly refusal: DecisionRefusal };
 
 /**
- * What a decision by `callerArn` on the request meets at `now`, shared by the decision handler
+ * What a decision by `reviewer` on the request meets at `now`, shared by the decision handler
  * and LocalApprovals so both answer alike: 400 for a malformed id, 404, 403, then by status
  * (see the README's state table). Repeating one's own decision is never refused for being a
  * repeat: it is sent again while unconfirmed, and answered 200 once confirmed.
@@ -277,12 +323,12 @@ export type DecisionPlan =
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html
  */
-export function planDecision(record: ApprovalRecord | undefined, approvalId: string, callerArn: string, decision: ApprovalDecision, now: Date): DecisionPlan {
-  const refusal = idRefusal(approvalId) ?? accessRefusal(record, approvalId, callerArn);
+export function planDecision(record: ApprovalRecord | undefined, approvalId: string, reviewer: Reviewer, decision: ApprovalDecision, now: Date): DecisionPlan {
+  const refusal = idRefusal(approvalId) ?? accessRefusal(record, approvalId, reviewer);
   if (refusal) return { action: 'refuse', refusal };
   const view = viewOf(record!, now);
   if (view.status === 'PENDING') return { action: 'claim' };
-  const own = view.decidedBy === callerArn;
+  const own = view.decidedBy === reviewer.id;
   const repeat = own && view.decision === decision;
   if (repeat && (view.status === 'APPROVED' || view.status === 'REJECTED')) return { action: 'confirmed', approval: view };
   if (own && view.status === 'DECIDING') return ownDecidingPlan(record!, view, repeat, now);
@@ -308,7 +354,7 @@ function ownDecidingPlan(record: ApprovalRecord, view: ApprovalView, repeat: boo
 export interface DecisionClaim {
   /** APPROVE or REJECT. */
   readonly decision: ApprovalDecision;
-  /** The deciding principal's ARN. */
+  /** The deciding reviewer's id (ARN or Cognito user name). */
   readonly decidedBy: string;
   /** When (ISO 8601). */
   readonly decidedAt: string;

@@ -34,8 +34,22 @@ export function handlerAssetPath(name: LibraryHandlerName): string {
   return directory;
 }
 
+/**
+ * The directory of the approvals web page (`web/approvals` of this package), for
+ * `Source.asset`.
+ *
+ * @throws Error if the page is missing (an incomplete installed package).
+ */
+export function approvalsPageAssetPath(): string {
+  const directory = path.join(packageRoot(), 'web', 'approvals');
+  if (!existsSync(path.join(directory, 'index.html'))) {
+    throw new Error(`The approvals web page is missing (no ${directory}/index.html): the installed cdk-sfn-workflows package is incomplete: reinstall it.`);
+  }
+  return directory;
+}
+
 /** The cdk-sfn-workflows package root, whether this file runs from lib/ or dist/lib/. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let directory = __dirname;
   while (!existsSync(path.join(directory, 'package.json'))) {
     const parent = path.dirname(directory);

@@ -13,6 +13,13 @@ import { APPROVAL_EXPIRED_ERROR, APPROVAL_REJECTED_ERROR, NOTIFICATION_FAILED_ER
 import { APPROVAL_STATES_METADATA, EXPECTED_DURATIONS_METADATA } from '../assembly/metadata-keys';
 import { IWorkflowStep, WorkflowStepConfig, WorkflowStepContext } from '../workflow/workflow-step';
 import { IApprovalService, principalArn } from './approval-service';
+import { requireGroupNames } from './reviewer-pool';
+
+/** Who may decide a request, as the notifier receives it: approver ARNs (IAM) or groups (Cognito). */
+interface Deciders {
+  readonly approvers: string[];
+  readonly approverGroups?: string[];
+}
 
 /** The fields of an approval outcome. */
 const OUTCOME_FIELDS = ['approvalId', 'decision', 'decidedBy', 'decidedAt', 'comment'];
@@ -57,11 +64,18 @@ export interface HumanApprovalProps {
    */
   readonly assign?: { [name: string]: any };
   /**
-   * Who may decide this request (IAM roles, users or ARN principals); they are also granted
-   * access to the decision API.
+   * IAM sign-in only: who may decide this request (IAM roles, users or ARN principals); they are
+   * also granted access to the decision API.
    * @default - the approval service's approvers
    */
   readonly approvers?: iam.IGrantable[];
+  /**
+   * Cognito sign-in only: the Cognito groups whose members may decide this request (a member of
+   * any one of them). Created in the service's user pool when the service created the pool.
+   * @default - the approval service's approverGroups
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-user-groups.html
+   */
+  readonly approverGroups?: string[];
   /**
    * Ask only when this condition holds; otherwise the step passes at once with the decision
    * `NOT_REQUIRED`.
@@ -177,21 +191,9 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
     }
     this.service = props.service;
     this.timeout = props.timeout;
-    const approvers = props.approvers
-      ? props.approvers.map((approver) => {
-        this.service.grantDecide(approver);
-        return principalArn(this, approver);
-      })
-      : this.service.approverArns;
-    if (approvers.length === 0) {
-      throw new WorkflowConfigurationError(
-        this,
-        'HumanApproval has no approvers, and neither has its approval service: nobody could be checked as allowed to decide.',
-        'pass approvers (IAM roles or users) to the HumanApproval or to the ApprovalService.',
-      );
-    }
+    const deciders = this.service.signIn.isCognito ? this.cognitoApprovers(props) : this.iamApprovers(props);
     this.outcomePath = props.resultPath ?? '$.approval';
-    this.waitForDecision = this.createWaitTask(props, approvers);
+    this.waitForDecision = this.createWaitTask(props, deciders);
     this.waitStateName = this.waitForDecision.stateId;
     this.branch(props.condition ? this.askOnlyIf(props.condition) : this.waitForDecision);
   }
@@ -207,6 +209,53 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
     const stateMetadata: { [key: string]: { [state: string]: unknown } } = { [APPROVAL_STATES_METADATA]: { [this.waitStateName]: true } };
     if (!this.timeout.isUnresolved()) stateMetadata[EXPECTED_DURATIONS_METADATA] = { [this.waitStateName]: this.timeout.toSeconds() };
     return { stateMetadata, lambdaFunctions: [this.service.notifier] };
+  }
+
+  /** IAM sign-in: the approvers' ARNs (granted the decision API), or the service's. */
+  private iamApprovers(props: HumanApprovalProps): Deciders {
+    if (props.approverGroups?.length) {
+      throw new WorkflowConfigurationError(
+        this,
+        `approverGroups ${JSON.stringify(props.approverGroups)} needs Cognito sign-in, but reviewers of its approval service sign in with IAM.`,
+        'pass signIn: ReviewerSignIn.cognito() to the ApprovalService, or name IAM roles and users with approvers.',
+      );
+    }
+    const approvers = props.approvers
+      ? props.approvers.map((approver) => {
+        this.service.grantDecide(approver);
+        return principalArn(this, approver);
+      })
+      : this.service.approverArns;
+    if (approvers.length === 0) {
+      throw new WorkflowConfigurationError(
+        this,
+        'HumanApproval has no approvers, and neither has its approval service: nobody could be checked as allowed to decide.',
+        'pass approvers (IAM roles or users) to the HumanApproval or to the ApprovalService.',
+      );
+    }
+    return { approvers };
+  }
+
+  /** Cognito sign-in: the approver groups (made sure to exist), or the service's. */
+  private cognitoApprovers(props: HumanApprovalProps): Deciders {
+    if (props.approvers?.length) {
+      throw new WorkflowConfigurationError(
+        this,
+        `approvers names ${props.approvers.length} IAM principal(s), but reviewers of its approval service sign in with Cognito, where IAM principals cannot call the decision API.`,
+        "name Cognito groups with approverGroups (e.g. approverGroups: ['order-reviewers']), or use ReviewerSignIn.iam() on the ApprovalService.",
+      );
+    }
+    const groups = props.approverGroups ?? this.service.approverGroups;
+    if (groups.length === 0) {
+      throw new WorkflowConfigurationError(
+        this,
+        'HumanApproval has no approverGroups, and neither has its approval service: nobody could be checked as allowed to decide.',
+        'pass approverGroups (Cognito group names) to the HumanApproval or to the ApprovalService.',
+      );
+    }
+    requireGroupNames(this, 'approverGroups', groups);
+    this.service.addApproverGroups(groups);
+    return { approvers: [], approverGroups: groups };
   }
 
   /** Continues at `handler` when a reviewer rejects the request (error `ApprovalRejected`). */
@@ -231,7 +280,7 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
     return { outputs: props.outputs ?? mergeIntoInput(JSONATA_OUTCOME_FIELD, '$states.errorOutput') };
   }
 
-  private createWaitTask(props: HumanApprovalProps, approvers: string[]): tasks.LambdaInvoke {
+  private createWaitTask(props: HumanApprovalProps, deciders: Deciders): tasks.LambdaInvoke {
     const context = this.jsonata
       ? { taskToken: '{% $states.context.Task.Token %}', executionArn: '{% $states.context.Execution.Id %}', stateName: '{% $states.context.State.Name %}' }
       : { taskToken: sfn.JsonPath.taskToken, executionArn: sfn.JsonPath.stringAt('$$.Execution.Id'), stateName: sfn.JsonPath.stringAt('$$.State.Name') };
@@ -243,7 +292,7 @@ export class HumanApproval extends sfn.Parallel implements IWorkflowStep {
       payload: sfn.TaskInput.fromObject({
         ...context,
         summary: props.summary.value,
-        approvers,
+        ...deciders,
         timeoutSeconds: props.timeout.toSeconds(),
       }),
       // JSONata: the branch's result is the outcome itself, so the step reads it as $states.result[0].

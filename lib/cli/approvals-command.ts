@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { addServeCommand } from './approvals-serve-command';
 import { regionOfApiUrl, sendSignedRequest, SignedResponse } from './signed-request';
 import type { Output } from './program';
 
@@ -11,10 +12,11 @@ interface ApiOptions {
 
 /**
  * Adds `approvals list | show <id> | approve <id> | reject <id>` to the program: the decision
- * API of an ApprovalService, called with the caller's AWS credentials.
+ * API of an ApprovalService, called with the caller's AWS credentials; and `approvals serve
+ * --local`, the approvals web page served for a local execution.
  */
 export function addApprovalsCommand(program: Command, out: Output, setExitCode: (code: number) => void): void {
-  const command = program.command('approvals').description("Lists and decides human approvals through an ApprovalService's decision API (IAM-signed).");
+  const command = program.command('approvals').description("Lists and decides human approvals through an ApprovalService's decision API (IAM-signed), or serves the approvals web page for a local execution.");
   const withApi = (sub: Command) =>
     sub
       .requiredOption('--api <url>', 'the decision API URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/v1/')
@@ -36,6 +38,7 @@ export function addApprovalsCommand(program: Command, out: Output, setExitCode: 
           ...(options.comment ? { comment: options.comment } : {}),
         }));
   }
+  addServeCommand(command, out, setExitCode);
 }
 
 /** Prints the answer; a refusal (409 already decided, 410 expired, 403, 404) prints its message and sets exit code 1. */

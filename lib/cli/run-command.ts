@@ -149,12 +149,12 @@ export async function runLocally(target: string, options: RunCommandOptions): Pr
 }
 
 /** A collector for a repeatable option. */
-function collect(value: string, previous: string[] = []): string[] {
+export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
 /** Usage errors of `run` (unknown option, missing argument) exit with 2; help and version keep theirs. */
-function exitWithUsageCode(error: CommanderError): never {
+export function exitWithUsageCode(error: CommanderError): never {
   if (error.exitCode === 1) throw new CommanderError(RUN_EXIT_CODES.usage, error.code, error.message);
   throw error;
 }
@@ -163,7 +163,7 @@ function exitWithUsageCode(error: CommanderError): never {
 // Reading the command line
 
 /** The execution input: `{}` by default, else the JSON file named, else the JSON text given. */
-function readInput(value: string | undefined): unknown {
+export function readInput(value: string | undefined): unknown {
   if (value === undefined) return {};
   if (existsSync(value) && statSync(value).isFile()) return parseJsonText(readFileSync(value, 'utf8'), `--input file ${value}`);
   if (/^\s*([[{"\d-]|true|false|null)/.test(value)) return parseJsonText(value, '--input');
@@ -207,13 +207,13 @@ function jsonProblem(text: string, message: string): string {
 // ---------------------------------------------------------------------------------------
 // Finding the state machine
 
-interface OpenedStateMachine {
+export interface OpenedStateMachine {
   readonly runner: LocalRunner;
   readonly machine: LocalStateMachine;
   readonly source: string;
 }
 
-function openStateMachine(target: string, options: RunCommandOptions): OpenedStateMachine {
+export function openStateMachine(target: string, options: RunCommandOptions): OpenedStateMachine {
   if (!existsSync(target)) throw new UsageError(`${target} does not exist.`);
   return statSync(target).isDirectory() ? openCloudAssembly(target, options) : openDefinitionFile(target, options);
 }
@@ -321,7 +321,7 @@ function fixedResponses(tasks: Map<string, unknown>): Record<string, TaskHandler
 }
 
 /** Starts the execution; the runner's refusals (invalid definition, a Task with nothing to run) are usage errors worded for the CLI. */
-function startExecution(machine: LocalStateMachine, options: RunOptions, input: unknown, source: string): LocalExecution {
+export function startExecution(machine: LocalStateMachine, options: RunOptions, input: unknown, source: string): LocalExecution {
   try {
     return machine.start(input, options);
   } catch (error) {

@@ -35,3 +35,6 @@ export type { CoverageReporterOptions, JestGlobalConfig } from './coverage/jest-
 export type { ObjectStore, StoredObject } from './engine/object-store';
 export type { SynthesizedFunction, SynthesizedStateMachine } from '../assembly/stack-resources';
 export type { ApprovalView } from '../approval/approval-record';
+export { LocalApprovalsServer } from './local-approvals-server';
+export type { LocalApprovalsServerOptions } from './local-approvals-server';
+export type { LocalReviewer } from './local-reviewer';

@@ -10,7 +10,9 @@ import {
   deliveredRecord,
   idRefusal,
   newApprovalRecord,
+  mayAccess,
   planDecision,
+  Reviewer,
   taskResponseOf,
   tokenGoneRecord,
   viewOf,
@@ -20,13 +22,25 @@ import { APPROVAL_NOTIFIER_METADATA } from '../assembly/metadata-keys';
 import { LambdaHandler } from './lambda-runtime';
 import { LocalRunner } from './local-runner';
 
-/** Who decides, and why, in {@link LocalApprovals.approve} and {@link LocalApprovals.reject}. */
+/**
+ * Who decides, and why, in {@link LocalApprovals.approve} and {@link LocalApprovals.reject}; who
+ * asks, in {@link LocalApprovals.pendingFor}. A reviewer is an IAM principal (`decidedBy` an ARN,
+ * no `groups`) or a Cognito user (`decidedBy` the user name, `groups` its Cognito groups): a
+ * request with approver groups is decided by a member of one of them, any other by the ARN rule.
+ */
 export interface LocalDecision {
   /**
-   * The deciding principal, as API Gateway would report it.
-   * @default - a session of the request's first approver (`arn:aws:sts::<account>:assumed-role/<role>/local`)
+   * The deciding reviewer, as the decision API would report it: an IAM principal's ARN, or a
+   * Cognito user name.
+   * @default - with no `groups` either: a member of the request's first approver group
+   * (`local-reviewer`), or else a session of its first approver (`arn:aws:sts::<account>:assumed-role/<role>/local`)
    */
   readonly decidedBy?: string;
+  /**
+   * The reviewer's Cognito groups (the access token's `cognito:groups`).
+   * @default - none (an IAM principal), unless `decidedBy` is omitted too (see `decidedBy`)
+   */
+  readonly groups?: string[];
   /**
    * The reviewer's comment.
    * @default - none
@@ -98,6 +112,19 @@ export class LocalApprovals {
     return [...this.records.values()].map((record) => viewOf(record, this.runner.now()));
   }
 
+  /**
+   * The PENDING requests (not expired at the runner's time) that a reviewer may decide, oldest
+   * first: what `GET /approvals` answers them.
+   */
+  public pendingFor(reviewer: LocalDecision): ApprovalView[] {
+    const asked = reviewerOf(reviewer);
+    const now = this.runner.now();
+    return [...this.records.values()]
+      .filter((record) => mayAccess(record, asked))
+      .map((record) => viewOf(record, now))
+      .filter((view) => view.status === 'PENDING');
+  }
+
   /** Resolves with the first PENDING request (not expired at the runner's time) that matches `filter` (at once if one exists). */
   public async waitForRequest(filter: (request: ApprovalView) => boolean = () => true): Promise<ApprovalView> {
     for (;;) {
@@ -133,7 +160,7 @@ export class LocalApprovals {
    */
   public expire(approvalId: string): ApprovalView {
     const record = this.records.get(approvalId);
-    refuseIf(idRefusal(approvalId) ?? (record ? closedRefusal(record, this.runner.now()) : accessRefusal(record, approvalId, '')));
+    refuseIf(idRefusal(approvalId) ?? (record ? closedRefusal(record, this.runner.now()) : accessRefusal(record, approvalId, { id: '' })));
     this.records.set(approvalId, { ...record!, status: 'EXPIRED' });
     this.runner.expireTask(record!.taskToken);
     return viewOf(this.records.get(approvalId)!, this.runner.now());
@@ -153,9 +180,10 @@ export class LocalApprovals {
    */
   private decide(approvalId: string, decision: ApprovalDecision, local: LocalDecision): ApprovalView {
     const record = this.records.get(approvalId);
-    const decidedBy = local.decidedBy ?? (record ? sessionOf(record.approvers[0]) : '');
+    const reviewer = local.decidedBy === undefined && local.groups === undefined && record ? defaultReviewerOf(record) : reviewerOf(local);
+    const decidedBy = reviewer.id;
     const now = this.runner.now();
-    const plan = planDecision(record, approvalId, decidedBy, decision, now);
+    const plan = planDecision(record, approvalId, reviewer, decision, now);
     if (plan.action === 'refuse') throw errorOf(plan.refusal);
     if (plan.action === 'confirmed') return plan.approval;
     const claimed = claimedRecord(record!, { decision, decidedBy, decidedAt: now.toISOString(), comment: local.comment }, now.toISOString());
@@ -172,6 +200,17 @@ export class LocalApprovals {
     this.records.set(approvalId, deliveredRecord(claimed, now.toISOString()));
     return viewOf(this.records.get(approvalId)!, now);
   }
+}
+
+/** The reviewer a LocalDecision names. */
+function reviewerOf(local: LocalDecision): Reviewer {
+  return { id: local.decidedBy ?? '', ...(local.groups ? { groups: local.groups } : {}) };
+}
+
+/** Who decides when the LocalDecision names nobody: a member of the first approver group, else the first approver. */
+function defaultReviewerOf(record: ApprovalRecord): Reviewer {
+  const group = record.approverGroups?.[0];
+  return group !== undefined ? { id: 'local-reviewer', groups: [group] } : { id: sessionOf(record.approvers[0]) };
 }
 
 /** A session of an approver as API Gateway reports the caller: an assumed-role session for a role, the ARN otherwise. */
