@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { chromium } from 'playwright-core';
+import { ReviewerSignIn } from '../lib';
 import { LocalApprovals, LocalApprovalsServer, LocalRunner } from '../lib/testing';
 import { ORDER_PLACED_TRIGGER, readOrders, SILENT_LOGS } from './example-orders';
 import { orderPlacedEvent } from './order-events';
-import { addOrderProcessing } from './order-processing-stack';
+import { addOrderProcessing, ORDER_REVIEWERS_GROUP } from './order-processing-stack';
 
 /** The flagged example orders whose reviews the list shows, and the one the decision page shows. */
 const FLAGGED = ['ORD-1010', 'ORD-1011', 'ORD-1012'];
@@ -21,7 +22,7 @@ const SHOWN = 'ORD-1011';
  */
 async function main(): Promise<void> {
   const docs = path.join(__dirname, '..', 'docs');
-  const runner = LocalRunner.fromStack(addOrderProcessing(new App()));
+  const runner = LocalRunner.fromStack(addOrderProcessing(new App(), { reviewerSignIn: ReviewerSignIn.cognito() }));
   const approvals = LocalApprovals.of(runner);
   const orders = readOrders(path.join(__dirname, '..', 'examples', 'orders')).filter(({ order }) => FLAGGED.includes(order.orderId));
   const executions = orders.flatMap(({ order }) =>
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   );
   for (const execution of executions) await approvals.waitForRequest((request) => request.executionArn === execution.executionArn);
   const shown = approvals.requests.find((request) => (request.summary as { orderId: string }).orderId === SHOWN)!;
-  const server = new LocalApprovalsServer(runner, approvals, { reviewers: [{ name: 'arn:aws:sts::123456789012:assumed-role/OrderProcessing-OrderReviewer/dana.scully' }] });
+  const server = new LocalApprovalsServer(runner, approvals, { reviewers: [{ name: 'dana.scully', groups: [ORDER_REVIEWERS_GROUP] }] });
   const url = await server.start();
   const profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
   const context = await chromium.launchPersistentContext(profile, {

@@ -169,6 +169,13 @@ describe('LocalApprovals by group', () => {
     expect(approvals.pendingFor({ decidedBy: arn })).toEqual([]);
   });
 
+  test('a reviewer with groups is a Cognito user: an ARN-like user name does not pass the ARN rule locally either', async () => {
+    const { approvals, request } = await started('ORD-G5', undefined);
+    const arn = 'arn:aws:sts::123456789012:assumed-role/Reviewer/dana';
+    expect(approvals.pendingFor({ decidedBy: arn, groups: [] })).toEqual([]);
+    expect(() => approvals.approve(request.approvalId, { decidedBy: arn, groups: ['legal'] })).toThrow(expect.objectContaining({ statusCode: 403 }));
+  });
+
   test('a member of the group approves: the workflow continues with the user name as decidedBy; a non-member gets 403', async () => {
     const { approvals, execution, request } = await started('ORD-G3', ['legal']);
     expect(() => approvals.approve(request.approvalId, { decidedBy: 'kim', groups: ['finance'] })).toThrow(expect.objectContaining({ statusCode: 403 }));

@@ -89,7 +89,8 @@ describeInBrowser('the approvals page in Chromium, against the local approvals s
     await page.keyboard.press('Enter');
     // THEN the page confirms it, in the live region too, and the workflow continues past the review
     await page.getByRole('heading', { name: 'You approved this request' }).waitFor();
-    await page.waitForFunction("document.getElementById('announcer')?.textContent === 'Approved. The workflow continues.'");
+    // (a locator, not waitForFunction: polling a string predicate needs eval, which the page's CSP forbids)
+    await page.locator('#announcer', { hasText: /^Approved\. The workflow continues\.$/ }).waitFor();
     const result = await execution.result;
     expect(result.status).toBe('SUCCEEDED');
     expect(result.path).toEqual(['Review', 'Review: wait for decision', 'Ship']);

@@ -308,13 +308,13 @@ export class LocalApprovalsServer {
 }
 
 /** The reviewer as LocalApprovals takes it (the same rule as the decision API: groups when the request names any, else the ARN rule). */
-function decisionOf(reviewer: LocalReviewer): { decidedBy: string; groups: string[] } {
-  return { decidedBy: reviewer.name, groups: reviewer.groups ?? [] };
+function decisionOf(reviewer: LocalReviewer): { decidedBy: string; groups?: string[] } {
+  return { decidedBy: reviewer.name, ...(reviewer.groups ? { groups: reviewer.groups } : {}) };
 }
 
 /** The reviewer as the access check takes it, the way LocalApprovals builds it from a LocalDecision. */
 function reviewerIdentity(reviewer: LocalReviewer): Reviewer {
-  return { id: reviewer.name, groups: reviewer.groups ?? [] };
+  return { id: reviewer.name, ...(reviewer.groups ? { groups: reviewer.groups, cognitoUser: true } : {}) };
 }
 
 /** One reviewer per approver of the requests: a session of each role, each user, a member of each group. */

@@ -37,7 +37,8 @@ export interface LocalDecision {
    */
   readonly decidedBy?: string;
   /**
-   * The reviewer's Cognito groups (the access token's `cognito:groups`).
+   * The reviewer's Cognito groups (the access token's `cognito:groups`). A reviewer with groups
+   * (even none: `[]`) is a Cognito user, whom the IAM approvers' ARN rule never lets in, as in AWS.
    * @default - none (an IAM principal), unless `decidedBy` is omitted too (see `decidedBy`)
    */
   readonly groups?: string[];
@@ -204,7 +205,8 @@ export class LocalApprovals {
 
 /** The reviewer a LocalDecision names. */
 function reviewerOf(local: LocalDecision): Reviewer {
-  return { id: local.decidedBy ?? '', ...(local.groups ? { groups: local.groups } : {}) };
+  // A reviewer with groups signed in with Cognito: as in AWS, the ARN rule never applies to them.
+  return { id: local.decidedBy ?? '', ...(local.groups ? { groups: local.groups, cognitoUser: true } : {}) };
 }
 
 /** Who decides when the LocalDecision names nobody: a member of the first approver group, else the first approver. */

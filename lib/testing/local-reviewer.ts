@@ -7,7 +7,8 @@ export interface LocalReviewer {
    */
   readonly name: string;
   /**
-   * The reviewer's groups (a Cognito access token's `cognito:groups` claim).
+   * The reviewer's groups (a Cognito access token's `cognito:groups` claim): a reviewer with groups
+   * (even none: `[]`) is a Cognito user, whom the ARN rule of IAM approvers never lets in.
    * @default - none
    */
   readonly groups?: string[];
