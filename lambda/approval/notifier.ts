@@ -66,23 +66,8 @@ export const handler = async (event: ApprovalRequestEvent): Promise<{ approvalId
 /** The notification for a stored request; with an approvals page, how to decide points there. */
 export function notificationOf(record: ApprovalRecord, apiUrl: string, pageUrl?: string): ApprovalNotification {
   const decisionUrl = `${apiUrl.replace(/\/$/, '')}/approvals/${record.approvalId}`;
-  if (pageUrl) {
-    const approvalPageUrl = deepLinkOf(pageUrl, record.approvalId);
-    return {
-      type: 'ApprovalRequested',
-      approvalId: record.approvalId,
-      stateName: record.stateName,
-      executionArn: record.executionArn,
-      summary: record.summary,
-      requestedAt: record.requestedAt,
-      expiresAt: record.expiresAt,
-      decisionUrl,
-      approvalPageUrl,
-      howToDecide: `Open ${approvalPageUrl}, sign in (Cognito) and approve or reject; the decision API at ${decisionUrl} takes a Cognito access token with the decide scope.`,
-    };
-  }
-  return {
-    type: 'ApprovalRequested',
+  const request = {
+    type: 'ApprovalRequested' as const,
     approvalId: record.approvalId,
     stateName: record.stateName,
     executionArn: record.executionArn,
@@ -90,6 +75,17 @@ export function notificationOf(record: ApprovalRecord, apiUrl: string, pageUrl?:
     requestedAt: record.requestedAt,
     expiresAt: record.expiresAt,
     decisionUrl,
+  };
+  if (pageUrl) {
+    const approvalPageUrl = deepLinkOf(pageUrl, record.approvalId);
+    return {
+      ...request,
+      approvalPageUrl,
+      howToDecide: `Open ${approvalPageUrl}, sign in (Cognito) and approve or reject; the decision API at ${decisionUrl} takes a Cognito access token with the decide scope.`,
+    };
+  }
+  return {
+    ...request,
     howToDecide:
       `POST ${decisionUrl}/decision with {"decision":"APPROVE"} or {"decision":"REJECT","comment":"..."}, signed with your AWS credentials ` +
       `(npx cdk-sfn-workflows approvals approve ${record.approvalId} --api ${apiUrl})`,

@@ -6,7 +6,7 @@ import type { LocalReviewer } from '../testing/local-reviewer';
 import type { ExecutionResult } from '../testing/execution-result';
 import type { LocalRunner } from '../testing/local-runner';
 import type { Output } from './program';
-import { collect, exitWithUsageCode, formatRunText, openStateMachine, readInput, RUN_EXIT_CODES, startExecution, UsageError } from './run-command';
+import { collect, exitWithUsageCode, formatRunText, openStateMachine, readInput, RUN_EXIT_CODES, startExecution, UsageError, withExecutionOptions } from './run-command';
 
 /** Options of `approvals serve`, as the command line gives them. */
 export interface ServeCommandOptions {
@@ -46,14 +46,12 @@ Example (the example app's flagged order):
  * execution whose approvals are decided on the web page, served on a loopback port.
  */
 export function addServeCommand(approvals: Command, out: Output, setExitCode: (code: number) => void, stopped: () => Promise<void> = untilInterrupted): void {
-  approvals
+  const command = approvals
     .command('serve')
     .description('Serves the approvals web page locally (127.0.0.1) for one local execution of a workflow with a HumanApproval.')
     .argument('<target>', 'a cdk.out directory or an .asl.json file')
-    .option('--local', 'serve against a local execution (required: the deployed page is served by the ApprovalService)')
-    .option('--state-machine <id>', 'the state machine of a cloud assembly: construct path, logical id or name (required when it has several)')
-    .option('--input <file|json>', 'the execution input: a JSON file or JSON text (default: {})')
-    .option('--name <name>', 'the execution name (default: a random UUID)')
+    .option('--local', 'serve against a local execution (required: the deployed page is served by the ApprovalService)');
+  withExecutionOptions(command)
     .option('--port <port>', 'the loopback port (default: any free port)', parsePort)
     .option('--reviewer <name[=groups]>', 'a reviewer the sign-in page offers, with comma-separated groups (repeatable)', collect)
     .addHelpText('after', HELP_AFTER)

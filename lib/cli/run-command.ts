@@ -97,14 +97,12 @@ Examples:
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
  */
 export function addRunCommand(program: Command, out: Output, setExitCode: (code: number) => void): void {
-  program
+  const command = program
     .command('run')
     .description('Runs one execution locally (the library\'s ASL engine, virtual time) and prints the states it went through and its outcome.')
-    .argument('<target>', 'an .asl.json file or a cdk.out directory')
-    .option('--state-machine <id>', 'the state machine of a cloud assembly: construct path, logical id or name (required when it has several)')
-    .option('--input <file|json>', 'the execution input: a JSON file or JSON text (default: {})')
+    .argument('<target>', 'an .asl.json file or a cdk.out directory');
+  withExecutionOptions(command)
     .option('--json', 'print the result as JSON, with the AWS-shaped history')
-    .option('--name <name>', 'the execution name (default: a random UUID)')
     .option('--seed <seed>', 'seed of the run\'s randomness (retry jitter, task tokens, UUIDs)')
     .option('--substitution <key=value>', 'a DefinitionSubstitutions value for a plain ASL file (repeatable)', collect)
     .option('--task <state=json>', 'answer a Task (by state name or Resource) with this fixed response (repeatable)', collect)
@@ -132,6 +130,14 @@ export function addRunCommand(program: Command, out: Output, setExitCode: (code:
  * JSON, an unknown or ambiguous state machine, an invalid definition, a Task with nothing to
  * run, an option naming no such state.
  */
+/** The options that pick a state machine of the target and start one execution of it: `--state-machine`, `--input`, `--name`. */
+export function withExecutionOptions(command: Command): Command {
+  return command
+    .option('--state-machine <id>', 'the state machine of a cloud assembly: construct path, logical id or name (required when it has several)')
+    .option('--input <file|json>', 'the execution input: a JSON file or JSON text (default: {})')
+    .option('--name <name>', 'the execution name (default: a random UUID)');
+}
+
 export async function runLocally(target: string, options: RunCommandOptions): Promise<LocalRun> {
   const input = readInput(options.input);
   const tasks = parseAssignments(options.task ?? [], '--task', parseJsonText);
