@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const compensated = orders.find((o) => o.orderId === 'ORD-1007')!;
   console.log(`node ${process.version}, ${process.platform}/${process.arch}\n`);
 
-  const { runner, timings } = synthesize(Number(options.synthRuns));
+  const { runner, outdir, timings } = synthesize(Number(options.synthRuns));
   console.log(`(a) in-process synth of the example app (9 esbuild bundles), ${timings.length} runs`);
   console.log(`    min ${fmt(Math.min(...timings))} ms   median ${fmt(median(timings))} ms\n`);
 
@@ -72,8 +72,8 @@ async function main(): Promise<void> {
   console.log(`engine vs aws-local-stepfunctions, same ASL, same process: ${ratio(trivial[0], trivial[1])}\n`);
 
   const workflow = runner.stateMachine(ORDER_WORKFLOW);
-  const real = await compare(() => workflow.run(happy, { environment: SILENT_LOGS }), runInterpreter, seconds, rounds);
-  const realCompensated = await rate(() => workflow.run(compensated, { environment: SILENT_LOGS }), seconds);
+  const real = await compare(repeatedOrder(workflow, happy, 'SUCCEEDED'), runInterpreter, seconds, rounds);
+  const realCompensated = await rate(repeatedOrder(workflow, compensated, 'FAILED', 'ShipmentFailed'), seconds);
   console.log('(c) the engine on the real bundled handlers of the cloud assembly');
   console.log(`    happy path (ORD-1001)         ${fmt(real[0])} executions/s`);
   console.log(`    compensation path (ORD-1007)  ${fmt(realCompensated)} executions/s`);
@@ -90,10 +90,12 @@ async function main(): Promise<void> {
   console.log(`heap after ${heap.large.toLocaleString('en')} executions vs after ${heap.small.toLocaleString('en')}: ${(heap.largeBytes / heap.smallBytes).toFixed(2)}×\n`);
 
   console.log('(f) state transitions per example order (states entered + retries; flagged orders decided by the reviewer script)');
-  const approvals = testing.LocalApprovals.of(runner);
+  // A fresh runner: the runs above wrote their orders to its local Orders table.
+  const fresh = testing.LocalRunner.fromCloudAssembly(outdir);
+  const approvals = testing.LocalApprovals.of(fresh);
   const reviews = readReviewScript(options.reviews);
   for (const order of orders) {
-    const { result } = await runExampleOrder(runner, approvals, order, reviews, { environment: SILENT_LOGS });
+    const { result } = await runExampleOrder(fresh, approvals, order, reviews, { environment: SILENT_LOGS });
     console.log(`    ${String(order.orderId).padEnd(9)} ${String(result.transitions).padStart(3)}  ${result.status}${result.error ? ` ${result.error}` : ''}`);
   }
   console.log('');
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
   console.log(`process memory at the end: rss ${mb(memory.rss)} MB, heap used ${mb(memory.heapUsed)} MB`);
 }
 
-function synthesize(runs: number): { runner: import('../lib/testing').LocalRunner; timings: number[] } {
+function synthesize(runs: number): { runner: import('../lib/testing').LocalRunner; outdir: string; timings: number[] } {
   const timings: number[] = [];
   let outdir = '';
   for (let run = 0; run < runs; run++) {
@@ -115,7 +117,26 @@ function synthesize(runs: number): { runner: import('../lib/testing').LocalRunne
     app.synth();
     timings.push(performance.now() - started);
   }
-  return { runner: testing.LocalRunner.fromCloudAssembly(outdir), timings };
+  return { runner: testing.LocalRunner.fromCloudAssembly(outdir), outdir, timings };
+}
+
+/**
+ * Runs of one example order, each under an order id of its own (`ORD-1001` runs as
+ * `ORD-10010000001`, ...: the runner's local Orders table refuses to place an order twice), each
+ * checked to end with `status` and `error`: a rate of runs that took another path would be the
+ * rate of the wrong path.
+ *
+ * @throws Error for a run that ends otherwise
+ */
+function repeatedOrder(workflow: import('../lib/testing').LocalStateMachine, order: { orderId: string }, status: string, error?: string): () => Promise<unknown> {
+  let run = 0;
+  return async () => {
+    const result = await workflow.run({ ...order, orderId: `${order.orderId}${String(++run).padStart(7, '0')}` }, { environment: SILENT_LOGS });
+    if (result.status !== status || result.error !== error) {
+      throw new Error(`Run ${run} of ${order.orderId} ended ${result.status} ${result.error ?? ''}, not ${status} ${error ?? ''}: the benchmark would time the wrong path.`);
+    }
+    return result;
+  };
 }
 
 /** Executions per second of `run`, one at a time, after a warm-up. */
