@@ -17,6 +17,8 @@ import { reviewerSession, reviewWorkflow, startRunner } from './support/approval
 
 const STACK = reviewWorkflow();
 const ORDER = { orderId: 'ORD-7002', totalCents: 5000, note: 'gift' };
+/** The approver role's session the fake sign-in offers first. */
+const DANA = reviewerSession('dana');
 
 let runner: LocalRunner;
 let approvals: LocalApprovals;
@@ -29,7 +31,7 @@ beforeEach(async () => {
   ({ runner, approvals } = startRunner(STACK));
   execution = runner.stateMachine().start(ORDER, { functions: approvals.functions });
   approvalId = (await approvals.waitForRequest()).approvalId;
-  server = new LocalApprovalsServer(runner, approvals, { reviewers: [{ name: reviewerSession('dana') }, { name: 'finance-kim', groups: ['finance'] }] });
+  server = new LocalApprovalsServer(runner, approvals, { reviewers: [{ name: DANA }, { name: 'finance-kim', groups: ['finance'] }] });
   url = await server.start();
 });
 
@@ -49,8 +51,8 @@ function authorizeParameters(challenge: string): Record<string, string> {
   return { response_type: 'code', client_id: 'local-approvals-page', redirect_uri: url, scope: 'openid approvals/decide', state: 'st-1', code_challenge: challenge, code_challenge_method: 'S256' };
 }
 
-/** The code the local sign-in form gives for the reviewer `choice` (an index of the configured reviewers). */
-async function codeFor(challenge: string, choice = '0'): Promise<string> {
+/** The code the local sign-in form gives for the reviewer `choice` (the name of a configured reviewer). */
+async function codeFor(challenge: string, choice = DANA): Promise<string> {
   const response = await fetch(`${url}oauth2/authorize`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ ...authorizeParameters(challenge), reviewer: choice }) });
   expect(response.status).toBe(302);
   const location = new URL(response.headers.get('location')!);
@@ -67,7 +69,7 @@ function exchange(code: string, verifier: string): Promise<Response> {
   });
 }
 
-async function tokenFor(choice = '0'): Promise<string> {
+async function tokenFor(choice = DANA): Promise<string> {
   const { verifier, challenge } = pkce();
   const response = await exchange(await codeFor(challenge, choice), verifier);
   return ((await response.json()) as { access_token: string }).access_token;
@@ -155,8 +157,8 @@ describe('the decision API, as lambda/approval/decide.ts answers', () => {
 
   test('lists and shows what the reviewer may decide; 403 for a reviewer outside the approvers, 404 unknown, 400 malformed', async () => {
     // GIVEN dana (a session of the approver role) and kim (a Cognito-style user in finance)
-    const dana = await tokenFor('0');
-    const kim = await tokenFor('1');
+    const dana = await tokenFor(DANA);
+    const kim = await tokenFor('finance-kim');
     // THEN dana sees the request, kim does not
     const list = await api('GET', 'approvals', dana);
     expect(list.status).toBe(200);
@@ -170,7 +172,7 @@ describe('the decision API, as lambda/approval/decide.ts answers', () => {
   });
 
   test('decides once: 200 with the approval, the same decision again 200, another 409 with the approval; the workflow continues', async () => {
-    const dana = await tokenFor('0');
+    const dana = await tokenFor(DANA);
     // WHEN dana approves
     const approved = await api('POST', `approvals/${approvalId}/decision`, dana, JSON.stringify({ decision: 'APPROVE', comment: 'fine' }));
     // THEN 200 with the confirmed approval
@@ -186,7 +188,7 @@ describe('the decision API, as lambda/approval/decide.ts answers', () => {
   });
 
   test('410 with the approval once it expired', async () => {
-    const dana = await tokenFor('0');
+    const dana = await tokenFor(DANA);
     approvals.expire(approvalId);
     const expired = await api('POST', `approvals/${approvalId}/decision`, dana, '{"decision":"APPROVE"}');
     expect(expired.status).toBe(410);
@@ -201,14 +203,14 @@ describe('the decision API, as lambda/approval/decide.ts answers', () => {
     ['a decision of another kind', '{"decision":"MAYBE"}', /decision must be APPROVE or REJECT/],
     ['a comment of 1001 code points', JSON.stringify({ decision: 'APPROVE', comment: '😀'.repeat(1001) }), /at most 1000 characters/],
   ])('fails with 400 for a decision body that is %s, and decides nothing', async (_case, body, message) => {
-    const answer = await api('POST', `approvals/${approvalId}/decision`, await tokenFor('0'), body);
+    const answer = await api('POST', `approvals/${approvalId}/decision`, await tokenFor(DANA), body);
     expect(answer.status).toBe(400);
     expect(answer.body.message).toMatch(message);
     expect(approvals.requests[0].status).toBe('PENDING');
   });
 
   test('a GET of the decision route is no route (404) and decides nothing; an oversized body is 413', async () => {
-    const dana = await tokenFor('0');
+    const dana = await tokenFor(DANA);
     expect((await api('GET', `approvals/${approvalId}/decision`, dana)).status).toBe(404);
     expect((await api('POST', `approvals/${approvalId}`, dana, '{"decision":"APPROVE"}')).status).toBe(404);
     expect((await api('POST', `approvals/${approvalId}/decision`, dana, JSON.stringify({ decision: 'APPROVE', comment: 'x'.repeat(20_000) }))).status).toBe(413);
@@ -217,7 +219,7 @@ describe('the decision API, as lambda/approval/decide.ts answers', () => {
 
   test('dates its answers by the runner\'s clock, so the page measures expiry as the API does', async () => {
     await runner.advanceTime(Duration.hours(5));
-    const response = await fetch(`${url}approvals`, { headers: { Authorization: await tokenFor('0') } });
+    const response = await fetch(`${url}approvals`, { headers: { Authorization: await tokenFor(DANA) } });
     expect(Date.parse(response.headers.get('date')!)).toBeGreaterThanOrEqual(Date.now() + 5 * 3600_000 - 2000);
   });
 });

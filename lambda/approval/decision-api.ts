@@ -7,9 +7,6 @@ import { classifyDeliveryError } from './delivery-errors';
 import { logger } from './logger';
 import { reviewerOf, signInOf, SignInKind } from './reviewer-identity';
 
-export { parseDecisionBody } from '../../lib/approval/decision-body';
-export type { DecisionBody } from '../../lib/approval/decision-body';
-
 let service: DecisionService | undefined;
 
 /**

@@ -38,22 +38,14 @@ export function contentSecurityPolicy(signInOrigin: string): string {
   ].join('; ');
 }
 
-/** `X-Content-Type-Options`: browsers use the declared type of each file (a module is never sniffed). */
-export const CONTENT_TYPE_OPTIONS = 'nosniff';
-
-/** `Referrer-Policy`: no URL of the page (with its approval id) is sent to another site. */
-export const REFERRER_POLICY = 'no-referrer';
-
-/** `X-Frame-Options`: never framed (older browsers; `frame-ancestors 'none'` for the others). */
-export const FRAME_OPTIONS = 'DENY';
-
 /**
- * `Strict-Transport-Security` in AWS (two years, subdomains): never sent over plain HTTP, so the
- * local server, which serves plain HTTP on a loopback address, leaves it out.
+ * `Strict-Transport-Security`'s max-age in AWS (two years, with subdomains), in seconds. Never
+ * sent over plain HTTP, so the local server, which serves plain HTTP on a loopback address,
+ * leaves the header out.
  *
  * @see https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Strict-Transport-Security
  */
-export const STRICT_TRANSPORT_SECURITY = 'max-age=63072000; includeSubDomains';
+export const HSTS_MAX_AGE_SECONDS = 63_072_000;
 
 /**
  * Every header the page is served with except Strict-Transport-Security (HTTPS only), as HTTP
@@ -64,8 +56,10 @@ export const STRICT_TRANSPORT_SECURITY = 'max-age=63072000; includeSubDomains';
 export function approvalsPageHeaders(signInOrigin: string): Record<string, string> {
   return {
     'Content-Security-Policy': contentSecurityPolicy(signInOrigin),
-    'X-Content-Type-Options': CONTENT_TYPE_OPTIONS,
-    'Referrer-Policy': REFERRER_POLICY,
-    'X-Frame-Options': FRAME_OPTIONS,
+    // The same three as the CloudFront response headers policy (approvals-page.ts) sets:
+    // a module is never sniffed, no URL with an approval id goes to another site, never framed.
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
   };
 }

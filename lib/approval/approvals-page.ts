@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeNagRules, NagAcknowledgement, nagResourceName } from '../private/nag-acknowledgements';
-import { contentSecurityPolicy } from './approvals-page-policy';
+import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS } from './approvals-page-policy';
 import { approvalsPageAssetPath } from './handler-assets';
 
 /** What the approvals page is served with and talks to. */
@@ -108,7 +108,7 @@ export class ApprovalsPage extends Construct {
       comment: 'Approvals page: CSP and security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(options.signInOrigin), override: true },
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },

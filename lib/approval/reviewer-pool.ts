@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -121,7 +122,8 @@ export class ReviewerPool extends Construct {
     if (!this.ownsPool) return;
     for (const name of groups) {
       if (this.groups.has(name)) continue;
-      const group = new cognito.CfnUserPoolGroup(this, `Group${this.groups.size + 1}`, {
+      // Named after the group, not its position: another order of approvals keeps each group's logical id.
+      const group = new cognito.CfnUserPoolGroup(this, `Group${createHash('sha256').update(name).digest('hex').slice(0, 12)}`, {
         userPoolId: this.userPool.userPoolId,
         groupName: name,
         description: 'Reviewers who may decide approval requests naming this group',

@@ -225,7 +225,7 @@ export class LocalApprovalsServer {
 
   private chosenReviewer(form: URLSearchParams): LocalReviewer | undefined {
     const choice = form.get('reviewer');
-    if (choice !== 'other' && choice !== null) return this.reviewers[Number(choice)];
+    if (choice !== 'other' && choice !== null) return this.reviewers.find((reviewer) => reviewer.name === choice);
     const name = (form.get('name') ?? '').trim();
     if (name === '' || name.length > 512) return undefined;
     const groups = (form.get('groups') ?? '').split(',').map((group) => group.trim()).filter((group) => group !== '');
@@ -270,7 +270,7 @@ export class LocalApprovalsServer {
 
   /** What GET /approvals lists: PENDING requests the reviewer may decide, soonest expiry first. */
   private pendingFor(reviewer: LocalReviewer): ApprovalView[] {
-    return this.approvals.pendingFor(decisionOf(reviewer)).sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
+    return this.approvals.pendingFor(decisionOf(reviewer));
   }
 
   private show(approvalId: string, reviewer: LocalReviewer): Answer {

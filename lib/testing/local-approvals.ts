@@ -114,8 +114,8 @@ export class LocalApprovals {
   }
 
   /**
-   * The PENDING requests (not expired at the runner's time) that a reviewer may decide, oldest
-   * first: what `GET /approvals` answers them.
+   * The PENDING requests (not expired at the runner's time) that a reviewer may decide, soonest
+   * expiry first: what `GET /approvals` answers them (it reads the pending index, sorted by `expiresAt`).
    */
   public pendingFor(reviewer: LocalDecision): ApprovalView[] {
     const asked = reviewerOf(reviewer);
@@ -123,7 +123,8 @@ export class LocalApprovals {
     return [...this.records.values()]
       .filter((record) => mayAccess(record, asked))
       .map((record) => viewOf(record, now))
-      .filter((view) => view.status === 'PENDING');
+      .filter((view) => view.status === 'PENDING')
+      .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
   }
 
   /** Resolves with the first PENDING request (not expired at the runner's time) that matches `filter` (at once if one exists). */

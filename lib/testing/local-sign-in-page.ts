@@ -13,7 +13,7 @@ export function signInPage(reviewers: LocalReviewer[], parameters: URLSearchPara
   const choices = reviewers
     .map((reviewer, index) => {
       const groups = reviewer.groups && reviewer.groups.length > 0 ? ` <span class="muted">(groups: ${escapeHtml(reviewer.groups.join(', '))})</span>` : '';
-      return `<div class="choice"><input type="radio" name="reviewer" id="reviewer-${index}" value="${index}"${index === 0 ? ' checked' : ''}>
+      return `<div class="choice"><input type="radio" name="reviewer" id="reviewer-${index}" value="${escapeHtml(reviewer.name)}"${index === 0 ? ' checked' : ''}>
         <label for="reviewer-${index}"><span class="id">${escapeHtml(reviewer.name)}</span>${groups}</label></div>`;
     })
     .join('\n        ');
