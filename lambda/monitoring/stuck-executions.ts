@@ -1,9 +1,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { JsonLogger } from '../approval/logger';
+import { STUCK_CHECK_NAMESPACE } from '../../lib/workflow/stuck-check-metrics';
 import { checkStuckExecutions, StuckCheckConfig, StuckCheckResult } from './stuck-check';
 
-/** The CloudWatch namespace of the metrics the check publishes. */
-export const STUCK_CHECK_NAMESPACE = 'CdkSfnWorkflows';
 
 const logger = new JsonLogger('stuck-executions');
 const client = new SFNClient({});

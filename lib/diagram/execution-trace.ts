@@ -8,7 +8,7 @@ import { selectPath } from '../testing/engine/paths';
 import { randomSource } from '../testing/engine/random';
 import type { ExecutionResult, ExecutionResultStatus } from '../testing/execution-result';
 import { assignThreads } from '../testing/history-threads';
-import { matchedChoiceRulesOf } from '../testing/matched-choice-rules';
+import { DEFAULT_RULE, matchedChoiceRulesOf } from '../testing/matched-choice-rules';
 
 /** How a state entered during an execution ended. */
 export type StepOutcome = 'succeeded' | 'caught' | 'failed' | 'aborted' | 'running';
@@ -272,7 +272,7 @@ function catchClause(state: AslState, to: string, error: string): { kind: AslTra
 function normalClause(state: AslState, to: string, inputText: string | undefined, recorded?: number): { kind: AslTransitionKind; index?: number } {
   if (state.Type !== 'Choice') return { kind: 'next' };
   const rules = Array.isArray(state.Choices) ? (state.Choices as Array<Record<string, unknown>>) : [];
-  if (recorded === NO_RULE_MATCHED && state.Default === to) return { kind: 'default' };
+  if (recorded === DEFAULT_RULE && state.Default === to) return { kind: 'default' };
   if (recorded !== undefined && rules[recorded]?.Next === to) return { kind: 'choice', index: recorded };
   const candidates = rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => rule.Next === to);
   const byDefault = state.Default === to;
@@ -280,14 +280,12 @@ function normalClause(state: AslState, to: string, inputText: string | undefined
   if (candidates.length === 1 && !byDefault) return { kind: 'choice', index: candidates[0].index };
   const first = firstMatchingRule(state, rules, inputText);
   if (first !== undefined && first >= 0 && rules[first].Next === to) return { kind: 'choice', index: first };
-  if (first === NO_RULE_MATCHED && byDefault) return { kind: 'default' };
+  if (first === DEFAULT_RULE && byDefault) return { kind: 'default' };
   return { kind: 'choice', index: candidates[0].index };
 }
 
-const NO_RULE_MATCHED = -1;
-
 /**
- * The index of the first JSONPath rule matching the input, {@link NO_RULE_MATCHED}, or
+ * The index of the first JSONPath rule matching the input, {@link DEFAULT_RULE} when none does, or
  * undefined when the rules cannot be evaluated here (JSONata, variables, no input recorded).
  */
 function firstMatchingRule(state: AslState, rules: Array<Record<string, unknown>>, inputText: string | undefined): number | undefined {

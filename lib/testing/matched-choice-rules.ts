@@ -1,5 +1,8 @@
 import type { ExecutionResult } from './execution-result';
 
+/** The rule index recorded for a Choice that took its `Default`. */
+export const DEFAULT_RULE = -1;
+
 const rulesByResult = new WeakMap<ExecutionResult, ReadonlyMap<number, number>>();
 
 /**

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { WorkflowConfigurationError } from '../private/errors';
 
@@ -71,17 +72,19 @@ export class DeploymentPreference {
   /**
    * The `DeploymentPreference` property of the alias.
    *
+   * @param alarms the rollback alarms' names (a list token that resolves to nothing when there are none)
+   *
    * @internal
    * @throws WorkflowConfigurationError for a percentage outside 1–99 or an interval that is not whole minutes from 1 to 2,100.
    */
-  public _render(scope: Construct, stateMachineVersionArn: string, alarmNames: string[]): Record<string, unknown> {
+  public _render(scope: Construct, stateMachineVersionArn: string, alarms: string[]): sfn.CfnStateMachineAlias.DeploymentPreferenceProperty {
     this.check(scope);
     return {
       stateMachineVersionArn,
       type: this.type,
       percentage: this.percentage,
       interval: this.interval?.toMinutes(),
-      alarms: alarmNames.length > 0 ? alarmNames : undefined,
+      alarms,
     };
   }
 

@@ -9,9 +9,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { handlerAssetPath } from '../approval/handler-assets';
 import { acknowledgeNagRules, acknowledgeXRayWildcard, nagResourceName } from '../private/nag-acknowledgements';
+import { STUCK_CHECK_NAMESPACE } from './stuck-check-metrics';
 
-/** The CloudWatch namespace the check publishes to (lambda/monitoring/stuck-executions.ts). */
-export const STUCK_CHECK_NAMESPACE = 'CdkSfnWorkflows';
 
 /** What the check needs to know, resolved when the stack synthesizes (steps bind after the check is created). */
 export interface StuckExecutionCheckProps {

@@ -50,11 +50,10 @@ export function publishVersionAndAlias(scope: Construct, stateMachine: sfn.State
   });
   version.applyRemovalPolicy(props.versionRemovalPolicy);
   const alarmNames = Lazy.list({ produce: () => unique(props.rollbackAlarms().map((alarm) => alarm.alarmName)) }, { omitEmpty: true });
-  const preference = props.deploymentPreference._render(scope, version.attrArn, []);
   const alias = new sfn.CfnStateMachineAlias(scope, 'Alias', {
     name: aliasName,
     description: `Routes executions of ${scope.node.path} to its published versions`,
-    deploymentPreference: { ...preference, alarms: alarmNames } as sfn.CfnStateMachineAlias.DeploymentPreferenceProperty,
+    deploymentPreference: props.deploymentPreference._render(scope, version.attrArn, alarmNames),
   });
   const target = new StateMachineAlias(scope, 'AliasTarget', stateMachine, alias.attrArn, aliasName);
   return { version, alias, target };

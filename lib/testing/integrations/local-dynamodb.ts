@@ -1,6 +1,6 @@
 import { Agent, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { requireOptional } from './optional-package';
+import { requireOptional } from '../../private/optional-dependency';
 import type { LocalTableDefinition } from './table-definitions';
 import { attributeValueMapToJson, jsonToAttributeValueMap } from './attribute-values';
 

@@ -5,6 +5,7 @@ import { compileJsonataField } from '../jsonata-fields';
 import { compileAssign, compileProcessing, RuleFields } from '../processing';
 import { jsonText } from '../paths';
 import { scopeOf, StateRun } from '../thread';
+import { DEFAULT_RULE } from '../../matched-choice-rules';
 import { CompileContext } from './compile-context';
 import { CompiledState, runState } from './state';
 
@@ -43,9 +44,6 @@ export function compileChoice(name: string, state: AslState, context: CompileCon
     },
   };
 }
-
-/** The rule index recorded when `Default` was taken. */
-const DEFAULT_RULE = -1;
 
 async function firstMatch(rules: readonly CompiledRule[], run: StateRun, selected: unknown): Promise<CompiledRule | undefined> {
   for (const rule of rules) {
