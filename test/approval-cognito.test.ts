@@ -162,7 +162,7 @@ describe('ApprovalService with Cognito sign-in (template)', () => {
     expect(flat).toMatch(/form-action 'self' https:\/\/\S+\.auth\.\S+\.amazoncognito\.com; base-uri 'none'; frame-ancestors 'none'$/);
     expect(headers).toMatchObject({
       ContentSecurityPolicy: { Override: true },
-      StrictTransportSecurity: { AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true, Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Override: true },
       ContentTypeOptions: { Override: true },
       ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
       FrameOptions: { FrameOption: 'DENY', Override: true },
@@ -348,9 +348,10 @@ describe('cdk-nag', () => {
         webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/approvals/1234',
       }
       : {};
-    cognitoStack({ notificationEmails: ['legal@example.com'], ...extra }, {}, stack);
+    // The checks first: cognitoStack synthesizes the app (Template.fromStack), and a later synth reuses that result.
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-    // an unacknowledged finding throws ValidationFailed here
+    cognitoStack({ notificationEmails: ['legal@example.com'], ...extra }, {}, stack);
+    // an unacknowledged finding throws ValidationFailed at the synth
     expect(() => app.synth()).not.toThrow();
     const reasons = stack.node.findAll().flatMap((construct) =>
       construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((entry) => Object.values<string>(entry.data)),

@@ -25,6 +25,7 @@ describe('the order workflow in JSONata and in JSONPath', () => {
   // cdk-nag's AwsSolutions and Serverless packs run at synth (addOrderProcessing adds them): an unacknowledged finding would throw here.
   const jsonata = LocalRunner.fromStack(addOrderProcessing(new App(), { queryLanguage: sfn.QueryLanguage.JSONATA }));
   const jsonPath = LocalRunner.fromStack(addOrderProcessing(new App()));
+  afterAll(() => Promise.all([jsonata.dispose(), jsonPath.dispose()]));
 
   function run(runner: LocalRunner, order: { orderId: string }): Promise<ReviewedRun> {
     return runExampleOrder(runner, LocalApprovals.of(runner), order, REVIEWS, { environment: SILENT_LOGS });

@@ -31,8 +31,10 @@ function alarm(template: Template, prefix: string): Record<string, any> {
 const stateMachine = [{ Name: 'StateMachineArn', Value: { Ref: expect.stringMatching(/^OrdersStateMachine/) } }];
 
 describe('default alarms', () => {
+  // One synthesized stack for the read-only assertions below.
+  const template = Template.fromStack((() => { const stack = newStack(); monitored(stack); return stack; })());
+
   test('each execution alarm: its AWS/States metric, statistic, period, threshold and comparison', () => {
-    const template = Template.fromStack((() => { const stack = newStack(); monitored(stack); return stack; })());
     const count = { Namespace: 'AWS/States', Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching', Dimensions: stateMachine };
     expect(alarm(template, 'OrdersMonitoringExecutionsFailed')).toMatchObject({ ...count, MetricName: 'ExecutionsFailed', Threshold: 1 });
     expect(alarm(template, 'OrdersMonitoringExecutionsTimedOut')).toMatchObject({ ...count, MetricName: 'ExecutionsTimedOut', Threshold: 1 });
@@ -45,7 +47,6 @@ describe('default alarms', () => {
   });
 
   test('each step function: its error rate (errors per invocation, %) and its slowest invocation near its timeout', () => {
-    const template = Template.fromStack((() => { const stack = newStack(); monitored(stack); return stack; })());
     const errors = alarm(template, 'OrdersMonitoringChargeFunctionErrors');
     expect(errors).toMatchObject({ Threshold: 10, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
     expect(errors.Metrics).toEqual(expect.arrayContaining([
@@ -58,7 +59,6 @@ describe('default alarms', () => {
   });
 
   test('the stuck-executions alarm reads the check\'s metric, and missing data (the check did not run) breaches', () => {
-    const template = Template.fromStack((() => { const stack = newStack(); monitored(stack); return stack; })());
     expect(alarm(template, 'OrdersMonitoringStuckExecutions')).toMatchObject({
       Namespace: 'CdkSfnWorkflows', MetricName: 'StuckExecutions', Statistic: 'Maximum', Period: 300, Threshold: 1, TreatMissingData: 'breaching', Dimensions: stateMachine,
     });
