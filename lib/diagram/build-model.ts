@@ -1,3 +1,4 @@
+import { maskContentHashes } from '../asl/content-hashes';
 import { AslDefinition, AslState, catchersOf, retriersOf } from '../asl/definition';
 import { AslTransition, stateTransitions, transitionKey } from '../asl/transitions';
 import { ApprovalShape, approvalCatchText, findApprovals, REJECTED_OUTCOME_ERROR } from './approval-roles';
@@ -210,8 +211,8 @@ function readingOrder(container: AslDefinition): string[] {
 /** A state's type, retriers and catchers in full, for a tooltip. */
 function tooltipOf(name: string, state: AslState): string {
   const lines = [`${name} (${state.Type})`];
-  // A pinned Lambda version's logical id ends in a hash of the code (FnCurrentVersion<hash>): masked, so a code change alone does not redraw the diagram.
-  if (typeof state.Resource === 'string') lines.push(`Resource ${state.Resource.replace(/[0-9a-f]{32,}/g, '[HASH]')}`);
+  // Masked, so a code change alone does not redraw the diagram.
+  if (typeof state.Resource === 'string') lines.push(`Resource ${maskContentHashes(state.Resource)}`);
   if (typeof state.Comment === 'string') lines.push(state.Comment);
   lines.push(...retriersOf(state).map(retrierDetails));
   lines.push(...catchersOf(state).map((catcher) => `Catch ${(catcher.ErrorEquals ?? []).join(', ')} → ${String(catcher.Next)}`));

@@ -1,3 +1,4 @@
+import { maskContentHashes } from '../asl/content-hashes';
 import { AslDefinition } from '../asl/definition';
 
 /**
@@ -11,5 +12,5 @@ import { AslDefinition } from '../asl/definition';
  * ```
  */
 export function aslSnapshot(definition: AslDefinition): AslDefinition {
-  return JSON.parse(JSON.stringify(definition).replace(/[0-9a-f]{32,}/g, '[HASH]')) as AslDefinition;
+  return JSON.parse(maskContentHashes(JSON.stringify(definition))) as AslDefinition;
 }

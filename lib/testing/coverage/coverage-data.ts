@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { maskContentHashes } from '../../asl/content-hashes';
 import { AslDefinition, isDistributedMap, listStates } from '../../asl/definition';
 import { retrierKey } from '../../asl/transitions';
 import { ExecutionTrace } from '../../diagram/execution-trace';
@@ -28,13 +29,11 @@ export interface StateMachineCoverageData {
 }
 
 /**
- * The identity of a definition: a SHA-256 of its JSON with object keys sorted, and runs of 32 or
- * more hex digits masked: a pinned Lambda version's logical id ends in a hash of the function's
- * code (`FnCurrentVersion<hash>`), which differs between two syntheses that bundle the same
- * handler differently; the state machine is the same one.
+ * The identity of a definition: a SHA-256 of its JSON with object keys sorted and content hashes
+ * masked (two syntheses that bundle the same handler differently make the same state machine).
  */
 export function definitionKey(definition: AslDefinition): string {
-  return createHash('sha256').update(canonicalJson(definition).replace(/[0-9a-f]{32,}/g, '[HASH]')).digest('hex');
+  return createHash('sha256').update(maskContentHashes(canonicalJson(definition))).digest('hex');
 }
 
 function canonicalJson(value: unknown): string {
