@@ -273,7 +273,9 @@ export class Workflow extends Construct implements IWorkflow {
     this.timeout = props.timeout;
     this.stateMachineType = props.stateMachineType ?? sfn.StateMachineType.STANDARD;
     this.queryLanguage = props.queryLanguage ?? sfn.QueryLanguage.JSON_PATH;
-    settleQueryLanguages(this, props.definition, this.queryLanguage);
+    // Walked once: the query languages are settled and the steps bound on the same states.
+    const states = definitionStates(props.definition);
+    settleQueryLanguages(this, states, this.queryLanguage);
 
     const logLevel = props.logLevel ?? sfn.LogLevel.ALL;
     this.logGroup = logLevel === sfn.LogLevel.OFF ? undefined : (props.logGroup ?? this.createLogGroup(props));
@@ -301,7 +303,7 @@ export class Workflow extends Construct implements IWorkflow {
     this.stateMachine = stateMachine;
     this._stateMachine = stateMachine;
     this.role = stateMachine.role;
-    this.bindSteps(props.definition, props.timeout, props.aliasName !== undefined);
+    this.bindSteps(states, props.timeout, props.aliasName !== undefined);
     acknowledgeRoleWildcardsAtSynth(stateMachine);
     this.monitoring = new WorkflowMonitoring(this, 'Monitoring', props.monitoring);
     if (props.aliasName !== undefined) {
@@ -413,7 +415,7 @@ export class Workflow extends Construct implements IWorkflow {
    * ({@link IWorkflowStep}): its grants and resources, and the facts it records on the state
    * machine resource for the tools.
    */
-  private bindSteps(definition: sfn.IChainable, timeout: Duration, versioned: boolean): void {
+  private bindSteps(states: readonly sfn.State[], timeout: Duration, versioned: boolean): void {
     const context: WorkflowStepContext = {
       scope: this,
       stateMachine: this.stateMachine,
@@ -423,7 +425,7 @@ export class Workflow extends Construct implements IWorkflow {
       versioned,
     };
     const metadata = new Map<string, Record<string, unknown>>();
-    for (const state of definitionStates(definition)) {
+    for (const state of states) {
       if (!isWorkflowStep(state)) continue;
       const config = state.bindToWorkflow(context);
       for (const [key, values] of Object.entries(config.stateMetadata ?? {})) {
