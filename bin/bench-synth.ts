@@ -139,6 +139,15 @@ export const handBuiltEquivalentSaga: SagaBuilder = (stack, fn, steps) => {
   });
 };
 
+/** An app holding one stack ('Bench') with one function and the saga `build` makes of it. */
+export function benchApp(build: SagaBuilder, steps: number, outdir?: string): App {
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Bench');
+  const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async (e) => e;') });
+  build(stack, fn, steps);
+  return app;
+}
+
 /**
  * CPU milliseconds (user + system, all of the process's threads) to build and synthesize one app
  * holding a saga of `steps` steps. CPU time rather than wall time: on a shared machine the wall
@@ -148,11 +157,7 @@ export function synthMs(build: SagaBuilder, steps: number): number {
   const outdir = mkdtempSync(path.join(tmpdir(), 'bench-synth-'));
   try {
     const started = process.cpuUsage();
-    const app = new App({ outdir });
-    const stack = new Stack(app, 'Bench');
-    const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async (e) => e;') });
-    build(stack, fn, steps);
-    app.synth();
+    benchApp(build, steps, outdir).synth();
     const used = process.cpuUsage(started);
     return (used.user + used.system) / 1000;
   } finally {

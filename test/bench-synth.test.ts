@@ -1,17 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { handBuiltEquivalentSaga, librarySagaUnmonitored } from '../bin/bench-synth';
+import { Stack } from 'aws-cdk-lib';
+import { benchApp, handBuiltEquivalentSaga, librarySagaUnmonitored } from '../bin/bench-synth';
+import { LocalRunner } from '../lib/testing';
 
-/** The state machine definition a saga builder synthesizes, its Lambda ARNs replaced by a marker. */
+/** The definition of the state machine a saga builder synthesizes. */
 function definitionOf(build: typeof librarySagaUnmonitored, steps: number): unknown {
-  const app = new App();
-  const stack = new Stack(app, 'Bench');
-  const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async (e) => e;') });
-  build(stack, fn, steps);
-  const template = app.synth().getStackByName('Bench').template;
-  const machine = Object.values(template.Resources as Record<string, any>).find((resource) => resource.Type === 'AWS::StepFunctions::StateMachine');
-  const parts: unknown[] = machine.Properties.DefinitionString['Fn::Join'][1];
-  return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'FUNCTION_ARN')).join(''));
+  const app = benchApp(build, steps);
+  return LocalRunner.fromStack(app.node.findChild('Bench') as Stack).stateMachine().definition;
 }
 
 describe('the saga synth benchmark', () => {
