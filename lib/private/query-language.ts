@@ -1,5 +1,6 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
+import { definitionStates } from './definition-states';
 import { WorkflowConfigurationError } from './errors';
 
 /** Whether a query language is JSONata (JSONPath when unset, as in Step Functions). */
@@ -21,7 +22,7 @@ export function declareQueryLanguage(state: sfn.State, language: sfn.QueryLangua
 }
 
 /**
- * Settles the query language of every state of a definition (`states`, from definitionStates) before it renders, for a state
+ * Settles the query language of every state of a definition before it renders, for a state
  * machine whose top-level language is `language`:
  *
  * - a state declared JSONPath in a JSONata machine is refused (Step Functions refuses it when
@@ -38,9 +39,9 @@ export function declareQueryLanguage(state: sfn.State, language: sfn.QueryLangua
  * @throws WorkflowConfigurationError for a state declared JSONPath in a JSONata machine
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
  */
-export function settleQueryLanguages(scope: IConstruct, states: readonly sfn.State[], language: sfn.QueryLanguage): void {
+export function settleQueryLanguages(scope: IConstruct, definition: sfn.IChainable, language: sfn.QueryLanguage): void {
   if (!isJsonata(language)) return;
-  for (const state of states) {
+  for (const state of definitionStates(definition)) {
     const declared = declaredQueryLanguage(state);
     if (declared === sfn.QueryLanguage.JSON_PATH) {
       throw new WorkflowConfigurationError(

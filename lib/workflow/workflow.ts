@@ -273,9 +273,7 @@ export class Workflow extends Construct implements IWorkflow {
     this.timeout = props.timeout;
     this.stateMachineType = props.stateMachineType ?? sfn.StateMachineType.STANDARD;
     this.queryLanguage = props.queryLanguage ?? sfn.QueryLanguage.JSON_PATH;
-    // Walked once: the query languages are settled and the steps bound on the same states.
-    const states = definitionStates(props.definition);
-    settleQueryLanguages(this, states, this.queryLanguage);
+    settleQueryLanguages(this, props.definition, this.queryLanguage);
 
     const logLevel = props.logLevel ?? sfn.LogLevel.ALL;
     this.logGroup = logLevel === sfn.LogLevel.OFF ? undefined : (props.logGroup ?? this.createLogGroup(props));
@@ -303,7 +301,7 @@ export class Workflow extends Construct implements IWorkflow {
     this.stateMachine = stateMachine;
     this._stateMachine = stateMachine;
     this.role = stateMachine.role;
-    this.bindSteps(states, props.timeout, props.aliasName !== undefined);
+    this.bindSteps(props.definition, props.timeout, props.aliasName !== undefined);
     acknowledgeRoleWildcardsAtSynth(stateMachine);
     this.monitoring = new WorkflowMonitoring(this, 'Monitoring', props.monitoring);
     if (props.aliasName !== undefined) {
@@ -415,7 +413,7 @@ export class Workflow extends Construct implements IWorkflow {
    * ({@link IWorkflowStep}): its grants and resources, and the facts it records on the state
    * machine resource for the tools.
    */
-  private bindSteps(states: readonly sfn.State[], timeout: Duration, versioned: boolean): void {
+  private bindSteps(definition: sfn.IChainable, timeout: Duration, versioned: boolean): void {
     const context: WorkflowStepContext = {
       scope: this,
       stateMachine: this.stateMachine,
@@ -425,7 +423,7 @@ export class Workflow extends Construct implements IWorkflow {
       versioned,
     };
     const metadata = new Map<string, Record<string, unknown>>();
-    for (const state of states) {
+    for (const state of definitionStates(definition)) {
       if (!isWorkflowStep(state)) continue;
       const config = state.bindToWorkflow(context);
       for (const [key, values] of Object.entries(config.stateMetadata ?? {})) {
