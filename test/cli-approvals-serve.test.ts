@@ -54,7 +54,7 @@ describe('cdk-sfn-workflows approvals serve --local', () => {
     // WHEN the deep link is printed and a reviewer approves through the served API
     const [, url, approvalId] = await output.waitFor(/^ {2}(http:\/\/127\.0\.0\.1:\d+\/)\?approval=([0-9a-f]{64})$/m);
     expect(output.text()).toContain(`sign in as: ${reviewerSession('local-reviewer')}`);
-    const token = await signInOverHttp(url);
+    const token = await signInOverHttp(url, reviewerSession('local-reviewer'));
     const decided = await fetch(`${url}approvals/${approvalId}/decision`, { method: 'POST', headers: { Authorization: token }, body: '{"decision":"APPROVE","comment":"ok"}' });
     expect(decided.status).toBe(200);
     // THEN the command prints the execution's states and its success, and keeps the page up until stopped

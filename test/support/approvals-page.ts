@@ -65,11 +65,11 @@ export async function signIn(page: Page, url: string, who: { label?: string; nam
 
 /**
  * Signs in to a local approvals server without a browser, as the page does: the sign-in form's
- * reviewer `choice` (an index of the offered reviewers), then the code exchanged with its PKCE verifier.
+ * reviewer `choice` (the name of an offered reviewer), then the code exchanged with its PKCE verifier.
  *
  * @returns the access token
  */
-export async function signInOverHttp(url: string, choice = '0'): Promise<string> {
+export async function signInOverHttp(url: string, choice: string): Promise<string> {
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const form = { response_type: 'code', client_id: 'local-approvals-page', redirect_uri: url, scope: 'openid approvals/decide', state: 's', code_challenge: challenge, code_challenge_method: 'S256' };
